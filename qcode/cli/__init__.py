@@ -1,0 +1,15 @@
+"""The command-line interface: a thin Typer layer over `qcode.Project`.
+
+One module per command group; each command parses its options, calls one library
+function and renders the result with rich.
+"""
+
+from . import codebook_cmd, coding_cmd, documents_cmd, export_cmd, project_cmd  # noqa: F401
+from .app import app
+
+
+def main() -> None:
+    app(prog_name="qcode")
+
+
+__all__ = ["app", "main"]

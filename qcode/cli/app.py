@@ -1,0 +1,67 @@
+"""The Typer application, its global options and the one place errors become messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from ..errors import QcodeError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class QcodeGroup(TyperGroup):
+    """Turns a QcodeError raised anywhere below into one red line and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QcodeError as exc:
+            err.print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+
+
+def group(help_text: str) -> typer.Typer:
+    return typer.Typer(cls=QcodeGroup, help=help_text, no_args_is_help=True,
+                       add_completion=False, rich_markup_mode="rich")
+
+
+app = group("Code qualitative interviews: import transcripts, apply a codebook, "
+            "measure agreement, export matrices.")
+
+
+@dataclass
+class State:
+    project: Path | None = None
+    coder: str | None = None
+    quiet: bool = False
+
+    def open(self):
+        """The project these options point at (see `Project.discover`)."""
+        from ..project import Project
+
+        return Project.discover(self.project)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    project: Annotated[Path | None, typer.Option(
+        "--project", "-p", help="Project folder or qcode.db (else $QCODE_PROJECT, else the "
+        "nearest qcode.db in this folder or above).")] = None,
+    coder: Annotated[str | None, typer.Option(
+        help="Who is coding (else $QCODE_CODER, else the project's `coder` setting).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and data.")] = False,
+) -> None:
+    ctx.obj = State(project, coder, quiet)
+
+
+def state(ctx: typer.Context) -> State:
+    return ctx.find_root().obj

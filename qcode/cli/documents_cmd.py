@@ -1,0 +1,110 @@
+"""`qcode import`, `qcode docs`, `qcode show`."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .app import app, out, state
+from .output import ListFormat, listing, progress_bar, say, warn
+
+
+class Segmentation(str, Enum):
+    turn = "turn"
+    paragraph = "paragraph"
+    sentence = "sentence"
+
+
+@app.command("import")
+def import_cli(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Transcript files (.txt .md .docx .vtt .srt) or folders.")] = None,
+    attributes: Annotated[Path | None, typer.Option(
+        help="CSV with a `document` column and one column per attribute.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of these documents "
+                                             "(default: the project's).")] = None,
+    segment: Annotated[Segmentation, typer.Option(
+        help="Split into speaker turns (falls back to paragraphs when there are no speaker "
+        "markers), paragraphs or sentences.")] = Segmentation.turn,
+    as_name: Annotated[str | None, typer.Option("--as", help="Document name for a single "
+                                                "file (default: the file name).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force a text encoding (default: "
+                                                 "UTF-8/UTF-16 by BOM, else UTF-8, else "
+                                                 "Windows-1252).")] = None,
+) -> None:
+    """Import transcripts into the project, all in one transaction.
+
+    Re-importing an unchanged file does nothing; a changed file under an existing name is
+    refused (use --as NAME). YAML front matter (a --- block) sets document attributes.
+    """
+    st = state(ctx)
+    with st.open() as project, progress_bar(st, "importing") as progress:
+        report = project.import_files(paths or [], attributes=attributes, language=lang,
+                                      segment=segment.value, name=as_name, encoding=encoding,
+                                      progress=progress)
+    for item in report.files:
+        note = "" if item.encoding in (None, "utf-8", "utf-8-sig") else \
+            f" [yellow]({item.encoding} assumed)[/]"
+        if item.status == "imported":
+            say(st, f"imported [bold]{escape(item.name)}[/]: {item.segments} segments "
+                    f"({item.segmentation}s){note}")
+        elif item.status == "unchanged":
+            say(st, f"[dim]unchanged {escape(item.name)}: already imported[/]")
+        else:
+            say(st, f"[dim]skipped {escape(str(item.path))}: same text as document "
+                    f"'{escape(item.same_as or '')}'[/]")
+    for message in report.warnings:
+        warn(message)
+    say(st, f"{len(report.imported)} imported, {len(report.files) - len(report.imported)} "
+            f"already present, {report.attributes_set} attribute values set")
+
+
+@app.command("docs")
+def docs_cli(
+    ctx: typer.Context,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """List documents: language, words, segments, speakers, attributes, codings."""
+    with state(ctx).open() as project:
+        rows = project.documents()
+    if fmt != ListFormat.json:
+        for row in rows:
+            row["attributes"] = "; ".join(f"{k}={v}" for k, v in row["attributes"].items())
+    listing(rows, ["name", "language", "format", "words", "segments", "speakers",
+                   "attributes", "codings"], fmt, empty="no documents yet; `qcode import FILES`")
+
+
+@app.command("show")
+def show_cli(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Argument(help="Document name (see `qcode docs`).")],
+    coder: Annotated[str | None, typer.Option(help="Show only this coder's codes.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """Print a document's numbered segments with speaker and the codes applied."""
+    with state(ctx).open() as project:
+        doc = project.document(document, coder)
+    if fmt == ListFormat.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    rows = [{**s, "codes": "; ".join(s["codes"])} for s in doc["segments"]]
+    if fmt == ListFormat.csv:
+        listing(rows, ["segment", "speaker", "start", "end", "text", "codes"], fmt)
+        return
+    attrs = ", ".join(f"{k}={v}" for k, v in doc["attributes"].items())
+    out.print(f"[bold]{escape(doc['name'])}[/] ({doc['language']}, {doc['format']}) "
+              f"{escape(attrs)}")
+    table = Table(show_lines=True)
+    for column, style in (("#", "bold"), ("speaker", "cyan"), ("text", ""), ("codes", "green")):
+        table.add_column(column, style=style, overflow="fold")
+    for row in rows:
+        table.add_row(str(row["segment"]), escape(row["speaker"]), escape(row["text"]),
+                      escape(row["codes"].replace("; ", "\n")))
+    out.print(table)

@@ -1,0 +1,52 @@
+"""`qcode init` and `qcode config`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from .app import app, out, state
+from .output import say
+
+
+@app.command("init")
+def init_cli(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Folder for the project (created if needed).")]
+    = Path("."),
+    lang: Annotated[str, typer.Option("--lang", help="Default language of the transcripts "
+                                      "(es, en, ...).")] = "es",
+) -> None:
+    """Create a project: one SQLite file, qcode.db, in DIRECTORY."""
+    from ..project import Project
+
+    st = state(ctx)
+    with Project.init(directory, language=lang, coder=st.coder) as project:
+        say(st, f"created [bold]{escape(str(project.path))}[/] (language {lang})")
+        say(st, "next: `qcode import FILES...` and `qcode codebook load FILE.yaml`")
+
+
+@app.command("config")
+def config_cli(
+    ctx: typer.Context,
+    key: Annotated[str | None, typer.Argument(help="Setting: coder or language.")] = None,
+    value: Annotated[str | None, typer.Argument(help="New value; omit to print it.")] = None,
+) -> None:
+    """Show or change project settings (`coder`, `language`)."""
+    from ..errors import InputError
+
+    with state(ctx).open() as project:
+        if key is None:
+            for name, current in project.settings().items():
+                out.print(f"{escape(name)} = {escape(current)}")
+            return
+        if key not in ("coder", "language"):
+            raise InputError(f"unknown setting '{key}'; settings you can change: coder, language")
+        if value is None:
+            out.print(project.setting(key) or "")
+        else:
+            project.set_setting(key, value)
+            say(state(ctx), f"{key} = {escape(value)}")

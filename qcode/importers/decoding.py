@@ -1,0 +1,86 @@
+"""Bytes to text: encoding detection and the one-time normalisation of stored text.
+
+Stored text is NFC-normalised, has no BOM and uses `\n` line ends; it never changes after
+import, because every offset in the project points into it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+from ..errors import InputError
+
+# cp1252 leaves five bytes undefined; a file using them is not Windows-1252 text.
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_BINARY_SIGNATURES = {
+    b"%PDF": "a PDF; export the transcript as .txt or .docx first",
+    b"{\\rtf": "an RTF file; save it as .docx or .txt first",
+    b"\xd0\xcf\x11\xe0": "an old Word .doc file; save it as .docx first",
+}
+
+
+def decode(raw: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Decode `raw` and return (text, encoding used).
+
+    With no `encoding` given: a UTF-8 or UTF-16 byte-order mark decides; otherwise UTF-8 is
+    tried, then Windows-1252 (the usual encoding of Spanish transcripts typed on Windows).
+    """
+    if encoding:
+        try:
+            return raw.decode(encoding), encoding
+        except LookupError:
+            raise InputError(f"--encoding {encoding}: unknown encoding; use e.g. utf-8, "
+                             "windows-1252, latin-1 or utf-16") from None
+        except UnicodeDecodeError as exc:
+            raise _undecodable(raw, path, exc.start, encoding) from None
+    if raw.startswith(codecs.BOM_UTF8):
+        return _strict(raw[3:], path, "utf-8"), "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(raw, path, "utf-16"), "utf-16"
+    for signature, what in _BINARY_SIGNATURES.items():
+        if raw.startswith(signature):
+            raise InputError(f"{path}: this is {what}")
+    if b"\x00" in raw[:65536]:
+        raise InputError(f"{path}: contains NUL bytes, so it is binary or UTF-16 without a "
+                         "byte-order mark; save it as UTF-8 text")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    bad = next((i for i, b in enumerate(raw) if b in _CP1252_UNDEFINED), None)
+    if bad is not None:
+        raise _undecodable(raw, path, bad, "UTF-8 nor Windows-1252")
+    return raw.decode("cp1252"), "windows-1252"
+
+
+def _strict(raw: bytes, path: Path, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(raw, path, exc.start, encoding) from None
+
+
+def _undecodable(raw: bytes, path: Path, index: int, what: str) -> InputError:
+    line = raw.count(b"\n", 0, index) + 1
+    return InputError(f"{path}, line {line}: byte 0x{raw[index]:02x} is not valid {what}; "
+                      "convert the file to UTF-8 or pass --encoding")
+
+
+def normalise(text: str) -> str:
+    """BOM removed, CRLF and CR turned into LF, NFC composed."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def check_text(text: str, path: Path) -> None:
+    """Refuse text that is empty or mostly control characters (a binary file in disguise)."""
+    if not text.strip():
+        raise InputError(f"{path}: the file has no text; check you exported the transcript")
+    sample = text[:65536]
+    controls = sum(1 for ch in sample
+                   if ch not in "\n\t\f" and unicodedata.category(ch) == "Cc")
+    if "\x00" in sample or controls > max(3, len(sample) // 100):
+        raise InputError(f"{path}: looks like a binary file, not a transcript; "
+                         "export it as .txt, .docx, .vtt or .srt")

@@ -1,0 +1,29 @@
+"""What an importer hands to the project: the document's text and what was found in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Span:
+    """A segment before it is stored: `text[start:end]` with its speaker and optional times."""
+
+    start: int
+    end: int
+    speaker: str | None = None
+    time_start: float | None = None
+    time_end: float | None = None
+
+
+@dataclass
+class ParsedDocument:
+    name: str
+    text: str
+    format: str
+    encoding: str | None
+    source: Path
+    attributes: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
+    turns: list[Span] | None = None  # speaker turns the format itself carries (subtitles)

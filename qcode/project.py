@@ -1,0 +1,167 @@
+"""`Project`: the one object the CLI (and a notebook) talks to.
+
+A project is a folder holding `qcode.db`. `Project.discover` finds it from an explicit
+path, then the `QCODE_PROJECT` environment variable, then by walking up from the current
+folder, like git does.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import codes as code_store
+from . import codings, documents, matrices, store
+from .codebook import load_codebook
+from .errors import InputError, ProjectError
+from .importers import SegmentMode
+
+FILENAME = "qcode.db"
+ENV_PROJECT = "QCODE_PROJECT"
+ENV_CODER = "QCODE_CODER"
+
+
+class Project:
+    """An open qcode project. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path):
+        path = Path(path)
+        if path.is_dir():
+            path = path / FILENAME
+        if not path.is_file():
+            raise ProjectError(f"{path}: no qcode project there; run `qcode init` to create one")
+        self.path = path
+        self.conn: sqlite3.Connection = store.connect(path)
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def init(cls, directory: str | Path = ".", language: str = "es",
+             coder: str | None = None) -> Project:
+        folder = Path(directory)
+        documents.check_language(language)
+        path = folder / FILENAME
+        if path.exists():
+            raise ProjectError(f"{path} already exists; this folder is a qcode project already")
+        folder.mkdir(parents=True, exist_ok=True)
+        conn = store.create(path)
+        with store.atomic(conn):
+            conn.execute("INSERT INTO setting VALUES ('language', ?)", (language,))
+            if coder:
+                conn.execute("INSERT INTO setting VALUES ('coder', ?)", (coder,))
+        conn.close()
+        return cls(path)
+
+    @classmethod
+    def discover(cls, explicit: str | Path | None = None, start: Path | None = None) -> Project:
+        if explicit:
+            return cls(explicit)
+        if os.environ.get(ENV_PROJECT):
+            return cls(os.environ[ENV_PROJECT])
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / FILENAME).is_file():
+                return cls(folder / FILENAME)
+        raise ProjectError(f"no qcode project in {here} or any folder above it; run "
+                           f"`qcode init` here, or pass --project PATH or set {ENV_PROJECT}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- settings ------------------------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        if key == "language":
+            documents.check_language(value)
+        with store.atomic(self.conn):
+            self.conn.execute("INSERT INTO setting VALUES (?, ?) ON CONFLICT (key)"
+                              " DO UPDATE SET value = excluded.value", (key, value))
+
+    def settings(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT key, value FROM setting ORDER BY key")}
+
+    @property
+    def language(self) -> str:
+        return self.setting("language", "es") or "es"
+
+    def coder(self, explicit: str | None = None) -> str:
+        """The coder: `explicit`, else $QCODE_CODER, else the project setting."""
+        coder = explicit or os.environ.get(ENV_CODER) or self.setting("coder")
+        if not coder:
+            raise InputError(f"who is coding? pass --coder NAME, set {ENV_CODER}, or run "
+                             "`qcode config coder NAME`")
+        return coder
+
+    # -- documents -----------------------------------------------------------------------
+    def import_files(self, paths: Sequence[str | Path], *, attributes: str | Path | None = None,
+                     language: str | None = None, segment: SegmentMode = "turn",
+                     name: str | None = None, encoding: str | None = None,
+                     progress: documents.Progress | None = None) -> documents.ImportReport:
+        """Import transcripts (files or folders) and/or an attributes CSV, all or nothing."""
+        if not paths and not attributes:
+            raise InputError("nothing to import; name transcript files or folders, "
+                             "or give --attributes FILE.csv")
+        table = documents.read_attributes_csv(Path(attributes)) if attributes else None
+        return documents.import_files(
+            self.conn, [Path(p) for p in paths], default_language=self.language,
+            language=documents.check_language(language) if language else None, mode=segment,
+            attributes=table, name=name, encoding=encoding, progress=progress)
+
+    def documents(self) -> list[dict]:
+        return documents.list_documents(self.conn)
+
+    def document(self, name: str, coder: str | None = None) -> dict:
+        return documents.show_document(self.conn, name, coder)
+
+    # -- codebook ------------------------------------------------------------------------
+    def load_codebook(self, path: str | Path, force: bool = False) -> code_store.LoadReport:
+        return code_store.load_into(self.conn, load_codebook(path), force=force)
+
+    def codes(self) -> list[dict]:
+        rows = code_store.all_codes(self.conn)
+        return [dict(r) for r in rows]
+
+    def rename_code(self, old: str, new: str) -> int:
+        return code_store.rename(self.conn, old, new)
+
+    # -- coding --------------------------------------------------------------------------
+    def code(self, document: str, segments: Sequence[int] | None, code_ids: Sequence[str], *,
+             span: tuple[int, int] | None = None, coder: str | None = None,
+             memo: str | None = None) -> list[tuple[str, str, bool]]:
+        doc = documents.get_document(self.conn, document)
+        where = codings.targets(self.conn, doc, list(segments or []), span)
+        return codings.add(self.conn, document, where, list(code_ids), self.coder(coder), memo)
+
+    def uncode(self, document: str, segments: Sequence[int] | None, code_ids: Sequence[str], *,
+               span: tuple[int, int] | None = None, coder: str | None = None) -> int:
+        doc = documents.get_document(self.conn, document)
+        where = codings.targets(self.conn, doc, list(segments or []), span)
+        return codings.remove(self.conn, document, where, list(code_ids), self.coder(coder))
+
+    def import_codings(self, path: str | Path, coder: str | None = None) -> tuple[int, int]:
+        default = coder or os.environ.get(ENV_CODER) or self.setting("coder")
+        return codings.import_csv(self.conn, Path(path), default)
+
+    def codings(self, coder: str | None = None) -> list[dict]:
+        return codings.export_rows(self.conn, coder)
+
+    def quotes(self, code_id: str, include_children: bool = False,
+               coder: str | None = None) -> list[dict]:
+        return codings.quotes(self.conn, code_id, include_children, coder)
+
+    # -- analysis ------------------------------------------------------------------------
+    def matrix(self, by: str = "document", coder: str | None = None):
+        """Code × document matrix of coded segments (a pandas DataFrame with totals)."""
+        if by != "document":
+            raise InputError(f"--by {by}: only 'document' is available so far")
+        return matrices.code_by_document(self.conn, coder)
