@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from ..errors import QcodeError
 
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -4,7 +4,8 @@ A speaker marker stands at the start of a line, after an optional timestamp such
 `[00:01:23]` or `00:01:23`:  `NAME:`, `Name Surname:`, `**Name:**`, `[NAME]`, or the
 single letters `E:`, `R:`, `P:`, `I:`. A turn runs from its marker to the next one. A name
 counts as a speaker when it marks at least two turns or is a usual interview role
-(`Entrevistador(a)`, `Interviewer`, …), so one-off header lines such as `Fecha: 2016` stay
+(`Entrevistador(a)`, `Interviewer`, …) or is written in capitals, in brackets or in
+bold, so one-off header lines such as `Fecha: 2016` stay
 plain text. Each segment is trimmed of surrounding white space; `text[start:end]` is exactly
 the segment's words, without the speaker label.
 """
@@ -25,7 +26,7 @@ _NAME = rf"{_WORD}(?:[ \t](?:{_WORD}|\d{{1,3}})){{0,3}}"
 _BOLD = r"(?:\*\*|__)?"
 _MARKER = re.compile(
     rf"^[ \t]*(?:{_TIME}[ \t]*(?:-[ \t]*)?)?"
-    rf"(?:\[(?P<bracket>[^\]\n\d][^\]\n]{{0,39}})\][ \t]*:?|{_BOLD}(?P<name>{_NAME}){_BOLD}[ \t]*:{_BOLD})"
+    rf"(?:\[(?P<bracket>[^\]\n\d][^\]\n]{{0,39}})\][ \t]*:?|(?P<bold>\*\*|__)?(?P<name>{_NAME}){_BOLD}[ \t]*:{_BOLD})"
     r"(?=[ \t]|$)",
     re.MULTILINE,
 )
@@ -114,9 +115,9 @@ def _speaker(match: re.Match[str]) -> str:
 
 
 def _unmistakable(match: re.Match[str]) -> bool:
-    """A marker that counts even once: `[NAME]`, `NAME:` in capitals, `E:`, or a role."""
+    """A marker that counts even once: `[NAME]`, `**Name:**`, `NAME:`, `E:`, or a role."""
     name = _speaker(match)
-    return (bool(match.group("bracket")) or name.isupper() or len(name) == 1
+    return (bool(match.group("bracket") or match.group("bold")) or name.isupper() or len(name) == 1
             or name.lower() in _ROLES)
 
 

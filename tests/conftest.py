@@ -1,0 +1,66 @@
+"""Shared fixtures: every test runs in its own folder with no qcode environment variables."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qcode import Project
+from qcode.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "transcripts_sample"
+CODEBOOK = ROOT / "codebooks" / "prison_phones.yaml"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """Run in tmp_path, with QCODE_PROJECT and QCODE_CODER unset."""
+    monkeypatch.delenv("QCODE_PROJECT", raising=False)
+    monkeypatch.delenv("QCODE_CODER", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.init(tmp_path / "study", language="es", coder="ana") as opened:
+        yield opened
+
+
+@pytest.fixture
+def sample_project(project):
+    """The bundled samples, attributes and codebook (no codings yet)."""
+    project.import_files([SAMPLES], attributes=SAMPLES / "attributes.csv")
+    project.load_codebook(CODEBOOK)
+    return project
+
+
+@pytest.fixture
+def samples_copy(tmp_path):
+    target = tmp_path / "samples"
+    shutil.copytree(SAMPLES, target)
+    return target
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(*args: str, env: dict | None = None):
+    """Invoke the CLI in-process; returns click's Result (stdout and stderr separate)."""
+    return CliRunner().invoke(app, [str(a) for a in args], env=env)
