@@ -115,7 +115,8 @@ def validate_codebook(path: str | Path) -> tuple[list[str], list[str]]:
     return [], book.warnings
 
 
-def parse_codebook(text: str, source: str = "<codebook>", default_name: str = "codebook") -> Codebook:
+def parse_codebook(text: str, source: str = "<codebook>",
+                   default_name: str = "codebook") -> Codebook:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -136,7 +137,7 @@ def parse_codebook(text: str, source: str = "<codebook>", default_name: str = "c
         spec = CodebookSpec.model_validate(data)
     except ValidationError as exc:
         problems += [located.pydantic(error, data) for error in exc.errors()]
-        raise CodebookError(problems) from None
+        raise CodebookError(_by_line(problems, source)) from None
     codes = _flatten(spec.codes, ("codes",), None, located, problems)
     _check_tree(codes, located, problems)
     for language in spec.languages:
@@ -144,10 +145,18 @@ def parse_codebook(text: str, source: str = "<codebook>", default_name: str = "c
             problems.append(located.at(("languages",), f"'{language}' is not a language code "
                                        "such as es or en"))
     if problems:
-        raise CodebookError(problems)
+        raise CodebookError(_by_line(problems, source))
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     warnings = _warnings([c for c, _ in codes], spec.languages, located)
     return Codebook(spec.name or default_name, spec.version, sha, [c for c, _ in codes], warnings)
+
+
+def _by_line(problems: list[str], source: str) -> list[str]:
+    """Problems in file order (stable, so several on one line keep their order)."""
+    def line(problem: str) -> int:
+        number = problem[len(source) + 1:].split(":", 1)[0]
+        return int(number) if number.isdigit() else 0
+    return sorted(problems, key=line)
 
 
 class _Locator:
@@ -251,7 +260,8 @@ def _check_patterns(spec: CodeSpec, here: tuple, located: _Locator,
             if isinstance(pattern, str):
                 if not pattern.strip():
                     problems.append(located.at(spot, "empty phrase pattern"))
-            elif isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern):
+            elif isinstance(pattern, list) and pattern and all(
+                    isinstance(token, dict) for token in pattern):
                 for error in _token_pattern_errors(pattern):
                     problems.append(located.at(spot, f"code '{spec.id}': bad token pattern: "
                                                f"{error}"))

@@ -19,7 +19,8 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)  # removed with --force; codings kept as removed
+    # dropped with --force: the code stays, hidden, and its codings are marked removed
+    retired: list[str] = field(default_factory=list)
     codings_removed: int = 0
 
 

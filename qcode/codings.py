@@ -110,7 +110,8 @@ def remove(conn: sqlite3.Connection, document: str, targets_: list[Target], code
     return removed
 
 
-def import_csv(conn: sqlite3.Connection, path: Path, default_coder: str | None = None) -> tuple[int, int]:
+def import_csv(conn: sqlite3.Connection, path: Path,
+               default_coder: str | None = None) -> tuple[int, int]:
     """Import codings from CSV (see CSV_COLUMNS); return (added, already present)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
@@ -161,10 +162,11 @@ def export_rows(conn: sqlite3.Connection, coder: str | None = None) -> list[dict
         SELECT d.name AS document, c.code_id AS code, c.coder, s.ordinal AS segment,
                c.start, c."end", coalesce(c.memo, '') AS memo
         FROM coding c JOIN document d ON d.id = c.document_id
+        JOIN code k ON k.id = c.code_id
         LEFT JOIN segment s ON s.document_id = c.document_id AND s.start = c.start
              AND s."end" = c."end"
         WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else ""}
-        ORDER BY d.name, c.start, c."end", c.code_id, c.coder""",
+        ORDER BY d.name, c.start, c."end", k.position, c.coder""",
                         (coder,) if coder else ()).fetchall()
     return [{k: ("" if r[k] is None else r[k]) for k in CSV_COLUMNS} for r in rows]
 
@@ -182,8 +184,9 @@ def quotes(conn: sqlite3.Connection, code_id: str, include_children: bool = Fals
                (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS speaker
         FROM coding c JOIN document d ON d.id = c.document_id
+        JOIN code k ON k.id = c.code_id
         WHERE c.removed_at IS NULL AND c.code_id IN ({marks}) {"AND c.coder = ?" if coder else ""}
-        ORDER BY d.name, c.start, c.code_id, c.coder""",
+        ORDER BY d.name, c.start, k.position, c.coder""",
                         (*ids, coder) if coder else ids).fetchall()
     return [{"document": r["document"], "segment": r["segment"], "speaker": r["speaker"] or "",
              "code": r["code_id"], "coder": r["coder"], "start": r["start"], "end": r["end"],

@@ -80,7 +80,8 @@ def _document_name(value: str) -> str:
 
 
 def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_language: str,
-                 language: str | None = None, mode: SegmentMode = "turn", attributes: dict[str, dict[str, str]] | None = None,
+                 language: str | None = None, mode: SegmentMode = "turn",
+                 attributes: dict[str, dict[str, str]] | None = None,
                  name: str | None = None, encoding: str | None = None,
                  progress: Progress | None = None) -> ImportReport:
     """Read, segment and store transcripts: all of them in one transaction, or none.
@@ -115,8 +116,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
             if progress:
                 progress(number, len(parsed), f"storing {doc.name}")
             report.files.append(_store(conn, doc, spans, used))
-            doc_attributes = {k: v for k, v in {**doc.attributes, **attributes.get(doc.name, {})}
-                              .items() if k != "language"}
+            merged = {**doc.attributes, **attributes.get(doc.name, {})}
+            doc_attributes = {k: v for k, v in merged.items() if k != "language"}
             report.attributes_set += _set_attributes(conn, doc.name, doc_attributes)
         for doc_name, values in attributes.items():
             if doc_name in names:

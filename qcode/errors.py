@@ -25,5 +25,7 @@ class CodebookError(QcodeError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         first = problems[0] if problems else "invalid codebook"
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        extra = len(problems) - 1
+        more = (f" (and {extra} more problem{'s' if extra > 1 else ''}; `qcode codebook "
+                "validate FILE` lists them all)") if extra else ""
         super().__init__(first + more)

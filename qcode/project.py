@@ -88,7 +88,8 @@ class Project:
                               " DO UPDATE SET value = excluded.value", (key, value))
 
     def settings(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self.conn.execute("SELECT key, value FROM setting ORDER BY key")}
+        rows = self.conn.execute("SELECT key, value FROM setting ORDER BY key")
+        return {key: value for key, value in rows}
 
     @property
     def language(self) -> str:

@@ -2,8 +2,7 @@ import sqlite3
 
 import pytest
 
-from qcode import Project, ProjectError
-from qcode import store
+from qcode import Project, ProjectError, store
 from tests.conftest import digest, write
 
 

@@ -58,7 +58,8 @@ def main_options(
         "nearest qcode.db in this folder or above).")] = None,
     coder: Annotated[str | None, typer.Option(
         help="Who is coding (else $QCODE_CODER, else the project's `coder` setting).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and data.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                        help="Print only errors and data.")] = False,
 ) -> None:
     ctx.obj = State(project, coder, quiet)
 

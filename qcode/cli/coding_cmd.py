@@ -131,7 +131,8 @@ def quotes_cli(
     for row in rows:
         title = (f"{escape(row['document'])} #{row['segment']} {escape(row['speaker'])} "
                  f"- {escape(row['code'])} ({escape(row['coder'])})")
-        body = escape(row["text"]) + (f"\n[dim]memo: {escape(row['memo'])}[/]" if row["memo"] else "")
+        memo = f"\n[dim]memo: {escape(row['memo'])}[/]" if row["memo"] else ""
+        body = escape(row["text"]) + memo
         out.print(Panel(body, title=title, title_align="left"))
     if rows:
         say(state(ctx), f"{len(rows)} passage(s)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from .app import app, out, state
 from .output import ListFormat, listing, progress_bar, say, warn
 
 
-class Segmentation(str, Enum):
+class Segmentation(StrEnum):
     turn = "turn"
     paragraph = "paragraph"
     sentence = "sentence"

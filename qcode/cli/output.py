@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 
 from rich.markup import escape
 from rich.table import Table
@@ -14,7 +14,7 @@ from ..exporters import rows_to_text
 from .app import State, err, out
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"

@@ -20,13 +20,15 @@ from .model import Span
 
 SegmentMode = Literal["turn", "paragraph", "sentence"]
 
-_TIME = r"(?P<time>\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\]|\(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\)|\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_TIME = rf"(?P<time>\[{_CLOCK}\]|\({_CLOCK}\)|{_CLOCK})"
 _WORD = r"[^\W\d_][\w'’.\-]*(?:\([a-z]{1,2}\))?"
 _NAME = rf"{_WORD}(?:[ \t](?:{_WORD}|\d{{1,3}})){{0,3}}"
 _BOLD = r"(?:\*\*|__)?"
 _MARKER = re.compile(
     rf"^[ \t]*(?:{_TIME}[ \t]*(?:-[ \t]*)?)?"
-    rf"(?:\[(?P<bracket>[^\]\n\d][^\]\n]{{0,39}})\][ \t]*:?|(?P<bold>\*\*|__)?(?P<name>{_NAME}){_BOLD}[ \t]*:{_BOLD})"
+    rf"(?:\[(?P<bracket>[^\]\n\d][^\]\n]{{0,39}})\][ \t]*:?"
+    rf"|(?P<bold>\*\*|__)?(?P<name>{_NAME}){_BOLD}[ \t]*:{_BOLD})"
     r"(?=[ \t]|$)",
     re.MULTILINE,
 )
@@ -71,7 +73,8 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     end = len(text) if end is None else end
     breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text, start, end)]
     if not breaks:
-        breaks = [(m.start(), m.end()) for m in re.finditer(r"\n", text[:end]) if m.start() >= start]
+        breaks = [(m.start(), m.end()) for m in re.finditer(r"\n", text[:end])
+                  if m.start() >= start]
     pieces, position = [], start
     for gap_start, gap_end in breaks:
         pieces.append((position, gap_start))
@@ -117,8 +120,8 @@ def _speaker(match: re.Match[str]) -> str:
 def _unmistakable(match: re.Match[str]) -> bool:
     """A marker that counts even once: `[NAME]`, `**Name:**`, `NAME:`, `E:`, or a role."""
     name = _speaker(match)
-    return (bool(match.group("bracket") or match.group("bold")) or name.isupper() or len(name) == 1
-            or name.lower() in _ROLES)
+    return (bool(match.group("bracket") or match.group("bold")) or name.isupper()
+            or len(name) == 1 or name.lower() in _ROLES)
 
 
 def _plausible(name: str) -> bool:

@@ -1,0 +1,54 @@
+# qcode: `make demo` runs the whole pipeline on the bundled samples; `make test` runs the tests.
+# Both create .venv from this repository's own files; nothing needs installing by hand.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+QCODE   = $(abspath $(BIN)/qcode)
+DEMO   ?= demo_out
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+demo: $(BIN)/.installed
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo "== 1. a new project, Spanish by default"
+	$(QCODE) init $(DEMO)/study --lang es
+	@echo "== 2. import six interviews (.txt, .md, .docx, .vtt) with role/prison/year attributes"
+	cd $(DEMO)/study && $(QCODE) import ../../transcripts_sample --attributes ../../transcripts_sample/attributes.csv
+	cd $(DEMO)/study && $(QCODE) docs
+	@echo "== 3. check and load the codebook"
+	$(QCODE) codebook validate codebooks/prison_phones.yaml
+	cd $(DEMO)/study && $(QCODE) codebook load ../../codebooks/prison_phones.yaml
+	@echo "== 4. code a segment by hand, then bring in two coders' independent codings"
+	cd $(DEMO)/study && $(QCODE) show guardia_lurigancho_2016 | head -40
+	cd $(DEMO)/study && $(QCODE) code guardia_lurigancho_2016 9 obstacle.infrastructure --coder demo --memo "scanner broken for eight months"
+	cd $(DEMO)/study && $(QCODE) codings import ../../transcripts_sample/codings_ana.csv
+	cd $(DEMO)/study && $(QCODE) codings import ../../transcripts_sample/codings_ben.csv
+	cd $(DEMO)/study && $(QCODE) codebook show --no-definitions
+	@echo "== 5. quotations for one code"
+	cd $(DEMO)/study && $(QCODE) quotes route.suppliers
+	@echo "== 6. code x document matrix"
+	cd $(DEMO)/study && $(QCODE) export matrix --out ../matrix.csv
+	cd $(DEMO)/study && $(QCODE) export matrix --format md
+	@echo "== done: the project is $(DEMO)/study/qcode.db, the matrix $(DEMO)/matrix.csv"
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check qcode tests bench
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check qcode tests bench
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache .hypothesis
