@@ -157,3 +157,30 @@ def test_not_a_project_file(tmp_path):
     assert result.exit_code == 1
     assert result.stderr == (f"error: {path} is not a qcode project (file is not a database); "
                              "run `qcode init` in another folder or pass the right --project\n")
+
+
+FAILING = [
+    ("import", "missing.txt"),
+    ("import", SAMPLES / "attributes.csv"),
+    ("codebook", "load", "missing.yaml"),
+    ("code", "guardia_lurigancho_2016", "99", "route.visitors"),
+    ("code", "guardia_lurigancho_2016", "3", "route.visitors", "no.such.code"),
+    ("code", "nobody", "3", "route.visitors"),
+    ("code", "guardia_lurigancho_2016", "--span", "10:5", "route"),
+    ("uncode", "guardia_lurigancho_2016", "3", "route.visitors"),
+    ("codebook", "rename", "route", "motive"),
+    ("codings", "import", SAMPLES / "attributes.csv"),
+    ("quotes", "no.such.code"),
+    ("export", "matrix", "--coder", "nobody"),
+]
+
+
+def test_failing_commands_leave_the_project_byte_for_byte_unchanged(tmp_path):
+    env = setup_samples(tmp_path)
+    database = tmp_path / "study" / "qcode.db"
+    before = digest(database)
+    for args in FAILING:
+        result = run(*args, env=env)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, args
+        assert digest(database) == before, args
