@@ -30,7 +30,7 @@ class QcodeGroup(TyperGroup):
 
 def group(help_text: str) -> typer.Typer:
     return typer.Typer(cls=QcodeGroup, help=help_text, no_args_is_help=True,
-                       add_completion=False, rich_markup_mode="rich")
+                       add_completion=False, rich_markup_mode="markdown")
 
 
 app = group("Code qualitative interviews: import transcripts, apply a codebook, "
