@@ -160,6 +160,62 @@ class Project:
                coder: str | None = None) -> list[dict]:
         return codings.quotes(self.conn, code_id, include_children, coder)
 
+    # -- suggestions -----------------------------------------------------------------------
+    def suggest(self, documents: Sequence[str] | None = None, *, method: str = "all",
+                model: str | None = None, jobs: int = 1, min_score: float = 0.5,
+                min_positives: int | None = None, progress: documents.Progress | None = None,
+                as_frame: bool = False):
+        """Compute and store suggestions; return the report, or with `as_frame` the stored
+        suggestions of these documents as a pandas DataFrame."""
+        from . import suggest as suggesting
+
+        report = suggesting.suggest(
+            self.conn, list(documents or []), method=method,
+            model_name=model or self.setting("model"), jobs=jobs, min_score=min_score,
+            min_positives=min_positives or suggesting.DEFAULT_MIN_POSITIVES, progress=progress)
+        if not as_frame:
+            return report
+        import pandas as pd
+
+        rows = suggesting.listing(self.conn, list(documents or []))
+        return pd.DataFrame(rows, columns=suggesting.review.COLUMNS)
+
+    def train(self, *, force: bool = True, min_positives: int | None = None,
+              model: str | None = None, coder: str | None = None):
+        from . import suggest as suggesting
+
+        return suggesting.ensure_model(
+            self.conn, force=force, model_name=model or self.setting("model"), coder=coder,
+            min_positives=min_positives or suggesting.DEFAULT_MIN_POSITIVES)
+
+    def evaluate_suggestions(self, *, coder: str | None = None, folds: int = 5,
+                             min_score: float = 0.5, min_positives: int | None = None,
+                             model: str | None = None):
+        from . import suggest as suggesting
+
+        return suggesting.evaluate(
+            self.conn, coder=coder, folds=folds, min_score=min_score,
+            model_name=model or self.setting("model"),
+            min_positives=min_positives or suggesting.DEFAULT_MIN_POSITIVES)
+
+    def suggestions(self, documents: Sequence[str] | None = None, status: str | None = None,
+                    coder: str | None = None) -> list[dict]:
+        from .suggest import listing
+
+        return listing(self.conn, list(documents or []), status, coder)
+
+    def review_queue(self, documents: Sequence[str] | None = None, threshold: float = 0.5,
+                     coder: str | None = None) -> list[dict]:
+        """Pending suggestions, most informative first (see `suggest.review.review_order`)."""
+        from .suggest import review_order
+
+        return review_order(self.conn, list(documents or []), threshold, coder)
+
+    def decide(self, ids: Sequence[int], accept: bool, coder: str | None = None) -> list[dict]:
+        from .suggest import decide
+
+        return decide(self.conn, list(ids), accept, self.coder(coder))
+
     # -- analysis ------------------------------------------------------------------------
     def matrix(self, by: str = "document", coder: str | None = None):
         """Code × document matrix of coded segments (a pandas DataFrame with totals)."""

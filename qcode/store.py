@@ -95,6 +95,34 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "suggestions and trained models",
+        """
+        CREATE TABLE suggestion (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segment(id) ON DELETE CASCADE,
+            code_id TEXT NOT NULL REFERENCES code(id) ON UPDATE CASCADE ON DELETE CASCADE,
+            method TEXT NOT NULL CHECK (method IN ('rules', 'model')),
+            score REAL NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'accepted', 'rejected')),
+            decided_by TEXT,
+            decided_at TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (segment_id, code_id, method)
+        );
+        CREATE INDEX suggestion_status ON suggestion(status);
+        CREATE TABLE model (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            trained_on TEXT NOT NULL,
+            params BLOB NOT NULL
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

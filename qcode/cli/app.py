@@ -28,8 +28,21 @@ class QcodeGroup(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def group(help_text: str) -> typer.Typer:
-    return typer.Typer(cls=QcodeGroup, help=help_text, no_args_is_help=True,
+class DefaultCommandGroup(QcodeGroup):
+    """A group whose first command runs when no subcommand is named: `qcode suggest DOC`
+    means `qcode suggest run DOC`, while `qcode suggest train` still reaches `train`."""
+
+    def parse_args(self, ctx, args):
+        default = next(iter(self.commands), None)
+        if default and (not args or (args[0] not in self.commands
+                                     and args[0] not in ("--help", "-h"))):
+            args = [default, *args]
+        return super().parse_args(ctx, args)
+
+
+def group(help_text: str, default_command: bool = False) -> typer.Typer:
+    return typer.Typer(cls=DefaultCommandGroup if default_command else QcodeGroup,
+                       help=help_text, no_args_is_help=not default_command,
                        add_completion=False, rich_markup_mode="markdown")
 
 

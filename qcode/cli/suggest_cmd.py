@@ -1,0 +1,183 @@
+"""`qcode suggest [run|train|evaluate]` and `qcode suggestions [list|accept|reject]`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .app import app, group, out, state
+from .output import ListFormat, listing, progress_bar, say, warn
+
+suggest_app = group("Suggest codes for segments (rules from the codebook's patterns, and a "
+                    "model that learns from your coding); train and evaluate the model. "
+                    "`qcode suggest [DOC...]` runs `qcode suggest run`.", default_command=True)
+suggestions_app = group("List stored suggestions and accept or reject them. "
+                        "`qcode suggestions [DOC...]` runs `qcode suggestions list`.",
+                        default_command=True)
+app.add_typer(suggest_app, name="suggest")
+app.add_typer(suggestions_app, name="suggestions")
+
+ModelOption = Annotated[str | None, typer.Option(
+    "--model", help="An installed trained spaCy pipeline (name or path) instead of the "
+    "default blank pipeline with lookup lemmas.")]
+MinPositives = Annotated[int | None, typer.Option(
+    help="Train only codes with at least this many coded segments (default 5).")]
+
+
+class Method(StrEnum):
+    rules = "rules"
+    model = "model"
+    all = "all"
+
+
+class Status(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+@suggest_app.command("run")
+def run_cli(
+    ctx: typer.Context,
+    documents: Annotated[list[str] | None, typer.Argument(help="Documents (default: all).")]
+    = None,
+    method: Annotated[Method, typer.Option(help="rules, model or all.")] = Method.all,
+    jobs: Annotated[int, typer.Option(min=1, help="Processes for the rules.")] = 1,
+    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Store model suggestions "
+                                             "with at least this calibrated probability.")]
+    = 0.5,
+    model: ModelOption = None,
+    min_positives: MinPositives = None,
+) -> None:
+    """Compute suggestions for every segment and store them; decisions already made stay."""
+    st = state(ctx)
+    with st.open() as project, progress_bar(st, "suggesting") as progress:
+        report = project.suggest(documents or [], method=method.value, model=model, jobs=jobs,
+                                 min_score=min_score, min_positives=min_positives,
+                                 progress=progress)
+    for message in report.warnings:
+        warn(message)
+    if report.training:
+        _training_summary(st, report.training)
+    rate = report.tokens / report.seconds if report.seconds and report.tokens else 0
+    speed = (f"; {report.documents / report.seconds:.1f} documents/s, "
+             f"{report.segments / report.seconds:.0f} segments/s, {rate:,.0f} tokens/s"
+             if report.seconds and report.tokens else "")
+    methods = ", ".join(f"{n} by {m}" for m, n in report.by_method.items())
+    say(st, f"{report.documents} documents, {report.segments} segments: {methods or 'none'}"
+            f"{speed}")
+    say(st, f"{report.created} new, {report.updated} refreshed, {report.removed} no longer "
+            f"apply, {report.decided_kept} already decided (kept)")
+
+
+def _training_summary(st, training) -> None:
+    info = training.model.trained_on
+    verb = "trained" if training.retrained else "reused (coding unchanged)"
+    say(st, f"model {verb}: {len(training.model.codes)} codes from {info['segments']} "
+            f"labelled segments in {info['documents']} documents")
+    if training.too_few:
+        listed = ", ".join(f"{c} ({n})" for c, n in training.too_few.items())
+        say(st, f"[yellow]too few coded segments to learn[/] (need {info['min_positives']}): "
+                f"{escape(listed)}")
+
+
+@suggest_app.command("train")
+def train_cli(
+    ctx: typer.Context,
+    coder: Annotated[str | None, typer.Option(help="Learn only from this coder's codings.")]
+    = None,
+    model: ModelOption = None,
+    min_positives: MinPositives = None,
+) -> None:
+    """Train the model now, from the project's codings and rejected suggestions."""
+    st = state(ctx)
+    with st.open() as project:
+        training = project.train(force=True, min_positives=min_positives, model=model,
+                                 coder=coder)
+    _training_summary(st, training)
+
+
+@suggest_app.command("evaluate")
+def evaluate_cli(
+    ctx: typer.Context,
+    coder: Annotated[str | None, typer.Option(help="Compare with this coder's codings "
+                                              "(default: everyone's).")] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds (grouped by "
+                                       "document).")] = 5,
+    min_score: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.5,
+    model: ModelOption = None,
+    min_positives: MinPositives = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """Precision, recall and F1 of rules and model against the human coding, per code."""
+    st = state(ctx)
+    with st.open() as project:
+        result = project.evaluate_suggestions(coder=coder, folds=folds, min_score=min_score,
+                                              min_positives=min_positives, model=model)
+    columns = list(result.rows[0]) if result.rows else ["code"]
+    if fmt != ListFormat.table:
+        listing(result.rows, columns, fmt)
+        return
+    table = Table(title=f"{result.segments} labelled segments in {result.documents} documents; "
+                  f"model: {result.folds}-fold cross-validation grouped by document, "
+                  f"score >= {result.min_score}", title_justify="left")
+    for column in ("code", "n", "rules P", "R", "F1", "model P", "R", "F1", "folds"):
+        table.add_column(column, justify="left" if column == "code" else "right")
+
+    def cell(value) -> str:
+        return "-" if value is None or value == "" else f"{value:.2f}"
+
+    for row in result.rows:
+        table.add_row(escape(row["code"]), str(row["positives"]),
+                      *(cell(row[f"rules_{m}"]) for m in ("precision", "recall", "f1")),
+                      *(cell(row[f"model_{m}"]) for m in ("precision", "recall", "f1")),
+                      str(row["model_folds"]), end_section=row["code"] == result.rows[-3]["code"])
+    out.print(table)
+    say(st, "n = coded segments the figures rest on; micro pools every code's counts, macro "
+            "averages the codes' values; '-' = undefined (nothing predicted or nothing to find); "
+            "folds = folds in which the code had enough examples to train")
+
+
+@suggestions_app.command("list")
+def list_cli(
+    ctx: typer.Context,
+    documents: Annotated[list[str] | None, typer.Argument(help="Documents (default: all).")]
+    = None,
+    status: Annotated[Status | None, typer.Option(help="pending, accepted or rejected.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """List stored suggestions: id, document, segment, code, score, method, evidence, status."""
+    from ..suggest.review import COLUMNS
+
+    with state(ctx).open() as project:
+        rows = project.suggestions(documents or [], status.value if status else None)
+    listing(rows, COLUMNS, fmt, empty="no suggestions; run `qcode suggest` first")
+
+
+def _decide(ctx: typer.Context, ids: list[int], accept: bool, coder: str | None) -> None:
+    st = state(ctx)
+    with st.open() as project:
+        decided = project.decide(ids, accept, coder or st.coder)
+    for row in decided:
+        say(st, f"{row['status']} #{row['id']}: {escape(row['code'])} on {escape(row['document'])}"
+                f" segment {row['segment']}")
+
+
+@suggestions_app.command("accept")
+def accept_cli(ctx: typer.Context,
+               ids: Annotated[list[int], typer.Argument(help="Suggestion ids.")],
+               coder: Annotated[str | None, typer.Option(help="Who decides.")] = None) -> None:
+    """Accept suggestions: the segment is coded for you (origin `suggestion`)."""
+    _decide(ctx, ids, True, coder)
+
+
+@suggestions_app.command("reject")
+def reject_cli(ctx: typer.Context,
+               ids: Annotated[list[int], typer.Argument(help="Suggestion ids.")],
+               coder: Annotated[str | None, typer.Option(help="Who decides.")] = None) -> None:
+    """Reject suggestions; the model learns from rejections too."""
+    _decide(ctx, ids, False, coder)

@@ -1,0 +1,90 @@
+"""Looking at stored suggestions, deciding them, and the most-informative-first order."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Literal
+
+from ..codings import Target, add
+from ..documents import get_document
+from ..errors import InputError, NotFoundError
+from ..store import atomic, now
+
+Status = Literal["pending", "accepted", "rejected"]
+COLUMNS = ["id", "document", "segment", "code", "score", "method", "evidence", "status"]
+
+
+def listing(conn: sqlite3.Connection, documents: list[str] | None = None,
+            status: Status | None = None, coder: str | None = None) -> list[dict]:
+    """Stored suggestions in document order. With `coder`, pending ones that coder has
+    already coded are left out (there is nothing left to decide)."""
+    clauses, params = [], []
+    if documents:
+        ids = [get_document(conn, name)["id"] for name in documents]
+        clauses.append(f"s.document_id IN ({','.join('?' * len(ids))})")
+        params += ids
+    if status:
+        clauses.append("g.status = ?")
+        params.append(status)
+    if coder:
+        clauses.append("""NOT (g.status = 'pending' AND EXISTS (SELECT 1 FROM coding c
+            WHERE c.document_id = s.document_id AND c.code_id = g.code_id AND c.coder = ?
+            AND c.removed_at IS NULL AND c.start < s."end" AND c."end" > s.start))""")
+        params.append(coder)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = conn.execute(f"""
+        SELECT g.id, d.name AS document, s.ordinal AS segment, g.code_id AS code, g.score,
+               g.method, g.evidence, g.status, g.decided_by
+        FROM suggestion g JOIN segment s ON s.id = g.segment_id
+        JOIN document d ON d.id = s.document_id JOIN code k ON k.id = g.code_id
+        {where} ORDER BY d.name, s.ordinal, k.position, g.method""", params).fetchall()
+    return [{**dict(r), "score": round(r["score"], 3),
+             "evidence": ", ".join(e["text"] for e in json.loads(r["evidence"]))} for r in rows]
+
+
+def review_order(conn: sqlite3.Connection, documents: list[str] | None = None,
+                 threshold: float = 0.5, coder: str | None = None) -> list[dict]:
+    """Pending suggestions, most informative first.
+
+    First the model's suggestions, closest to the decision threshold first (the ones the
+    model is least sure of teach it most when decided); then rule hits that the model did
+    not also make, strongest first; ties in document order.
+    """
+    pending = listing(conn, documents, "pending", coder)
+    by_model = {(r["document"], r["segment"], r["code"]) for r in pending if r["method"] == "model"}
+
+    def key(row: dict) -> tuple:
+        if row["method"] == "model":
+            return (0, abs(row["score"] - threshold), row["document"], row["segment"])
+        if (row["document"], row["segment"], row["code"]) in by_model:
+            return (2, -row["score"], row["document"], row["segment"])
+        return (1, -row["score"], row["document"], row["segment"])
+
+    return sorted(pending, key=key)
+
+
+def decide(conn: sqlite3.Connection, ids: list[int], accept: bool, coder: str) -> list[dict]:
+    """Accept (code the segment for `coder`, origin `suggestion`) or reject suggestions."""
+    if not ids:
+        raise InputError("name the suggestions to decide by id (see `qcode suggestions`)")
+    decided = []
+    with atomic(conn):
+        for suggestion_id in ids:
+            row = conn.execute("""
+                SELECT g.id, g.code_id, g.status, s.start, s."end", s.ordinal, d.name
+                FROM suggestion g JOIN segment s ON s.id = g.segment_id
+                JOIN document d ON d.id = s.document_id WHERE g.id = ?""",
+                               (suggestion_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no suggestion {suggestion_id}; `qcode suggestions` "
+                                    "lists them with their ids")
+            status = "accepted" if accept else "rejected"
+            conn.execute("UPDATE suggestion SET status = ?, decided_by = ?, decided_at = ?"
+                         " WHERE id = ?", (status, coder, now(), suggestion_id))
+            if accept:
+                add(conn, row["name"], [Target(row["start"], row["end"], row["ordinal"])],
+                    [row["code_id"]], coder, origin="suggestion")
+            decided.append({"id": suggestion_id, "document": row["name"],
+                            "segment": row["ordinal"], "code": row["code_id"], "status": status})
+    return decided
