@@ -33,9 +33,15 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) codings import ../../transcripts_sample/codings_ana.csv
 	cd $(DEMO)/study && $(QCODE) codings import ../../transcripts_sample/codings_ben.csv
 	cd $(DEMO)/study && $(QCODE) codebook show --no-definitions
-	@echo "== 5. quotations for one code"
+	@echo "== 5. suggestions: codebook patterns matched on lemmas, and a model trained on the codings"
+	cd $(DEMO)/study && $(QCODE) suggest --method rules
+	cd $(DEMO)/study && $(QCODE) suggest --method model
+	cd $(DEMO)/study && $(QCODE) suggestions experta_lima_2017 --status pending | head -24
+	cd $(DEMO)/study && $(QCODE) suggestions accept 1 --coder demo
+	cd $(DEMO)/study && $(QCODE) suggest evaluate
+	@echo "== 6. quotations for one code"
 	cd $(DEMO)/study && $(QCODE) quotes route.suppliers
-	@echo "== 6. code x document matrix"
+	@echo "== 7. code x document matrix"
 	cd $(DEMO)/study && $(QCODE) export matrix --out ../matrix.csv
 	cd $(DEMO)/study && $(QCODE) export matrix --format md
 	@echo "== done: the project is $(DEMO)/study/qcode.db, the matrix $(DEMO)/matrix.csv"

@@ -148,7 +148,7 @@ def test_config_sets_the_coder(tmp_path):
     assert run("config", "coder", env=env).stdout == "zoe\n"
     result = run("config", "colour", "red", env=env)
     assert result.stderr == ("error: unknown setting 'colour'; settings you can change: coder, "
-                             "language\n")
+                             "language, model\n")
 
 
 def test_not_a_project_file(tmp_path):
@@ -184,3 +184,35 @@ def test_failing_commands_leave_the_project_byte_for_byte_unchanged(tmp_path):
         assert result.exit_code == 1, (args, result.output)
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, args
         assert digest(database) == before, args
+
+
+def test_suggest_commands(tmp_path):
+    env = setup_samples(tmp_path)
+    result = run("suggest", "guardia_lurigancho_2016", "--method", "rules", env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 documents, 29 segments: " in result.stderr
+    listed = run("suggestions", "--status", "pending", "--format", "csv", env=env).stdout
+    lines = listed.splitlines()
+    assert lines[0] == "id,document,segment,code,score,method,evidence,status"
+    first_id = lines[1].split(",")[0]
+    accepted = run("suggestions", "accept", first_id, env=env)
+    assert accepted.exit_code == 0 and accepted.stderr.startswith(f"accepted #{first_id}: ")
+    assert run("suggestions", "reject", "99999", env=env).stderr == (
+        "error: no suggestion 99999; `qcode suggestions` lists them with their ids\n")
+    result = run("suggest", "evaluate", env=env)
+    assert result.stderr.startswith("error: evaluation needs coded segments in at least two "
+                                    "documents (found 1)")
+    for coder in ("ana", "ben"):
+        run("codings", "import", SAMPLES / f"codings_{coder}.csv", env=env)
+    evaluation = run("suggest", "evaluate", "--format", "json", env=env)
+    rows = {r["code"]: r for r in json.loads(evaluation.stdout)}
+    assert rows["micro"]["segments"] == 107  # 4 coded documents: 29 + 27 + 28 + 23 segments
+    trained = run("suggest", "train", env=env)
+    assert trained.stderr.startswith("model trained: ")
+    assert "too few coded segments to learn (need 5): route.suppliers (1)" in trained.stderr
+    model = run("suggest", "--method", "model", env=env)
+    assert "model reused (coding unchanged)" in model.stderr
+    result = run("suggest", "nope", env=env)
+    assert result.stderr.startswith("error: no document 'nope'")
+    result = run("suggest", "--model", "xx_missing_pipeline", env=env)
+    assert result.stderr.startswith("error: --model xx_missing_pipeline: no spaCy pipeline")

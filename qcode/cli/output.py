@@ -57,11 +57,13 @@ def progress_bar(st: State, description: str) -> Iterator:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[label]}"), TimeElapsedColumn(), console=err,
-                  transient=True) as bar:
-        task = bar.add_task(description, total=None, label="")
+                  TextColumn("{task.fields[label]}"), TextColumn("{task.fields[rate]}"),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(description, total=None, label="", rate="")
 
         def update(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, label=escape(label))
+            elapsed = bar.tasks[task].elapsed or 0
+            rate = f"{done / elapsed:.1f}/s" if elapsed > 0.5 else ""
+            bar.update(task, completed=done, total=total, label=escape(label), rate=rate)
 
         yield update

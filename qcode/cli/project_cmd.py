@@ -11,6 +11,8 @@ from rich.markup import escape
 from .app import app, out, state
 from .output import say
 
+SETTINGS = ("coder", "language", "model")
+
 
 @app.command("init")
 def init_cli(
@@ -32,10 +34,11 @@ def init_cli(
 @app.command("config")
 def config_cli(
     ctx: typer.Context,
-    key: Annotated[str | None, typer.Argument(help="Setting: coder or language.")] = None,
+    key: Annotated[str | None, typer.Argument(help="Setting: coder, language or model.")]
+    = None,
     value: Annotated[str | None, typer.Argument(help="New value; omit to print it.")] = None,
 ) -> None:
-    """Show or change project settings (`coder`, `language`)."""
+    """Show or change project settings: `coder`, `language`, `model` (a spaCy pipeline)."""
     from ..errors import InputError
 
     with state(ctx).open() as project:
@@ -43,8 +46,9 @@ def config_cli(
             for name, current in project.settings().items():
                 out.print(f"{escape(name)} = {escape(current)}")
             return
-        if key not in ("coder", "language"):
-            raise InputError(f"unknown setting '{key}'; settings you can change: coder, language")
+        if key not in SETTINGS:
+            raise InputError(f"unknown setting '{key}'; settings you can change: "
+                             f"{', '.join(SETTINGS)}")
         if value is None:
             out.print(project.setting(key) or "")
         else:

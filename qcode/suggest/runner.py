@@ -123,12 +123,10 @@ def rule_rows(database: str, codes: list[tuple[str, dict]], document_ids: list[i
                                    initargs=(database, codes, model_name))
         results = pool.map(_rule_rows, chunks)
     try:
-        done = 0
-        for chunk_rows, chunk_tokens, chunk_warnings in results:
+        for done, (chunk_rows, chunk_tokens, chunk_warnings) in enumerate(results, start=1):
             rows += chunk_rows
             tokens += chunk_tokens
             warnings += [w for w in chunk_warnings if w not in warnings]
-            done += 1
             if progress:
                 progress(min(done * chunk, len(document_ids)), len(document_ids), "documents")
     finally:
