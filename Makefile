@@ -37,7 +37,6 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) suggest --method rules
 	cd $(DEMO)/study && $(QCODE) suggest --method model
 	cd $(DEMO)/study && $(QCODE) suggestions experta_lima_2017 --status pending | head -24
-	cd $(DEMO)/study && $(QCODE) suggestions accept 1 --coder demo
 	cd $(DEMO)/study && $(QCODE) suggest evaluate
 	@echo "== 6. quotations for one code"
 	cd $(DEMO)/study && $(QCODE) quotes route.suppliers

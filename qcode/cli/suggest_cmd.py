@@ -126,7 +126,8 @@ def evaluate_cli(
                   f"model: {result.folds}-fold cross-validation grouped by document, "
                   f"score >= {result.min_score}", title_justify="left")
     for column in ("code", "n", "rules P", "R", "F1", "model P", "R", "F1", "folds"):
-        table.add_column(column, justify="left" if column == "code" else "right")
+        table.add_column(column, justify="left" if column == "code" else "right",
+                         overflow="fold")
 
     def cell(value) -> str:
         return "-" if value is None or value == "" else f"{value:.2f}"
