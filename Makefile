@@ -38,9 +38,11 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) suggest --method model
 	cd $(DEMO)/study && $(QCODE) suggestions experta_lima_2017 --status pending | head -24
 	cd $(DEMO)/study && $(QCODE) suggest evaluate
-	@echo "== 6. quotations for one code"
+	@echo "== 6. review in the terminal (here driven by piped keys: next, next, accept 1, quit)"
+	cd $(DEMO)/study && printf '\n\n1\nq\n' | $(QCODE) review guardia_lurigancho_2016 --coder demo | tail -22
+	@echo "== 7. quotations for one code"
 	cd $(DEMO)/study && $(QCODE) quotes route.suppliers
-	@echo "== 7. code x document matrix"
+	@echo "== 8. code x document matrix"
 	cd $(DEMO)/study && $(QCODE) export matrix --out ../matrix.csv
 	cd $(DEMO)/study && $(QCODE) export matrix --format md
 	@echo "== done: the project is $(DEMO)/study/qcode.db, the matrix $(DEMO)/matrix.csv"

@@ -123,6 +123,29 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "segment memos and review positions",
+        """
+        CREATE TABLE memo_new (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL
+                CHECK (target IN ('project', 'document', 'segment', 'code', 'coding')),
+            target_id TEXT,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        INSERT INTO memo_new SELECT * FROM memo;
+        DROP TABLE memo;
+        ALTER TABLE memo_new RENAME TO memo;
+        CREATE INDEX memo_target ON memo(target, target_id);
+        CREATE TABLE review_state (
+            coder TEXT PRIMARY KEY,
+            segment_id INTEGER REFERENCES segment(id) ON DELETE SET NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

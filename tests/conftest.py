@@ -61,6 +61,6 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run(*args: str, env: dict | None = None):
+def run(*args: str, env: dict | None = None, input: str | None = None):
     """Invoke the CLI in-process; returns click's Result (stdout and stderr separate)."""
-    return CliRunner().invoke(app, [str(a) for a in args], env=env)
+    return CliRunner().invoke(app, [str(a) for a in args], env=env, input=input)
