@@ -110,9 +110,10 @@ def remove(conn: sqlite3.Connection, document: str, targets_: list[Target], code
     return removed
 
 
-def import_csv(conn: sqlite3.Connection, path: Path,
-               default_coder: str | None = None) -> tuple[int, int]:
-    """Import codings from CSV (see CSV_COLUMNS); return (added, already present)."""
+def import_csv(conn: sqlite3.Connection, path: Path, default_coder: str | None = None,
+               coder_map: dict[str, str] | None = None) -> tuple[int, int]:
+    """Import codings from CSV (see CSV_COLUMNS); return (added, already present).
+    `coder_map` renames coders on the way in (`merge --coder-map`)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     text, _ = decode(path.read_bytes(), path)
@@ -144,6 +145,7 @@ def import_csv(conn: sqlite3.Connection, path: Path,
                 coder = values.get("coder") or default_coder
                 if not coder:
                     raise InputError("the coder column is empty")
+                coder = (coder_map or {}).get(coder, coder)
                 result = add(conn, name, where, [values["code"]], coder,
                              values.get("memo") or None, origin="imported")
             except ValueError:

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from .errors import InputError
 
-TABLE_FORMATS = ("csv", "json", "md")
+TABLE_FORMATS = ("csv", "json", "md", "tex")
+_TEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
+                "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                "\\": r"\textbackslash{}"}
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -37,8 +40,30 @@ def format_for(out: Path | None, fmt: str | None, allowed: tuple[str, ...] = TAB
     return chosen
 
 
+def tex_escape(value) -> str:
+    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in str(value))
+
+
+def rows_to_tex(rows: list[dict], columns: list[str]) -> str:
+    """A booktabs tabular; numbers right-aligned, special characters escaped."""
+    def numeric(column: str) -> bool:
+        return all(isinstance(r.get(column), int | float) or r.get(column) in (None, "")
+                   for r in rows) and any(isinstance(r.get(column), int | float) for r in rows)
+
+    spec = "".join("r" if numeric(c) else "l" for c in columns)
+    lines = [f"\\begin{{tabular}}{{{spec}}}", "\\toprule",
+             " & ".join(tex_escape(c) for c in columns) + " \\\\", "\\midrule"]
+    for row in rows:
+        cells = ["" if row.get(c) is None else tex_escape(row.get(c)) for c in columns]
+        lines.append(" & ".join(cells) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    return "\n".join(lines) + "\n"
+
+
 def rows_to_text(rows: list[dict], columns: list[str], fmt: str) -> str:
-    """Render plain rows as CSV, JSON (a list of objects) or a Markdown table."""
+    """Render plain rows as CSV, JSON (a list of objects), a Markdown or a LaTeX table."""
+    if fmt == "tex":
+        return rows_to_tex(rows, columns)
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "md":

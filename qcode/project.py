@@ -149,9 +149,10 @@ class Project:
         where = codings.targets(self.conn, doc, list(segments or []), span)
         return codings.remove(self.conn, document, where, list(code_ids), self.coder(coder))
 
-    def import_codings(self, path: str | Path, coder: str | None = None) -> tuple[int, int]:
+    def import_codings(self, path: str | Path, coder: str | None = None,
+                       coder_map: dict[str, str] | None = None) -> tuple[int, int]:
         default = coder or os.environ.get(ENV_CODER) or self.setting("coder")
-        return codings.import_csv(self.conn, Path(path), default)
+        return codings.import_csv(self.conn, Path(path), default, coder_map)
 
     def codings(self, coder: str | None = None) -> list[dict]:
         return codings.export_rows(self.conn, coder)
@@ -215,6 +216,41 @@ class Project:
         from .suggest import decide
 
         return decide(self.conn, list(ids), accept, self.coder(coder))
+
+    # -- several coders --------------------------------------------------------------------
+    def merge(self, other: str | Path, coder_map: dict[str, str] | None = None):
+        """Bring in another copy's codings, memos and decisions (or a codings CSV)."""
+        from .merge import MergeReport, merge_project
+
+        other = Path(other)
+        if other.suffix.lower() == ".csv":
+            added, present = self.import_codings(other, coder_map=coder_map)
+            return MergeReport(codings_added=added, codings_present=present)
+        return merge_project(self.conn, other, coder_map)
+
+    def agree(self, *, coders: Sequence[str] | None = None, codes: str | None = None,
+              documents: str | None = None, unit: str = "segment", overlap: float = 0.5,
+              threshold: float = 0.667):
+        """Agreement per code and overall (an AgreementReport; `.rows` are plain dicts)."""
+        from .agreement import agree
+
+        return agree(self.conn, coders=list(coders or []) or None, codes=codes,
+                     documents=documents, unit=unit, overlap=overlap, threshold=threshold)
+
+    def disagreements(self, *, coders: Sequence[str] | None = None, codes: str | None = None,
+                      documents: str | None = None, overlap: float = 0.5) -> list[dict]:
+        from .agreement import disagreements
+
+        return disagreements(self.conn, coders=list(coders or []) or None, codes=codes,
+                             documents=documents, overlap=overlap)
+
+    def consensus(self, name: str, *, coders: Sequence[str] | None = None,
+                  codes: str | None = None, documents: str | None = None,
+                  overlap: float = 0.5) -> int:
+        from .agreement import consensus
+
+        return consensus(self.conn, name, coders=list(coders or []) or None, codes=codes,
+                         documents=documents, overlap=overlap)
 
     # -- analysis ------------------------------------------------------------------------
     def matrix(self, by: str = "document", coder: str | None = None):
