@@ -40,9 +40,13 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) suggest evaluate
 	@echo "== 6. review in the terminal (here driven by piped keys: next, next, accept 1, quit)"
 	cd $(DEMO)/study && printf '\n\n1\nq\n' | $(QCODE) review guardia_lurigancho_2016 --coder demo | tail -22
-	@echo "== 7. quotations for one code"
+	@echo "== 7. agreement between the two coders, and what they disagree on"
+	cd $(DEMO)/study && $(QCODE) agree --coders ana,ben
+	cd $(DEMO)/study && $(QCODE) agree --coders ana,ben --unit span --codes 'route.*'
+	cd $(DEMO)/study && $(QCODE) disagreements --coders ana,ben --code 'route.*'
+	@echo "== 8. quotations for one code"
 	cd $(DEMO)/study && $(QCODE) quotes route.suppliers
-	@echo "== 8. code x document matrix"
+	@echo "== 9. code x document matrix"
 	cd $(DEMO)/study && $(QCODE) export matrix --out ../matrix.csv
 	cd $(DEMO)/study && $(QCODE) export matrix --format md
 	@echo "== done: the project is $(DEMO)/study/qcode.db, the matrix $(DEMO)/matrix.csv"
