@@ -1,5 +1,4 @@
-"""Codings: applying codes to segments or spans, removing them (recorded), CSV exchange,
-and retrieving the coded passages (quotations)."""
+"""Codings: applying codes to segments or spans, removing them (recorded), CSV exchange."""
 
 from __future__ import annotations
 
@@ -171,25 +170,3 @@ def export_rows(conn: sqlite3.Connection, coder: str | None = None) -> list[dict
         ORDER BY d.name, c.start, c."end", k.position, c.coder""",
                         (coder,) if coder else ()).fetchall()
     return [{k: ("" if r[k] is None else r[k]) for k in CSV_COLUMNS} for r in rows]
-
-
-def quotes(conn: sqlite3.Connection, code_id: str, include_children: bool = False,
-           coder: str | None = None) -> list[dict]:
-    """Every live passage coded with the code, in document order, with its context."""
-    code_store.resolve(conn, code_id)
-    ids = code_store.descendants(conn, code_id) if include_children else [code_id]
-    marks = ",".join("?" * len(ids))
-    rows = conn.execute(f"""
-        SELECT d.name AS document, d.text, c.code_id, c.coder, c.start, c."end", c.memo,
-               (SELECT ordinal FROM segment s WHERE s.document_id = c.document_id
-                 AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS segment,
-               (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
-                 AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS speaker
-        FROM coding c JOIN document d ON d.id = c.document_id
-        JOIN code k ON k.id = c.code_id
-        WHERE c.removed_at IS NULL AND c.code_id IN ({marks}) {"AND c.coder = ?" if coder else ""}
-        ORDER BY d.name, c.start, k.position, c.coder""",
-                        (*ids, coder) if coder else ids).fetchall()
-    return [{"document": r["document"], "segment": r["segment"], "speaker": r["speaker"] or "",
-             "code": r["code_id"], "coder": r["coder"], "start": r["start"], "end": r["end"],
-             "text": r["text"][r["start"]:r["end"]], "memo": r["memo"] or ""} for r in rows]

@@ -1,42 +1,412 @@
-"""Code frequency matrices as pandas DataFrames."""
+"""Code frequency matrices, co-occurrence and quotation tables as pandas DataFrames.
+
+Everything starts from one table of *coded units*: each live coding joined to every segment
+it overlaps (any overlap). Counting then is a pandas group-by:
+
+    segments   distinct segments coded with the code
+    codings    codings (a coding that spans segments of two speakers counts for both)
+    presence   1 when the code occurs in the column's group at all, else 0
+    words      words whose first character lies inside text coded with the code
+    documents  distinct documents in which the code occurs
+
+Columns group by document, speaker, coder or a document attribute (`attribute:role`).
+With `include_children` (or `level`) a parent's row counts the *distinct* units of itself
+and all its descendants, so a segment coded with two children counts once for the parent.
+The Total column sums each row; the Total row sums the rows (with `include_children`, only
+the rows whose ancestors are not shown, so nothing is counted twice).
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import re
 import sqlite3
+from dataclasses import dataclass
 
-from .codes import require_codebook
+import numpy as np
+
 from .errors import InputError
 
 TOTAL = "Total"
+NONE = "(none)"
+COUNTS = ("segments", "codings", "presence", "words", "documents")
+PERCENTS = ("row", "column", "total")
+LABELS = ("id", "name", "indent", "path")
+_WORD = re.compile(r"\S+")
 
 
-def code_by_document(conn: sqlite3.Connection, coder: str | None = None):
-    """Codes (rows, codebook order) × documents (columns): the number of distinct segments
-    that a live coding of the code overlaps, with row and column totals.
+@dataclass
+class CodeInfo:
+    id: str
+    name: str
+    parent: str | None
+    depth: int
+    position: int
 
-    A segment counts once per code however many coders or codings touch it.
-    """
+
+def code_tree(conn: sqlite3.Connection) -> list[CodeInfo]:
+    rows = conn.execute("SELECT id, name, parent, position FROM code WHERE retired_at IS NULL"
+                        " ORDER BY position").fetchall()
+    parents = {r["id"]: r["parent"] for r in rows}
+
+    def depth(code: str) -> int:
+        level, cursor = 1, parents.get(code)
+        while cursor in parents:
+            level, cursor = level + 1, parents[cursor]
+        return level
+
+    return [CodeInfo(r["id"], r["name"], r["parent"], depth(r["id"]), r["position"]) for r in rows]
+
+
+def _ancestors(tree: list[CodeInfo]) -> dict[str, list[str]]:
+    parents = {c.id: c.parent for c in tree}
+    out = {}
+    for code in tree:
+        chain, cursor = [code.id], code.parent
+        while cursor in parents:
+            chain.append(cursor)
+            cursor = parents[cursor]
+        out[code.id] = chain
+    return out
+
+
+def parse_by(by: str, conn: sqlite3.Connection) -> tuple[str, str | None]:
+    """'document' | 'speaker' | 'coder' | 'attribute:NAME' -> (kind, attribute name)."""
+    if by in ("document", "speaker", "coder"):
+        return by, None
+    if by.startswith("attribute:") and by.removeprefix("attribute:"):
+        name = by.removeprefix("attribute:")
+        known = [r[0] for r in conn.execute("SELECT DISTINCT name FROM attribute ORDER BY 1")]
+        if name not in known:
+            raise InputError(f"unknown attribute '{name}'; attributes in this project: "
+                             f"{', '.join(known) or 'none (import with --attributes)'}")
+        return "attribute", name
+    raise InputError(f"--by {by}: use document, speaker, coder or attribute:NAME "
+                     "(e.g. attribute:role)")
+
+
+def coded_units(conn: sqlite3.Connection, coder: str | None = None,
+                documents: str | None = None):
+    """DataFrame: one row per (live coding, overlapped segment), with the segment's speaker
+    and the clipped span (start/end inside the segment)."""
     import pandas as pd
 
-    codes = [r["id"] for r in require_codebook(conn)]
-    documents = [r[0] for r in conn.execute("SELECT name FROM document ORDER BY name")]
     if coder and not conn.execute("SELECT 1 FROM coding WHERE coder = ? LIMIT 1",
                                   (coder,)).fetchone():
         coders = [r[0] for r in conn.execute("SELECT DISTINCT coder FROM coding ORDER BY 1")]
         raise InputError(f"no codings by coder '{coder}'; coders in this project: "
                          f"{', '.join(coders) or 'none yet'}")
-    rows = conn.execute(f"""
-        SELECT c.code_id AS code, d.name AS document, count(DISTINCT s.id) AS n
-        FROM coding c
-        JOIN segment s ON s.document_id = c.document_id AND c.start < s."end" AND c."end" > s.start
-        JOIN document d ON d.id = c.document_id
-        WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else ""}
-        GROUP BY c.code_id, d.name""", (coder,) if coder else ()).fetchall()
-    frame = pd.DataFrame(0, index=pd.Index(codes, name="code"),
-                         columns=pd.Index(documents, name="document"), dtype="int64")
-    for row in rows:
-        if row["code"] in frame.index:
-            frame.loc[row["code"], row["document"]] = row["n"]
+    docs = pd.read_sql_query("SELECT id AS document_id, name AS document, length(text) AS size"
+                             " FROM document ORDER BY id", conn)
+    if documents:
+        docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
+    base = np.concatenate([[0], np.cumsum(docs["size"].to_numpy())[:-1]]) if len(docs) else []
+    offset = dict(zip(docs["document_id"], base, strict=True))
+    segments = pd.read_sql_query('SELECT id AS segment_id, document_id, start, "end", speaker'
+                                 " FROM segment ORDER BY document_id, start", conn)
+    segments = segments[segments["document_id"].isin(offset)].reset_index(drop=True)
+    codings = pd.read_sql_query(
+        'SELECT id AS coding_id, document_id, code_id AS code, coder, start, "end" FROM coding'
+        " WHERE removed_at IS NULL" + (" AND coder = ?" if coder else ""), conn,
+        params=(coder,) if coder else None)
+    codings = codings[codings["document_id"].isin(offset)]
+    # Lay all documents end to end so one sorted search finds each coding's segments.
+    seg_shift = segments["document_id"].map(offset).to_numpy(dtype=np.int64)
+    seg_start = segments["start"].to_numpy(dtype=np.int64) + seg_shift
+    seg_end = segments["end"].to_numpy(dtype=np.int64) + seg_shift
+    shift = codings["document_id"].map(offset).to_numpy(dtype=np.int64)
+    c_start = codings["start"].to_numpy(dtype=np.int64) + shift
+    c_end = codings["end"].to_numpy(dtype=np.int64) + shift
+    first = np.searchsorted(seg_end, c_start, side="right")
+    last = np.searchsorted(seg_start, c_end, side="left") - 1
+    spans = np.maximum(last - first + 1, 0)
+    rows = np.repeat(np.arange(len(codings)), spans)
+    within = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
+    segment_rows = np.repeat(first, spans) + within
+    units = codings.iloc[rows].reset_index(drop=True)
+    picked = segments.iloc[segment_rows].reset_index(drop=True)
+    units["segment_id"] = picked["segment_id"].to_numpy()
+    units["speaker"] = picked["speaker"].fillna(NONE).to_numpy()
+    units["clip_start"] = np.maximum(units["start"].to_numpy(), picked["start"].to_numpy())
+    units["clip_end"] = np.minimum(units["end"].to_numpy(), picked["end"].to_numpy())
+    units = units.merge(docs[["document_id", "document"]], on="document_id")
+    return units, docs
+
+
+def _group_column(conn: sqlite3.Connection, units, kind: str, attribute: str | None):
+    import pandas as pd
+
+    if kind == "attribute":
+        values = pd.read_sql_query("SELECT document_id, value FROM attribute WHERE name = ?",
+                                   conn, params=(attribute,))
+        mapping = dict(zip(values["document_id"], values["value"], strict=True))
+        return units["document_id"].map(mapping).fillna(NONE)
+    return units[kind]
+
+
+def _columns(conn: sqlite3.Connection, docs, kind: str, attribute: str | None,
+             coder: str | None) -> list[str]:
+    """Every column the matrix should show, used or not (so empty documents appear)."""
+    if kind == "document":
+        return list(docs.sort_values("document")["document"])
+    ids = ",".join(str(int(i)) for i in docs["document_id"]) or "NULL"
+    if kind == "speaker":
+        found = [r[0] or NONE for r in conn.execute(
+            f"SELECT DISTINCT speaker FROM segment WHERE document_id IN ({ids})")]
+        return sorted(set(found))
+    if kind == "coder":
+        if coder:
+            return [coder]
+        return [r[0] for r in conn.execute("SELECT DISTINCT coder FROM coding WHERE removed_at"
+                                           " IS NULL ORDER BY 1")]
+    values = {r[0]: r[1] for r in conn.execute(
+        f"SELECT document_id, value FROM attribute WHERE name = ? AND document_id IN ({ids})",
+        (attribute,))}
+    return sorted({values.get(int(i), NONE) for i in docs["document_id"]})
+
+
+def _word_counts(units, conn: sqlite3.Connection) -> dict[tuple, int]:
+    """Words whose first character lies in the union of coded text per (code, group)."""
+    texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}
+    starts: dict[int, np.ndarray] = {}
+    out: dict[tuple, int] = {}
+    ordered = units.sort_values(["code", "group", "document_id", "clip_start"])
+    for (code, group, document_id), part in ordered.groupby(["code", "group", "document_id"],
+                                                            sort=False):
+        if document_id not in starts:
+            starts[document_id] = np.array([m.start() for m in
+                                            _WORD.finditer(texts[document_id])])
+        positions = starts[document_id]
+        total, current_start, current_end = 0, None, None
+        for start, end in zip(part["clip_start"], part["clip_end"], strict=True):
+            if current_end is not None and start <= current_end:
+                current_end = max(current_end, end)
+                continue
+            if current_end is not None:
+                total += int(np.searchsorted(positions, current_end) -
+                             np.searchsorted(positions, current_start))
+            current_start, current_end = start, end
+        if current_end is not None:
+            total += int(np.searchsorted(positions, current_end) -
+                         np.searchsorted(positions, current_start))
+        out[(code, group)] = out.get((code, group), 0) + total
+    return out
+
+
+def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segments",
+           coder: str | None = None, codes: str | None = None, documents: str | None = None,
+           include_children: bool = False, level: int | None = None,
+           percent: str | None = None, labels: str = "id"):
+    """Codes (rows, codebook order) x groups (columns), with a Total row and column."""
+    import pandas as pd
+
+    if count not in COUNTS:
+        raise InputError(f"--count {count}: choose from {', '.join(COUNTS)}")
+    if percent and percent not in PERCENTS:
+        raise InputError(f"--percent {percent}: choose from {', '.join(PERCENTS)}")
+    if labels not in LABELS:
+        raise InputError(f"--labels {labels}: choose from {', '.join(LABELS)}")
+    if level is not None and level < 1:
+        raise InputError(f"--level {level}: levels start at 1 (the top of the code tree)")
+    kind, attribute = parse_by(by, conn)
+    tree = code_tree(conn)
+    if codes:
+        tree = [c for c in tree if fnmatch.fnmatchcase(c.id, codes)] or _no_codes(codes)
+    if level is not None:
+        include_children = True
+        tree = [c for c in tree if c.depth <= level]
+    units, docs = coded_units(conn, coder, documents)
+    columns = _columns(conn, docs, kind, attribute, coder)
+    units = units.assign(group=_group_column(conn, units, kind, attribute))
+    if include_children:
+        chains = _ancestors(code_tree(conn))
+        units = units.assign(code=units["code"].map(chains)).explode("code")
+    units = units[units["code"].isin([c.id for c in tree])]
+    keys = ["code", "group"]
+    if count == "segments" or count == "presence":
+        cells = units.groupby(keys)["segment_id"].nunique()
+    elif count == "codings":
+        cells = units.drop_duplicates(["coding_id", "code", "group"]).groupby(keys).size()
+    elif count == "documents":
+        cells = units.groupby(keys)["document_id"].nunique()
+    else:
+        cells = pd.Series(_word_counts(units, conn), dtype="int64")
+        if len(cells):
+            cells.index = pd.MultiIndex.from_tuples(cells.index, names=keys)
+    frame = pd.DataFrame(0, index=pd.Index([c.id for c in tree], name="code"),
+                         columns=pd.Index(columns, name=kind if kind != "attribute"
+                                          else attribute), dtype="int64")
+    for (code, group), value in cells.items():
+        if group in frame.columns:
+            frame.loc[code, group] = value
+    if count == "presence":
+        frame = (frame > 0).astype("int64")
     frame[TOTAL] = frame.sum(axis=1)
-    frame.loc[TOTAL] = frame.sum(axis=0)
+    shown = set(frame.index)
+    roots = [c.id for c in tree if not (include_children and _has_shown_ancestor(c, tree, shown))]
+    frame.loc[TOTAL] = frame.loc[roots].sum(axis=0)
+    if percent:
+        frame = _percent(frame, percent)
+    frame.index = _labels(frame.index, tree, labels)
+    frame.attrs.update(count=count, by=by, coder=coder, percent=percent,
+                       include_children=include_children, level=level)
     return frame
+
+
+def _has_shown_ancestor(code: CodeInfo, tree: list[CodeInfo], shown: set[str]) -> bool:
+    parents = {c.id: c.parent for c in tree}
+    cursor = code.parent
+    while cursor is not None:
+        if cursor in shown:
+            return True
+        cursor = parents.get(cursor)
+    return False
+
+
+def _no_codes(pattern: str):
+    raise InputError(f"--codes {pattern}: matches no code; use a pattern such as 'route.*'")
+
+
+def _percent(frame, how: str):
+    values = frame.astype("float64")
+    if how == "row":
+        base = values[TOTAL].replace(0, np.nan)
+        result = values.div(base, axis=0)
+    elif how == "column":
+        base = values.loc[TOTAL].replace(0, np.nan)
+        result = values.div(base, axis=1)
+    else:
+        total = values.loc[TOTAL, TOTAL]
+        result = values / total if total else values * np.nan
+    return (result * 100).round(1).fillna(0.0)
+
+
+def _labels(index, tree: list[CodeInfo], style: str):
+    import pandas as pd
+
+    info = {c.id: c for c in tree}
+    names = {c.id: c.name for c in tree}
+    parents = {c.id: c.parent for c in tree}
+
+    def label(code: str) -> str:
+        if code not in info or style == "id":
+            return code
+        if style == "name":
+            return info[code].name
+        if style == "indent":
+            return "  " * (info[code].depth - 1) + info[code].name
+        chain, cursor = [info[code].name], parents.get(code)
+        while cursor in names:
+            chain.append(names[cursor])
+            cursor = parents.get(cursor)
+        return " > ".join(reversed(chain))
+
+    return pd.Index([label(c) for c in index], name="code")
+
+
+def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str | None = None,
+                 codes: str | None = None, documents: str | None = None,
+                 jaccard: bool = False):
+    """Code x code: units (segments or documents) coded with both; the diagonal holds each
+    code's own units. With `jaccard`, |A and B| / |A or B| instead."""
+    import pandas as pd
+
+    if unit not in ("segment", "document"):
+        raise InputError(f"--unit {unit}: choose segment or document")
+    tree = code_tree(conn)
+    if codes:
+        tree = [c for c in tree if fnmatch.fnmatchcase(c.id, codes)] or _no_codes(codes)
+    ids = [c.id for c in tree]
+    units, _ = coded_units(conn, coder, documents)
+    units = units[units["code"].isin(ids)]
+    column = "segment_id" if unit == "segment" else "document_id"
+    presence = pd.crosstab(units[column], units["code"]).clip(upper=1)
+    presence = presence.reindex(columns=ids, fill_value=0).to_numpy(dtype="int64")
+    both = pd.DataFrame(presence.T @ presence, index=ids, columns=ids, dtype="int64")
+    both.index.name, both.columns.name = "code", "code"
+    if not jaccard:
+        return both
+    diagonal = np.diag(both.to_numpy())
+    union = diagonal[:, None] + diagonal[None, :] - both.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(union > 0, both.to_numpy() / union, 0.0)
+    return pd.DataFrame(values.round(3), index=both.index, columns=both.columns)
+
+
+def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
+           include_children: bool = True, coder: str | None = None,
+           documents: str | None = None, by: str | None = None):
+    """Every live coded passage with document, segment, speaker, attributes, coder, memo."""
+    import pandas as pd
+
+    from .codes import descendants, resolve
+
+    wanted: list[str] | None = None
+    if codes:
+        wanted = []
+        for code in codes:
+            resolve(conn, code)
+            wanted += descendants(conn, code) if include_children else [code]
+    tree = code_tree(conn)
+    order = {c.id: c.position for c in tree}
+    rows = conn.execute(f"""
+        SELECT c.id, c.code_id, c.coder, c.start, c."end", c.memo, d.id AS document_id,
+               d.name AS document, d.text,
+               (SELECT ordinal FROM segment s WHERE s.document_id = c.document_id
+                 AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS segment,
+               (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
+                 AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS speaker
+        FROM coding c JOIN document d ON d.id = c.document_id
+        WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else ""}""",
+                        (coder,) if coder else ()).fetchall()
+    attributes: dict[int, dict[str, str]] = {}
+    for document_id, name, value in conn.execute("SELECT document_id, name, value FROM attribute"):
+        attributes.setdefault(document_id, {})[name] = value
+    names = sorted({n for a in attributes.values() for n in a})
+    records = []
+    for r in rows:
+        if wanted is not None and r["code_id"] not in wanted:
+            continue
+        if documents and not fnmatch.fnmatchcase(r["document"], documents):
+            continue
+        record = {"code": r["code_id"], "document": r["document"], "segment": r["segment"],
+                  "speaker": r["speaker"] or "", "coder": r["coder"],
+                  "start": r["start"], "end": r["end"], "text": r["text"][r["start"]:r["end"]],
+                  "memo": r["memo"] or ""}
+        for name in names:
+            record[name] = attributes.get(r["document_id"], {}).get(name, "")
+        records.append(record)
+    columns = ["code", "document", "segment", "speaker", *names, "coder", "memo", "start",
+               "end", "text"]
+    frame = pd.DataFrame(records, columns=columns)
+    sort = ["code", "document", "start"]
+    if by:
+        kind, attribute = parse_by(by, conn)
+        if kind != "attribute":
+            raise InputError(f"--by {by}: quotations group by attribute:NAME")
+        sort = ["code", attribute, "document", "start"]
+    if len(frame):
+        frame["_order"] = frame["code"].map(order)
+        frame = frame.sort_values(["_order", *sort[1:]]).drop(columns="_order")
+    frame.attrs["by"] = by
+    return frame.reset_index(drop=True)
+
+
+def codebook_table(conn: sqlite3.Connection):
+    """The codebook as an appendix table: code, name, definition, include, exclude, example,
+    frequency (live codings)."""
+    import json
+
+    import pandas as pd
+
+    rows = conn.execute("""
+        SELECT c.id, c.name, c.definition, c.include, c.exclude, c.examples,
+               (SELECT count(*) FROM coding g WHERE g.code_id = c.id AND g.removed_at IS NULL)
+               AS frequency
+        FROM code c WHERE c.retired_at IS NULL ORDER BY c.position""").fetchall()
+    records = [{"code": r["id"], "name": r["name"], "definition": r["definition"],
+                "include": r["include"], "exclude": r["exclude"],
+                "example": (json.loads(r["examples"]) or [""])[0], "frequency": r["frequency"]}
+               for r in rows]
+    columns = ["code", "name", "definition", "include", "exclude", "example", "frequency"]
+    return pd.DataFrame(records, columns=columns).set_index("code")

@@ -157,9 +157,6 @@ class Project:
     def codings(self, coder: str | None = None) -> list[dict]:
         return codings.export_rows(self.conn, coder)
 
-    def quotes(self, code_id: str, include_children: bool = False,
-               coder: str | None = None) -> list[dict]:
-        return codings.quotes(self.conn, code_id, include_children, coder)
 
     # -- suggestions -----------------------------------------------------------------------
     def suggest(self, documents: Sequence[str] | None = None, *, method: str = "all",
@@ -253,8 +250,31 @@ class Project:
                          documents=documents, overlap=overlap)
 
     # -- analysis ------------------------------------------------------------------------
-    def matrix(self, by: str = "document", coder: str | None = None):
-        """Code × document matrix of coded segments (a pandas DataFrame with totals)."""
-        if by != "document":
-            raise InputError(f"--by {by}: only 'document' is available so far")
-        return matrices.code_by_document(self.conn, coder)
+    def matrix(self, by: str = "document", *, count: str = "segments",
+               coder: str | None = None, codes: str | None = None,
+               documents: str | None = None, include_children: bool = False,
+               level: int | None = None, percent: str | None = None, labels: str = "id"):
+        """Codes x documents / speakers / coders / attribute values (a pandas DataFrame with
+        a Total row and column); see `qcode.matrices` for what each count means."""
+        return matrices.matrix(self.conn, by=by, count=count, coder=coder, codes=codes,
+                               documents=documents, include_children=include_children,
+                               level=level, percent=percent, labels=labels)
+
+    def cooccurrence(self, *, unit: str = "segment", coder: str | None = None,
+                     codes: str | None = None, documents: str | None = None,
+                     jaccard: bool = False):
+        """Code x code co-occurrence counts (or Jaccard similarity) as a DataFrame."""
+        return matrices.cooccurrence(self.conn, unit=unit, coder=coder, codes=codes,
+                                     documents=documents, jaccard=jaccard)
+
+    def quotes(self, codes: str | Sequence[str] | None = None, *, include_children: bool = True,
+               coder: str | None = None, documents: str | None = None, by: str | None = None):
+        """Every coded passage (a DataFrame): code, document, segment, speaker, one column
+        per attribute, coder, memo, offsets and text."""
+        wanted = [codes] if isinstance(codes, str) else list(codes or []) or None
+        return matrices.quotes(self.conn, codes=wanted, include_children=include_children,
+                               coder=coder, documents=documents, by=by)
+
+    def codebook_table(self):
+        """The codebook as an appendix table with each code's frequency."""
+        return matrices.codebook_table(self.conn)

@@ -114,7 +114,8 @@ def test_codings_import_export_and_matrix_files(tmp_path):
     assert lines[-1].startswith("Total,")
     assert [p.name for p in out.parent.iterdir()] == ["matrix.csv"]  # no temp file left
     result = run("export", "matrix", "--format", "xls", env=env)
-    assert result.stderr == "error: unknown format 'xls'; supported: csv, json, md, tex\n"
+    assert result.stderr == ("error: unknown format 'xls'; supported: csv, xlsx, tex, md, json, "
+                             "html\n")
     md = run("export", "matrix", "--format", "md", "--coder", "ben", env=env).stdout
     assert md.splitlines()[1].startswith("|---|")
 

@@ -121,7 +121,8 @@ def quotes_cli(
 ) -> None:
     """Print every passage coded with CODE, with document, segment, speaker and coder."""
     with state(ctx).open() as project:
-        rows = project.quotes(code, include_children, coder)
+        frame = project.quotes(code, include_children=include_children, coder=coder)
+    rows = frame.to_dict("records")
     if fmt != ListFormat.table:
         listing(rows, ["document", "segment", "speaker", "code", "coder", "start", "end",
                        "text", "memo"], fmt)
@@ -132,7 +133,6 @@ def quotes_cli(
         title = (f"{escape(row['document'])} #{row['segment']} {escape(row['speaker'])} "
                  f"- {escape(row['code'])} ({escape(row['coder'])})")
         memo = f"\n[dim]memo: {escape(row['memo'])}[/]" if row["memo"] else ""
-        body = escape(row["text"]) + memo
-        out.print(Panel(body, title=title, title_align="left"))
+        out.print(Panel(escape(row["text"]) + memo, title=title, title_align="left"))
     if rows:
         say(state(ctx), f"{len(rows)} passage(s)")

@@ -1,4 +1,4 @@
-"""`qcode export matrix`."""
+"""`qcode export matrix|cooccurrence|quotes|heatmap|codebook` and `qcode report`."""
 
 from __future__ import annotations
 
@@ -10,32 +10,198 @@ import typer
 from rich.markup import escape
 
 from .app import app, group, state
-from .output import say
+from .output import say, warn
 
-export_app = group("Export tables for theses and reports.")
+export_app = group("Export tables, quotations and figures for theses and reports. The "
+                   "format follows --out's extension (--format overrides); without --out, "
+                   "text formats go to standard output.")
 app.add_typer(export_app, name="export")
+
+TABLE_FORMATS = ("csv", "xlsx", "tex", "md", "json", "html")
+
+Out = Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: "
+                                          "standard output for text formats).")]
+Format = Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx, tex, md, json "
+                                            "or html (default: from --out, else csv).")]
+Coder = Annotated[str | None, typer.Option(help="Only this coder's codings.")]
+Codes = Annotated[str | None, typer.Option(help="Only codes matching this pattern, e.g. "
+                                           "'route.*'.")]
+Docs = Annotated[str | None, typer.Option(help="Only documents matching this pattern.")]
+Caption = Annotated[str | None, typer.Option(help="LaTeX: \\caption (puts the table in a "
+                                             "float).")]
+Label = Annotated[str | None, typer.Option(help="LaTeX: \\label, e.g. tab:matrix.")]
+
+
+def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, title: str,
+                 caption: str | None = None, label: str | None = None) -> None:
+    from ..exporters import format_for, frame_to_text, write_atomic
+    from ..exporters.xlsx import write_xlsx
+
+    chosen = format_for(out, fmt, TABLE_FORMATS)
+    if frame.empty or not len(frame.columns):
+        warn(f"the {title} is empty: the project has no codes or codings yet")
+    if chosen == "xlsx":
+        write_xlsx(out, {title: frame})
+    else:
+        text = frame_to_text(frame, chosen, caption or (title if chosen == "tex" and label
+                                                        else None), label)
+        if out is None:
+            sys.stdout.write(text)
+            return
+        write_atomic(out, text)
+    say(state(ctx), f"wrote {escape(str(out))}: {title}, {len(frame)} rows × "
+                    f"{len(frame.columns)} columns")
+
+
+def _matrix(project, by, count, coder, codes, docs, include_children, level, percent, labels):
+    return project.matrix(by, count=count, coder=coder, codes=codes, documents=docs,
+                          include_children=include_children, level=level, percent=percent,
+                          labels=labels)
+
+
+By = Annotated[str, typer.Option(help="Columns: document, speaker, coder or attribute:NAME "
+                                 "(e.g. attribute:role).")]
+Count = Annotated[str, typer.Option(help="segments (distinct coded segments), codings, "
+                                    "presence (0/1), words (words coded) or documents.")]
+Children = Annotated[bool, typer.Option(help="A parent's row counts its descendants' units "
+                                        "too (each unit once).")]
+Level = Annotated[int | None, typer.Option(help="Show codes down to this depth of the tree "
+                                           "(1 = top), each counting its descendants.")]
+Percent = Annotated[str | None, typer.Option(help="Percentages of the row, column or total "
+                                             "instead of counts.")]
+Labels = Annotated[str, typer.Option(help="Row labels: id, name, indent (names indented by "
+                                     "depth) or path (Parent > Child).")]
 
 
 @export_app.command("matrix")
-def matrix_cli(
-    ctx: typer.Context,
-    by: Annotated[str, typer.Option(help="Columns: document.")] = "document",
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, json or md "
-                                            "(default: from --out, else csv).")] = None,
-    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="File to write "
-                                                  "(default: standard output).")] = None,
-    coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
-) -> None:
-    """Codes × documents: how many segments each code was applied to, with totals."""
-    from ..exporters import format_for, frame_to_text, write_atomic
-
-    chosen = format_for(out_file, fmt)
+def matrix_cli(ctx: typer.Context, by: By = "document", count: Count = "segments",
+               coder: Coder = None, codes: Codes = None, docs: Docs = None,
+               include_children: Children = False, level: Level = None,
+               percent: Percent = None, labels: Labels = "id", fmt: Format = None,
+               out: Out = None, caption: Caption = None, label: Label = None) -> None:
+    """Codes (rows, codebook order) × documents, speakers, coders or attribute values, with
+    row and column totals."""
     with state(ctx).open() as project:
-        frame = project.matrix(by, coder)
-    text = frame_to_text(frame, chosen)
-    if out_file:
-        write_atomic(out_file, text)
-        say(state(ctx), f"wrote {escape(str(out_file))}: {len(frame) - 1} codes × "
-                        f"{len(frame.columns) - 1} documents")
+        frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
+                        percent, labels)
+    _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label)
+
+
+@export_app.command("cooccurrence")
+def cooccurrence_cli(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Option(help="Count co-occurrence in the same segment or the "
+                                      "same document.")] = "segment",
+    jaccard: Annotated[bool, typer.Option(help="Jaccard similarity |A∩B| / |A∪B| instead of "
+                                          "counts.")] = False,
+    coder: Coder = None, codes: Codes = None, docs: Docs = None, fmt: Format = None,
+    out: Out = None, caption: Caption = None, label: Label = None,
+) -> None:
+    """Code × code: how many segments (or documents) carry both codes."""
+    with state(ctx).open() as project:
+        frame = project.cooccurrence(unit=unit, coder=coder, codes=codes, documents=docs,
+                                     jaccard=jaccard)
+    _write_table(ctx, frame, out, fmt, "co-occurrence", caption, label)
+
+
+@export_app.command("quotes")
+def quotes_cli(
+    ctx: typer.Context,
+    code: Annotated[list[str] | None, typer.Option(help="Codes to quote (repeatable; their "
+                                                   "children included). Default: all.")] = None,
+    by: Annotated[str | None, typer.Option(help="Group under each code by attribute:NAME.")]
+    = None,
+    coder: Coder = None, docs: Docs = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, csv, xlsx, docx, "
+                                            "json, html or tex (default: from --out, else "
+                                            "md).")] = None,
+    out: Out = None,
+) -> None:
+    """Every coded passage with document, segment, speaker, attributes, coder and memo; as
+    Word (headings per code, ready to quote from), Markdown, CSV or Excel."""
+    from ..exporters import format_for, frame_to_text, write_atomic
+    from ..exporters.word import write_quotes_docx
+    from ..exporters.xlsx import write_xlsx
+    from ..report import quotes_markdown
+
+    with state(ctx).open() as project:
+        frame = project.quotes(code or None, coder=coder, documents=docs, by=by)
+    chosen = format_for(out, fmt, ("md", "csv", "xlsx", "docx", "json", "html", "tex"))
+    if frame.empty:
+        warn("no coded passages: the quotation table is empty")
+    if chosen == "docx":
+        write_quotes_docx(out, frame)
+    elif chosen == "xlsx":
+        write_xlsx(out, {"quotes": frame.set_index("code")})
     else:
-        sys.stdout.write(text)
+        text = quotes_markdown(frame) if chosen == "md" else frame_to_text(
+            frame.set_index("code"), chosen)
+        if out is None:
+            sys.stdout.write(text)
+            return
+        write_atomic(out, text)
+    say(state(ctx), f"wrote {escape(str(out))}: {len(frame)} passages")
+
+
+@export_app.command("heatmap")
+def heatmap_cli(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="FILE.png, .svg or .pdf.")],
+    by: By = "document", count: Count = "segments", coder: Coder = None, codes: Codes = None,
+    docs: Docs = None, include_children: Children = False, level: Level = None,
+    percent: Percent = None, labels: Labels = "id", fmt: Format = None,
+) -> None:
+    """A labelled heatmap of the matrix, with a colour bar and counts in the cells."""
+    from ..exporters import format_for
+    from ..exporters.figures import write_heatmap
+
+    chosen = format_for(out, fmt, ("png", "svg", "pdf"))
+    with state(ctx).open() as project:
+        frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
+                        percent, labels)
+    what = f"% of {percent} ({count})" if percent else count
+    write_heatmap(out, frame, f"Codes × {by.removeprefix('attribute:')}: {what}", chosen)
+    say(state(ctx), f"wrote {escape(str(out))}: {len(frame) - 1} codes × "
+                    f"{len(frame.columns) - 1} columns")
+
+
+@export_app.command("codebook")
+def codebook_cli(
+    ctx: typer.Context,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, tex, docx, csv, xlsx, "
+                                            "json or html (default: from --out, else md).")]
+    = None,
+    out: Out = None, caption: Caption = None, label: Label = None,
+) -> None:
+    """The codebook as an appendix table: code, definition, include, exclude, example,
+    frequency."""
+    from ..exporters import format_for
+    from ..exporters.word import write_table_docx
+
+    with state(ctx).open() as project:
+        frame = project.codebook_table()
+    chosen = format_for(out, fmt, ("md", "tex", "docx", "csv", "xlsx", "json", "html"))
+    if chosen == "docx":
+        write_table_docx(out, frame, "Codebook")
+        say(state(ctx), f"wrote {escape(str(out))}: {len(frame)} codes")
+        return
+    _write_table(ctx, frame, out, chosen, "codebook", caption, label)
+
+
+@app.command("report")
+def report_cli(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Folder to write into (created if needed).")],
+    coder: Coder = None,
+) -> None:
+    """Write every matrix, the co-occurrence table, quotations, the codebook and a heatmap
+    into FOLDER, with an index.md that links them."""
+    from ..report import write_report
+
+    st = state(ctx)
+    with st.open() as project:
+        report = write_report(project, folder, coder)
+    if report.empty:
+        warn("the project has no codings yet: the tables are empty")
+    say(st, f"wrote {len(report.files)} files to {escape(str(folder))}; start with "
+            f"{escape(str(folder / 'index.md'))}")

@@ -1,0 +1,146 @@
+"""Matrices, co-occurrence and quotations against counts worked out by hand."""
+
+import pytest
+
+from qcode import InputError
+from tests.conftest import write
+
+CODEBOOK = """\
+codes:
+  - id: P
+    name: Parent
+    children:
+      - {id: P.a, name: Child A}
+      - {id: P.b, name: Child B}
+  - {id: Q, name: Other}
+"""
+# a: 1 "Pregunta uno." [3,16)  2 "Respuesta uno." [20,34)  3 "Pregunta dos." [38,51)
+#    4 "Respuesta dos." [55,69);  b: 1 "Hola." [3,8)  2 "Chau." [12,17)
+DOC_A = "E: Pregunta uno.\nR: Respuesta uno.\nE: Pregunta dos.\nR: Respuesta dos.\n"
+DOC_B = "E: Hola.\nR: Chau.\n"
+
+
+@pytest.fixture
+def worked(project, tmp_path):
+    project.load_codebook(write(tmp_path / "cb.yaml", CODEBOOK))
+    project.import_files([write(tmp_path / "a.txt", DOC_A), write(tmp_path / "b.txt", DOC_B),
+                          write(tmp_path / "empty.txt", "E: Nada.\nR: Nada más.\n")],
+                         attributes=write(tmp_path / "attrs.csv",
+                                          "document,role\na,guard\nb,admin\n"))
+    project.code("a", [2], ["P.a", "P.b"], coder="ana")
+    project.code("a", [2], ["P.a"], coder="ben")
+    project.code("a", None, ["Q"], span=(25, 45), coder="ana")  # spans a#2 and a#3
+    project.code("b", [2], ["P.a"], coder="ana")
+    project.code("a", [4], ["Q"], coder="ana")
+    project.uncode("a", [4], ["Q"], coder="ana")                 # removed: never counted
+    return project
+
+
+def cells(frame):
+    return {row: {col: frame.loc[row, col] for col in frame.columns} for row in frame.index}
+
+
+def test_segments_by_document(worked):
+    frame = worked.matrix()
+    assert list(frame.columns) == ["a", "b", "empty", "Total"]   # the empty document shows
+    assert cells(frame) == {
+        "P": {"a": 0, "b": 0, "empty": 0, "Total": 0},
+        "P.a": {"a": 1, "b": 1, "empty": 0, "Total": 2},   # a#2 by two coders counts once
+        "P.b": {"a": 1, "b": 0, "empty": 0, "Total": 1},
+        "Q": {"a": 2, "b": 0, "empty": 0, "Total": 2},     # one coding over two segments
+        "Total": {"a": 4, "b": 1, "empty": 0, "Total": 5},
+    }
+
+
+def test_children_aggregate_distinct_units(worked):
+    frame = worked.matrix(include_children=True)
+    assert frame.loc["P", "a"] == 1          # a#2 carries P.a and P.b: one segment for P
+    assert frame.loc["P", "Total"] == 2
+    assert frame.loc["Total", "a"] == 3      # roots only: P (1) + Q (2)
+    top = worked.matrix(level=1)
+    assert list(top.index) == ["P", "Q", "Total"]
+    assert top.loc["Total", "Total"] == 4
+
+
+def test_other_counts(worked):
+    codings = worked.matrix(count="codings")
+    assert (codings.loc["P.a", "a"], codings.loc["P.a", "Total"], codings.loc["Q", "a"]) == \
+        (2, 3, 1)
+    speaker = worked.matrix("speaker", count="codings")
+    assert (speaker.loc["Q", "R"], speaker.loc["Q", "E"]) == (1, 1)  # counted for both
+    presence = worked.matrix(count="presence")
+    assert presence.loc["P.a"].tolist() == [1, 1, 0, 2]
+    words = worked.matrix(count="words")
+    # P.a: "Respuesta uno." (2) in a, "Chau." (1) in b; Q: of [25,45) only "uno." and
+    # "Pregunta" start inside the coded text.
+    assert (words.loc["P.a", "a"], words.loc["P.a", "b"], words.loc["Q", "a"]) == (2, 1, 2)
+    by_speaker = worked.matrix("speaker", count="words")
+    assert (by_speaker.loc["Q", "R"], by_speaker.loc["Q", "E"]) == (1, 1)
+    documents = worked.matrix("attribute:role", count="documents")
+    assert list(documents.columns) == ["(none)", "admin", "guard", "Total"]
+    assert documents.loc["P.a"].tolist() == [0, 1, 1, 2]
+    assert documents.loc["Q"].tolist() == [0, 0, 1, 1]
+
+
+def test_coder_filter_percent_and_labels(worked):
+    ben = worked.matrix(coder="ben")
+    assert ben.loc["P.a", "a"] == 1 and ben.loc["Total", "Total"] == 1
+    by_coder = worked.matrix("coder")
+    assert by_coder.loc["P.a"].tolist() == [2, 1, 3]   # ana: a#2 and b#2; ben: a#2
+    row = worked.matrix(percent="row")
+    assert row.loc["P.a"].tolist() == [50.0, 50.0, 0.0, 100.0]
+    column = worked.matrix(percent="column")
+    assert column.loc["Q", "a"] == 50.0                # 2 of the 4 in column a
+    total = worked.matrix(percent="total")
+    assert total.loc["Total", "Total"] == 100.0 and total.loc["P.b", "a"] == 20.0
+    assert list(worked.matrix(labels="indent").index[:3]) == ["Parent", "  Child A",
+                                                              "  Child B"]
+    assert worked.matrix(labels="path").index[1] == "Parent > Child A"
+
+
+def test_bad_options(worked):
+    with pytest.raises(InputError, match=r"unknown attribute 'rol'; attributes in this "
+                                         r"project: role"):
+        worked.matrix("attribute:rol")
+    with pytest.raises(InputError, match=r"--by place: use document, speaker, coder or "
+                                         r"attribute:NAME"):
+        worked.matrix("place")
+    with pytest.raises(InputError, match=r"--count lines: choose from segments, codings, "
+                                         r"presence, words, documents"):
+        worked.matrix(count="lines")
+    with pytest.raises(InputError, match=r"--level 0: levels start at 1"):
+        worked.matrix(level=0)
+
+
+def test_cooccurrence(worked):
+    both = worked.cooccurrence()
+    assert cells(both) == {
+        "P": {"P": 0, "P.a": 0, "P.b": 0, "Q": 0},
+        "P.a": {"P": 0, "P.a": 2, "P.b": 1, "Q": 1},
+        "P.b": {"P": 0, "P.a": 1, "P.b": 1, "Q": 1},
+        "Q": {"P": 0, "P.a": 1, "P.b": 1, "Q": 2},
+    }
+    jaccard = worked.cooccurrence(jaccard=True)
+    assert jaccard.loc["P.a", "Q"] == round(1 / 3, 3)   # 1 / (2 + 2 - 1)
+    documents = worked.cooccurrence(unit="document")
+    assert (documents.loc["P.a", "P.a"], documents.loc["P.a", "Q"],
+            documents.loc["Q", "Q"]) == (2, 1, 1)
+
+
+def test_quotes_frame(worked):
+    frame = worked.quotes()
+    assert list(frame.columns) == ["code", "document", "segment", "speaker", "role", "coder",
+                                   "memo", "start", "end", "text"]
+    assert frame[["code", "document", "segment", "coder", "text"]].values.tolist() == [
+        ["P.a", "a", 2, "ana", "Respuesta uno."], ["P.a", "a", 2, "ben", "Respuesta uno."],
+        ["P.a", "b", 2, "ana", "Chau."], ["P.b", "a", 2, "ana", "Respuesta uno."],
+        ["Q", "a", 2, "ana", "esta uno.\nE: Pregunt"]]
+    assert worked.quotes("P")["code"].tolist() == ["P.a", "P.a", "P.a", "P.b"]
+    by_role = worked.quotes("P.a", by="attribute:role")
+    assert by_role["role"].tolist() == ["admin", "guard", "guard"]
+
+
+def test_empty_project_gives_an_empty_valid_table(project):
+    frame = project.matrix()
+    assert list(frame.index) == ["Total"] and list(frame.columns) == ["Total"]
+    assert project.quotes().empty and project.cooccurrence().empty
