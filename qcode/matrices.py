@@ -245,6 +245,7 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     shown = set(frame.index)
     roots = [c.id for c in tree if not (include_children and _has_shown_ancestor(c, tree, shown))]
     frame.loc[TOTAL] = frame.loc[roots].sum(axis=0)
+    frame = frame.astype("int64")
     if percent:
         frame = _percent(frame, percent)
     frame.index = _labels(frame.index, tree, labels)

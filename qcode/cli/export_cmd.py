@@ -38,7 +38,8 @@ def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, t
     from ..exporters.xlsx import write_xlsx
 
     chosen = format_for(out, fmt, TABLE_FORMATS)
-    if frame.empty or not len(frame.columns):
+    body = frame.drop(index="Total", columns="Total", errors="ignore")
+    if body.empty or not body.select_dtypes("number").to_numpy().any():
         warn(f"the {title} is empty: the project has no codes or codings yet")
     if chosen == "xlsx":
         write_xlsx(out, {title: frame})

@@ -1,0 +1,136 @@
+"""Export formats: XLSX, DOCX, LaTeX (compiled when pdflatex exists), HTML, figures,
+the report folder, and the command line's bad inputs."""
+
+import json
+import shutil
+import subprocess
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import run, write
+from tests.test_matrices import CODEBOOK, DOC_A, DOC_B
+
+
+@pytest.fixture
+def env(project, tmp_path):
+    project.load_codebook(write(tmp_path / "cb.yaml", CODEBOOK))
+    project.import_files([write(tmp_path / "a.txt", DOC_A),
+                          write(tmp_path / "b_&_c%.txt", DOC_B)],
+                         attributes=write(tmp_path / "attrs.csv",
+                                          "document,role\na,guard\nb_&_c%,admin\n"))
+    project.code("a", [2], ["P.a", "P.b"], coder="ana", memo="a memo")
+    project.code("b_&_c%", [2], ["Q"], coder="ben")
+    project.close()
+    return {"QCODE_PROJECT": str(project.path)}
+
+
+def test_xlsx_one_sheet_bold_header_frozen_panes(env, tmp_path):
+    out = tmp_path / "m.xlsx"
+    assert run("export", "matrix", "--out", out, env=env).exit_code == 0
+    book = load_workbook(out)
+    sheet = book[book.sheetnames[0]]
+    assert [c.value for c in sheet[1]] == ["code", "a", "b_&_c%", "Total"]
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "B2"
+    assert [sheet.cell(row=r, column=1).value for r in range(2, 7)] == ["P", "P.a", "P.b",
+                                                                         "Q", "Total"]
+    assert sheet.column_dimensions["A"].width >= len("Total") + 2
+
+
+def test_latex_escapes_and_compiles(env, tmp_path):
+    tex = run("export", "matrix", "--format", "tex", "--caption", "Codes & documents",
+              "--label", "tab:m", env=env).stdout
+    assert "b\\_\\&\\_c\\%" in tex and "\\caption{Codes \\& documents}" in tex
+    assert "\\toprule" in tex and "\\label{tab:m}" in tex
+    if not shutil.which("pdflatex"):
+        pytest.skip("pdflatex is not installed")
+    source = tmp_path / "doc.tex"
+    source.write_text("\\documentclass{article}\\usepackage{booktabs}\\begin{document}\n"
+                      + tex + "\\end{document}\n", encoding="utf-8")
+    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                             source.name], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (tmp_path / "doc.pdf").stat().st_size > 1000
+
+
+def test_html_json_md_and_format_from_extension(env, tmp_path):
+    html = run("export", "matrix", "--format", "html", env=env).stdout
+    assert html.startswith("<table>") and "<th>b_&amp;_c%</th>" in html
+    rows = json.loads(run("export", "cooccurrence", "--format", "json", env=env).stdout)
+    assert rows[1] == {"code": "P.a", "P": 0, "P.a": 1, "P.b": 1, "Q": 0}
+    out = tmp_path / "m.md"
+    run("export", "matrix", "--out", out, env=env)
+    assert out.read_text().splitlines()[1] == "|---|---:|---:|---:|"
+
+
+def test_quotes_as_word_with_headings_per_code(env, tmp_path):
+    out = tmp_path / "quotes.docx"
+    result = run("export", "quotes", "--by", "attribute:role", "--out", out, env=env)
+    assert result.exit_code == 0, result.output
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(out).paragraphs]
+    assert ("Heading 1", "P.a") in paragraphs and ("Heading 2", "role: guard") in paragraphs
+    assert ("Quote", "“Respuesta uno.”") in paragraphs
+    assert any(text == "Memo: a memo" for _, text in paragraphs)
+    md = run("export", "quotes", "--code", "Q", env=env).stdout
+    assert md.startswith("# Quotations\n\n## Q\n\n> Chau.")
+    xlsx = tmp_path / "q.xlsx"
+    run("export", "quotes", "--out", xlsx, env=env)
+    assert load_workbook(xlsx)["quotes"]["A1"].value == "code"
+
+
+def test_heatmap_and_codebook(env, tmp_path):
+    for suffix, magic in (("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")):
+        out = tmp_path / f"h.{suffix}"
+        result = run("export", "heatmap", "--by", "attribute:role", "--out", out, env=env)
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(magic)
+    codebook = run("export", "codebook", "--format", "md", env=env).stdout
+    assert codebook.splitlines()[0] == ("| code | name | definition | include | exclude | "
+                                        "example | frequency |")
+    out = tmp_path / "codebook.docx"
+    run("export", "codebook", "--out", out, env=env)
+    table = docx.Document(out).tables[0]
+    assert [c.text for c in table.rows[0].cells][:2] == ["code", "name"]
+    assert len(table.rows) == 5
+
+
+def test_report_folder(env, tmp_path):
+    folder = tmp_path / "report"
+    result = run("report", folder, env=env)
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in folder.iterdir()}
+    assert {"index.md", "tables.xlsx", "heatmap.png", "quotes.docx", "quotes.md",
+            "codebook.docx", "matrix_by_document.csv", "matrix_by_role.tex",
+            "cooccurrence.md"} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
+    index = (folder / "index.md").read_text()
+    assert "## matrix by role" in index and "![heatmap](heatmap.png)" in index
+    assert "matrix by role" in load_workbook(folder / "tables.xlsx").sheetnames
+
+
+def test_bad_inputs(env, tmp_path):
+    result = run("export", "matrix", "--by", "attribute:site", env=env)
+    assert result.stderr == ("error: unknown attribute 'site'; attributes in this project: "
+                             "role\n")
+    result = run("export", "matrix", "--format", "xlsx", env=env)
+    assert result.stderr == "error: --format xlsx writes a file; give --out FILE.xlsx\n"
+    result = run("export", "heatmap", "--out", tmp_path / "h.gif", env=env)
+    assert result.stderr == "error: unknown format 'gif'; supported: png, svg, pdf\n"
+    result = run("export", "quotes", "--out", tmp_path / "missing" / "q.docx", env=env)
+    assert result.stderr.startswith(f"error: --out {tmp_path / 'missing' / 'q.docx'}: folder ")
+    result = run("export", "matrix", "--percent", "rows", env=env)
+    assert result.stderr == "error: --percent rows: choose from row, column, total\n"
+
+
+def test_empty_project_export_says_so(tmp_path):
+    assert run("init", tmp_path / "empty").exit_code == 0
+    env = {"QCODE_PROJECT": str(tmp_path / "empty")}
+    out = tmp_path / "m.csv"
+    result = run("export", "matrix", "--out", out, env=env)
+    assert result.exit_code == 0
+    assert "warning: the matrix by document is empty" in result.stderr
+    assert out.read_text() == "code,Total\nTotal,0\n"
+    report = run("report", tmp_path / "r", env=env)
+    assert report.exit_code == 0 and "tables are empty" in report.stderr
