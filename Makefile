@@ -59,7 +59,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check qcode tests bench
 
 bench: $(BIN)/.installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache .hypothesis

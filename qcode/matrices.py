@@ -233,12 +233,13 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
         cells = pd.Series(_word_counts(units, conn), dtype="int64")
         if len(cells):
             cells.index = pd.MultiIndex.from_tuples(cells.index, names=keys)
-    frame = pd.DataFrame(0, index=pd.Index([c.id for c in tree], name="code"),
-                         columns=pd.Index(columns, name=kind if kind != "attribute"
-                                          else attribute), dtype="int64")
-    for (code, group), value in cells.items():
-        if group in frame.columns:
-            frame.loc[code, group] = value
+    ids = pd.Index([c.id for c in tree], name="code")
+    names = pd.Index(columns, name=kind if kind != "attribute" else attribute)
+    if len(cells):
+        frame = cells.unstack(fill_value=0).reindex(index=ids, columns=names, fill_value=0)
+    else:
+        frame = pd.DataFrame(0, index=ids, columns=names)
+    frame = frame.astype("int64")
     if count == "presence":
         frame = (frame > 0).astype("int64")
     frame[TOTAL] = frame.sum(axis=1)
