@@ -46,10 +46,13 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) disagreements --coders ana,ben --code 'route.*'
 	@echo "== 8. quotations for one code"
 	cd $(DEMO)/study && $(QCODE) quotes route.suppliers
-	@echo "== 9. code x document matrix"
+	@echo "== 9. exports: matrices, a heatmap, quotations for Word, a full report"
 	cd $(DEMO)/study && $(QCODE) export matrix --out ../matrix.csv
-	cd $(DEMO)/study && $(QCODE) export matrix --format md
-	@echo "== done: the project is $(DEMO)/study/qcode.db, the matrix $(DEMO)/matrix.csv"
+	cd $(DEMO)/study && $(QCODE) export matrix --by attribute:role --level 1 --labels name --format md
+	cd $(DEMO)/study && $(QCODE) export heatmap --by attribute:role --out ../heatmap.png
+	cd $(DEMO)/study && $(QCODE) export quotes --code route --by attribute:role --out ../quotes.docx
+	cd $(DEMO)/study && $(QCODE) report ../report
+	@echo "== done: the project is $(DEMO)/study/qcode.db; tables, heatmap and quotations are in $(DEMO)/, the report in $(DEMO)/report/index.md"
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check qcode tests bench
