@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, NotFoundError
-from .importers import ParsedDocument, SegmentMode, collect_paths, read_document, segment
+from .importers import (
+    SUPPORTED,
+    ParsedDocument,
+    SegmentMode,
+    collect_paths,
+    read_document,
+    segment,
+)
 from .importers.decoding import decode, normalise
 from .store import atomic, now
 
@@ -73,8 +80,6 @@ def read_attributes_csv(path: Path) -> dict[str, dict[str, str]]:
 
 def _document_name(value: str) -> str:
     """CSV cells may name a document with or without its file extension."""
-    from .importers import SUPPORTED
-
     path = Path(value.strip())
     return path.stem if path.suffix.lower() in SUPPORTED else value.strip()
 

@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, ProjectError
-from .store import APPLICATION_ID, atomic
+from .errors import InputError
+from .store import atomic, open_readonly
 
 
 @dataclass
@@ -40,21 +40,7 @@ def _open_other(path: Path) -> sqlite3.Connection:
     path = path / "qcode.db" if path.is_dir() else path
     if not path.is_file():
         raise InputError(f"{path}: no such project or file to merge")
-    try:
-        other = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        other.row_factory = sqlite3.Row
-        app_id = other.execute("PRAGMA application_id").fetchone()[0]
-        version = other.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise ProjectError(f"{path} is not a qcode project ({exc}); merge takes a qcode.db or "
-                           "a codings CSV") from None
-    if app_id != APPLICATION_ID:
-        raise ProjectError(f"{path} is not a qcode project; merge takes a qcode.db or a "
-                           "codings CSV")
-    if version < 3:
-        raise ProjectError(f"{path} uses an older qcode schema ({version}); open it once with "
-                           "this qcode (e.g. `qcode --project PATH docs`) to upgrade it")
-    return other
+    return open_readonly(path)
 
 
 def merge_project(conn: sqlite3.Connection, path: Path,

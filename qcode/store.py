@@ -173,13 +173,13 @@ def create(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open an existing project, checking it is qcode's and migrating it if it is older."""
+def _checked_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version of a qcode project; ProjectError (connection closed) otherwise."""
     try:
-        conn = _raw_connect(path)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise ProjectError(f"{path} is not a qcode project ({exc}); run `qcode init` "
                            "in another folder or pass the right --project") from None
     if app_id != APPLICATION_ID:
@@ -190,8 +190,26 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise ProjectError(f"{path} was written by a newer qcode (schema {version}, this qcode "
                            f"knows up to {SCHEMA_VERSION}); upgrade qcode to open it")
-    if version < SCHEMA_VERSION:
+    return version
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open an existing project, checking it is qcode's and migrating it if it is older."""
+    conn = _raw_connect(path)
+    if _checked_version(conn, path) < SCHEMA_VERSION:
         migrate(conn)
+    return conn
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """Open another project without writing to it (for merging); it must be up to date."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    version = _checked_version(conn, path)
+    if version < SCHEMA_VERSION:
+        conn.close()
+        raise ProjectError(f"{path} uses an older qcode schema ({version}); open it once with "
+                           "this qcode (e.g. `qcode --project PATH docs`) to upgrade it")
     return conn
 
 
