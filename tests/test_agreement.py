@@ -282,5 +282,8 @@ def test_agree_ratings_command(tmp_path):
     result = run("agree", "--ratings", path, "--format", "csv")
     assert result.exit_code == 0
     header, row = result.stdout.splitlines()
-    assert header == "code,units,percent,kappa,alpha,pi,bp,ac1,reading,flags"
+    assert header == ("code,units,percent,kappa,alpha,pi,bp,ac1,reading,flags,kappa_reading,"
+                      "alpha_reading,pi_reading,bp_reading,ac1_reading")
     assert row.startswith("r,4,0.75,0.5,")
+    # p_o = .75; Cohen: p_e = .5*.25 + .5*.75 = .5 -> kappa .5, "moderate" (Landis & Koch)
+    assert row.split(",")[-5] == "moderate"

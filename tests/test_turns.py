@@ -40,6 +40,14 @@ def test_names_roles_brackets_bold_and_timestamps():
     ]
 
 
+def test_roles_with_gender_suffix_and_names_in_capitals():
+    text = ("Entrevistador(a): ¿Trabaja de noche?\nGUARDIA: A veces.\n"
+            "Entrevistado(a): No siempre.\nI: Gracias.\nP: De nada.")
+    assert spans(text)[0] == [("Entrevistador(a)", "¿Trabaja de noche?"), ("GUARDIA", "A veces."),
+                              ("Entrevistado(a)", "No siempre."), ("I", "Gracias."),
+                              ("P", "De nada.")]
+
+
 def test_preamble_is_its_own_segment_and_one_off_labels_are_not_speakers():
     text = "Entrevista 3\nFecha: 2016\nLugar: Lima\n\nI: Hola.\nP: Buenas."
     assert spans(text)[0] == [(None, "Entrevista 3\nFecha: 2016\nLugar: Lima"),

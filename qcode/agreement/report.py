@@ -67,6 +67,17 @@ def _round(values: dict) -> dict:
     return {k: (None if v is None else round(v, 3)) for k, v in values.items()}
 
 
+def _readings(values: dict) -> dict:
+    """A plain-language reading of each chance-corrected value (percent agreement has none:
+    it is not corrected for chance)."""
+    out = {}
+    for metric in ("kappa", "alpha", "pi", "bp", "ac1"):
+        if metric in values:
+            read = co.read_alpha if metric == "alpha" else co.read_kappa
+            out[f"{metric}_reading"] = read(values[metric])
+    return out
+
+
 def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
           codes: str | None = None, documents: str | None = None, unit: str = "segment",
           overlap: float = 0.5, threshold: float = 0.667) -> AgreementReport:
@@ -87,7 +98,7 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
         pairable = int(((~np.isnan(data)).sum(axis=1) >= 2).sum())
         report.rows.append({"code": code, "units": pairable, **{f"uses_{c}": n
                             for c, n in uses.items()}, **_round(values),
-                            "reading": reading, "flags": flags})
+                            "reading": reading, "flags": flags, **_readings(values)})
         pooled.append(data)
     everything = np.vstack(pooled)
     values = coefficients(everything, categories=2)
@@ -96,7 +107,8 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
     report.rows.append({"code": "overall (pooled)", "units": int(
         ((~np.isnan(everything)).sum(axis=1) >= 2).sum()), **{f"uses_{c}": n for c, n in
                                                                uses.items()},
-                        **_round(values), "reading": reading, "flags": ""})
+                        **_round(values), "reading": reading, "flags": "",
+                        **_readings(values)})
     defined = [r for r in report.rows[:-1] if r["alpha"] is not None]
     mean = {m: (round(float(np.mean([r[m] for r in defined if r[m] is not None])), 3)
                 if any(r[m] is not None for r in defined) else None) for m in METRICS}
@@ -213,7 +225,7 @@ def agree_ratings(path: Path, level: co.Level = "nominal",
     reading, flags = _reading(values, int((~np.isnan(data)).sum()), threshold)
     pairable = int(((~np.isnan(data)).sum(axis=1) >= 2).sum())
     report.rows.append({"code": path.stem, "units": pairable, **_round(values),
-                        "reading": reading, "flags": flags})
+                        "reading": reading, "flags": flags, **_readings(values)})
     report.notes.append(f"{len(data)} units x {len(coders)} coders, {level} level; "
                         f"{pairable} units rated by two or more coders")
     if level != "nominal":

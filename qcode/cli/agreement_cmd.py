@@ -123,7 +123,8 @@ def agree_cli(
                 say(st, f"consensus: {added} codings written for coder {escape(consensus)}")
     chosen = _metrics(metrics, report, fmt == ReportFormat.table)
     uses = [f"uses_{c}" for c in report.coders] if report.unit != "ratings" else []
-    columns = ["code", "units", *uses, *chosen, "reading", "flags"]
+    columns = ["code", "units", *uses, *chosen, "reading", "flags",
+               *(f"{m}_reading" for m in chosen if m != "percent" and report.unit != "span")]
     if fmt != ReportFormat.table:
         from ..exporters import rows_to_text
 

@@ -81,6 +81,13 @@ def docs_cli(
                    "attributes", "codings"], fmt, empty="no documents yet; `qcode import FILES`")
 
 
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
 @app.command("show")
 def show_cli(
     ctx: typer.Context,
@@ -96,15 +103,20 @@ def show_cli(
         return
     rows = [{**s, "codes": "; ".join(s["codes"])} for s in doc["segments"]]
     if fmt == ListFormat.csv:
-        listing(rows, ["segment", "speaker", "start", "end", "text", "codes"], fmt)
+        listing(rows, ["segment", "speaker", "time", "start", "end", "text", "codes"], fmt)
         return
     attrs = ", ".join(f"{k}={v}" for k, v in doc["attributes"].items())
     out.print(f"[bold]{escape(doc['name'])}[/] ({doc['language']}, {doc['format']}) "
               f"{escape(attrs)}")
+    timed = any(row["time"] is not None for row in rows)
     table = Table(show_lines=True)
-    for column, style in (("#", "bold"), ("speaker", "cyan"), ("text", ""), ("codes", "green")):
-        table.add_column(column, style=style, overflow="fold")
+    columns = (("#", "bold"), ("time", "dim"), ("speaker", "cyan"), ("text", ""),
+               ("codes", "green"))
+    for column, style in columns:
+        if column != "time" or timed:
+            table.add_column(column, style=style, overflow="fold")
     for row in rows:
-        table.add_row(str(row["segment"]), escape(row["speaker"]), escape(row["text"]),
+        time = [_clock(row["time"])] if timed else []
+        table.add_row(str(row["segment"]), *time, escape(row["speaker"]), escape(row["text"]),
                       escape(row["codes"].replace("; ", "\n")))
     out.print(table)
