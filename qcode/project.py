@@ -157,7 +157,6 @@ class Project:
     def codings(self, coder: str | None = None) -> list[dict]:
         return codings.export_rows(self.conn, coder)
 
-
     # -- suggestions -----------------------------------------------------------------------
     def suggest(self, documents: Sequence[str] | None = None, *, method: str = "all",
                 model: str | None = None, jobs: int = 1, min_score: float = 0.5,
@@ -167,10 +166,9 @@ class Project:
         suggestions of these documents as a pandas DataFrame."""
         from . import suggest as suggesting
 
-        report = suggesting.suggest(
-            self.conn, list(documents or []), method=method,
-            model_name=model or self.setting("model"), jobs=jobs, min_score=min_score,
-            min_positives=min_positives or suggesting.DEFAULT_MIN_POSITIVES, progress=progress)
+        report = suggesting.suggest(self.conn, list(documents or []), method=method, jobs=jobs,
+                                    min_score=min_score, progress=progress,
+                                    **self._learning(model, min_positives))
         if not as_frame:
             return report
         import pandas as pd
@@ -178,23 +176,27 @@ class Project:
         rows = suggesting.listing(self.conn, list(documents or []))
         return pd.DataFrame(rows, columns=suggesting.review.COLUMNS)
 
+    def _learning(self, model: str | None, min_positives: int | None) -> dict:
+        """The spaCy pipeline (argument, else the `model` setting) and the training floor."""
+        from .suggest import DEFAULT_MIN_POSITIVES
+
+        return {"model_name": model or self.setting("model"),
+                "min_positives": min_positives or DEFAULT_MIN_POSITIVES}
+
     def train(self, *, force: bool = True, min_positives: int | None = None,
               model: str | None = None, coder: str | None = None):
         from . import suggest as suggesting
 
-        return suggesting.ensure_model(
-            self.conn, force=force, model_name=model or self.setting("model"), coder=coder,
-            min_positives=min_positives or suggesting.DEFAULT_MIN_POSITIVES)
+        return suggesting.ensure_model(self.conn, force=force, coder=coder,
+                                       **self._learning(model, min_positives))
 
     def evaluate_suggestions(self, *, coder: str | None = None, folds: int = 5,
                              min_score: float = 0.5, min_positives: int | None = None,
                              model: str | None = None):
         from . import suggest as suggesting
 
-        return suggesting.evaluate(
-            self.conn, coder=coder, folds=folds, min_score=min_score,
-            model_name=model or self.setting("model"),
-            min_positives=min_positives or suggesting.DEFAULT_MIN_POSITIVES)
+        return suggesting.evaluate(self.conn, coder=coder, folds=folds, min_score=min_score,
+                                   **self._learning(model, min_positives))
 
     def suggestions(self, documents: Sequence[str] | None = None, status: str | None = None,
                     coder: str | None = None) -> list[dict]:

@@ -10,7 +10,6 @@ the model when its calibrated probability is at least `min_score`.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -74,9 +73,7 @@ def evaluate(conn: sqlite3.Connection, *, coder: str | None = None, folds: int =
     code_ids = [c["id"] for c in codes]
     truth = {c: data.target(c) for c in code_ids}
 
-    database = conn.execute("PRAGMA database_list").fetchone()[2]
-    patterns = [(c["id"], json.loads(c["patterns"])) for c in codes]
-    rows, _, _ = rule_rows(database, patterns, sorted(set(data.document_ids)), model_name)
+    rows, _, _ = rule_rows(conn, codes, sorted(set(data.document_ids)), model_name)
     position = {segment_id: i for i, segment_id in enumerate(data.segment_ids)}
     rule_hits = {c: np.zeros(len(data.segment_ids), dtype=bool) for c in code_ids}
     for segment_id, code, _, _ in rows:

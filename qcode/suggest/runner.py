@@ -95,17 +95,20 @@ def _rule_rows(document_ids: list[int]) -> tuple[list[Row], int, list[str]]:
     return rows, tokens, warnings
 
 
-def rule_rows(database: str, codes: list[tuple[str, dict]], document_ids: list[int],
+def rule_rows(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: list[int],
               model_name: str | None = None, jobs: int = 1,
               progress: Progress | None = None) -> tuple[list[Row], int, list[str]]:
-    """Run the rules over documents, split into chunks over `jobs` processes."""
+    """Run the codes' patterns over documents, split into chunks over `jobs` processes
+    (each worker reads the project itself, read-only)."""
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    patterns = [(c["id"], json.loads(c["patterns"])) for c in codes]
     rows: list[Row] = []
     tokens = 0
     warnings: list[str] = []
     chunk = max(1, min(20, len(document_ids) // (jobs * 4) or 1))
     chunks = [document_ids[i:i + chunk] for i in range(0, len(document_ids), chunk)]
     if jobs <= 1:
-        _init_rules(database, codes, model_name)
+        _init_rules(database, patterns, model_name)
         results = map(_rule_rows, chunks)
         pool = None
     else:
@@ -113,14 +116,12 @@ def rule_rows(database: str, codes: list[tuple[str, dict]], document_ids: list[i
         # spending seconds loading its own copy.
         from ..nlp import annotator
 
-        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
         marks = ",".join("?" * len(document_ids))
         for (language,) in conn.execute(f"SELECT DISTINCT language FROM document WHERE id IN "
                                         f"({marks})", document_ids):
             annotator(language, model_name)
-        conn.close()
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_rules,
-                                   initargs=(database, codes, model_name))
+                                   initargs=(database, patterns, model_name))
         results = pool.map(_rule_rows, chunks)
     try:
         for done, (chunk_rows, chunk_tokens, chunk_warnings) in enumerate(results, start=1):
@@ -176,10 +177,8 @@ def suggest(conn: sqlite3.Connection, documents: list[str] | None = None, *,
     started = time.perf_counter()
     produced: dict[str, list[Row]] = {}
     if method in ("rules", "all"):
-        database = conn.execute("PRAGMA database_list").fetchone()[2]
-        patterns = [(c["id"], json.loads(c["patterns"])) for c in codes]
         produced["rules"], report.tokens, report.warnings = rule_rows(
-            database, patterns, document_ids, model_name, jobs, progress)
+            conn, codes, document_ids, model_name, jobs, progress)
     if method in ("model", "all"):
         report.training = learning.ensure_model(conn, min_positives=min_positives,
                                                 model_name=model_name)
