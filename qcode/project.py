@@ -128,8 +128,10 @@ class Project:
     def load_codebook(self, path: str | Path, force: bool = False) -> code_store.LoadReport:
         return code_store.load_into(self.conn, load_codebook(path), force=force)
 
-    def codes(self) -> list[dict]:
-        rows = code_store.all_codes(self.conn)
+    def codes(self, required: bool = False) -> list[dict]:
+        """Active codes in codebook order with their uses; `required` raises when there is
+        no codebook yet."""
+        rows = (code_store.require_codebook if required else code_store.all_codes)(self.conn)
         return [dict(r) for r in rows]
 
     def rename_code(self, old: str, new: str) -> int:

@@ -70,12 +70,7 @@ def show_cli(
 ) -> None:
     """Print the code tree with definitions and how often each code is used."""
     with state(ctx).open() as project:
-        codes = project.codes()
-    if not codes:
-        from ..errors import NotFoundError
-
-        raise NotFoundError("the project has no codebook; load one with "
-                            "`qcode codebook load FILE.yaml`")
+        codes = project.codes(required=True)
     if fmt != ListFormat.table:
         listing(codes, ["id", "parent", "name", "uses", "definition", "include", "exclude",
                         "examples", "color"], fmt)
