@@ -11,7 +11,7 @@ from pathlib import Path
 from . import codes as code_store
 from .documents import get_document, segments_of
 from .errors import InputError, NotFoundError
-from .importers.decoding import decode, normalise
+from .importers.decoding import read_text_file
 from .store import atomic, now
 
 CSV_COLUMNS = ["document", "code", "coder", "segment", "start", "end", "memo"]
@@ -113,10 +113,7 @@ def import_csv(conn: sqlite3.Connection, path: Path, default_coder: str | None =
                coder_map: dict[str, str] | None = None) -> tuple[int, int]:
     """Import codings from CSV (see CSV_COLUMNS); return (added, already present).
     `coder_map` renames coders on the way in (`merge --coder-map`)."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    text, _ = decode(path.read_bytes(), path)
-    reader = csv.DictReader(io.StringIO(normalise(text)))
+    reader = csv.DictReader(io.StringIO(read_text_file(path)))
     columns = [c.strip() for c in reader.fieldnames or []]
     has_span = {"start", "end"} <= set(columns)
     missing = [c for c in ("document", "code") if c not in columns]

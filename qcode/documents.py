@@ -20,7 +20,7 @@ from .importers import (
     read_document,
     segment,
 )
-from .importers.decoding import decode, normalise
+from .importers.decoding import read_text_file
 from .store import atomic, now
 
 Progress = Callable[[int, int, str], None]
@@ -57,10 +57,7 @@ def check_language(language: str) -> str:
 
 def read_attributes_csv(path: Path) -> dict[str, dict[str, str]]:
     """`document` column plus one column per attribute -> {document: {name: value}}."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such attributes file")
-    text, _ = decode(path.read_bytes(), path)
-    rows = csv.DictReader(io.StringIO(normalise(text)))
+    rows = csv.DictReader(io.StringIO(read_text_file(path, "attributes file")))
     columns = [c.strip() for c in rows.fieldnames or []]
     if "document" not in columns:
         raise InputError(f"{path}, line 1: needs a 'document' column (found: "

@@ -165,12 +165,9 @@ def _span_report(conn: sqlite3.Connection, selection: Selection,
 
 def read_ratings(path: Path, level: co.Level) -> tuple[np.ndarray, list[str], list[str]]:
     """A units x coders CSV (an optional first column `unit` or `id`; empty = missing)."""
-    from ..importers.decoding import decode, normalise
+    from ..importers.decoding import read_text_file
 
-    if not path.is_file():
-        raise InputError(f"{path}: no such ratings file")
-    text, _ = decode(path.read_bytes(), path)
-    rows = list(csv.reader(io.StringIO(normalise(text))))
+    rows = list(csv.reader(io.StringIO(read_text_file(path, "ratings file"))))
     if not rows or not rows[0]:
         raise InputError(f"{path}: empty; one row per unit, one column per coder")
     header = [h.strip() for h in rows[0]]

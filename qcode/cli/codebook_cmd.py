@@ -23,11 +23,8 @@ def validate_cli(
 ) -> None:
     """Check a codebook file and report every problem with its line number."""
     from ..codebook import validate_codebook
-    from ..errors import InputError
 
-    if not file.is_file():
-        raise InputError(f"{file}: no such codebook file")
-    problems, warnings = validate_codebook(file)
+    problems, warnings = validate_codebook(file)  # a missing file raises InputError
     for problem in problems:
         err.print(f"[red]{escape(problem)}[/]")
     for message in warnings:

@@ -55,6 +55,14 @@ def decode(raw: bytes, path: Path, encoding: str | None = None) -> tuple[str, st
     return raw.decode("cp1252"), "windows-1252"
 
 
+def read_text_file(path: Path, what: str = "file") -> str:
+    """A small text file (a CSV) decoded like a transcript and normalised."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such {what}")
+    text, _ = decode(path.read_bytes(), path)
+    return normalise(text)
+
+
 def _strict(raw: bytes, path: Path, encoding: str) -> str:
     try:
         return raw.decode(encoding)
