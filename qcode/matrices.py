@@ -353,7 +353,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     order = {c.id: c.position for c in tree}
     rows = conn.execute(f"""
         SELECT c.id, c.code_id, c.coder, c.start, c."end", c.memo, d.id AS document_id,
-               d.name AS document, d.text,
+               d.name AS document,
                (SELECT ordinal FROM segment s WHERE s.document_id = c.document_id
                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS segment,
                (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
@@ -361,6 +361,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
         FROM coding c JOIN document d ON d.id = c.document_id
         WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else ""}""",
                         (coder,) if coder else ()).fetchall()
+    texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}  # once each
     attributes: dict[int, dict[str, str]] = {}
     for document_id, name, value in conn.execute("SELECT document_id, name, value FROM attribute"):
         attributes.setdefault(document_id, {})[name] = value
@@ -373,7 +374,8 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
             continue
         record = {"code": r["code_id"], "document": r["document"], "segment": r["segment"],
                   "speaker": r["speaker"] or "", "coder": r["coder"],
-                  "start": r["start"], "end": r["end"], "text": r["text"][r["start"]:r["end"]],
+                  "start": r["start"], "end": r["end"],
+                  "text": texts[r["document_id"]][r["start"]:r["end"]],
                   "memo": r["memo"] or ""}
         for name in names:
             record[name] = attributes.get(r["document_id"], {}).get(name, "")
