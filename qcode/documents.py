@@ -85,11 +85,12 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
                  language: str | None = None, mode: SegmentMode = "turn",
                  attributes: dict[str, dict[str, str]] | None = None,
                  name: str | None = None, encoding: str | None = None,
-                 progress: Progress | None = None) -> ImportReport:
+                 progress: Progress | None = None, allow_pii: bool = False) -> ImportReport:
     """Read, segment and store transcripts: all of them in one transaction, or none.
 
     A document's language is `language` if given, else the `language` attribute (CSV
-    column or front matter), else `default_language`.
+    column or front matter), else `default_language`. New documents holding likely
+    identifiers are refused (qcode.pii) unless `allow_pii`, which is then recorded.
     """
     files = collect_paths(paths) if paths else []
     if name and len(files) != 1:
@@ -113,11 +114,18 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
         spans, used = segment(doc.text, mode, doc.language, doc.turns)
         parsed.append((doc, spans, used))
 
+    from .pii.importing import check_import, record_allowed  # anonymisation check (qcode.pii)
+
+    pii_findings = check_import(conn, parsed, allow_pii)
     with atomic(conn):
         for number, (doc, spans, used) in enumerate(parsed, start=1):
             if progress:
                 progress(number, len(parsed), f"storing {doc.name}")
             report.files.append(_store(conn, doc, spans, used))
+            if allow_pii and pii_findings.get(doc.name) and report.files[-1].status == "imported":
+                record_allowed(conn, doc.name, pii_findings[doc.name])
+                report.warnings.append(f"{doc.name} imported with --allow-pii: "
+                                       f"{pii_findings[doc.name]} likely identifiers left in it")
             merged = {**doc.attributes, **attributes.get(doc.name, {})}
             doc_attributes = {k: v for k, v in merged.items() if k != "language"}
             report.attributes_set += _set_attributes(conn, doc.name, doc_attributes)
@@ -195,12 +203,14 @@ def list_documents(conn: sqlite3.Connection) -> list[dict]:
                (SELECT group_concat(speaker, ', ') FROM (SELECT DISTINCT speaker FROM segment s
                  WHERE s.document_id = d.id AND speaker IS NOT NULL ORDER BY speaker)) AS speakers,
                (SELECT count(*) FROM coding c WHERE c.document_id = d.id
-                 AND c.removed_at IS NULL) AS codings
+                 AND c.removed_at IS NULL) AS codings,
+               (SELECT findings FROM pii_allowed_document p WHERE p.document_id = d.id) AS pii
         FROM document d ORDER BY d.name""").fetchall()
     return [{"name": r["name"], "language": r["language"], "format": r["format"],
              "words": len(r["text"].split()), "segments": r["segments"],
              "speakers": r["speakers"] or "", "codings": r["codings"],
-             "attributes": attributes_of(conn, r["id"])} for r in rows]
+             "attributes": attributes_of(conn, r["id"]),
+             "pii": "" if r["pii"] is None else f"allowed ({r['pii']} found)"} for r in rows]
 
 
 def segments_of(conn: sqlite3.Connection, document_id: int) -> list[sqlite3.Row]:

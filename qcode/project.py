@@ -107,8 +107,10 @@ class Project:
     def import_files(self, paths: Sequence[str | Path], *, attributes: str | Path | None = None,
                      language: str | None = None, segment: SegmentMode = "turn",
                      name: str | None = None, encoding: str | None = None,
-                     progress: documents.Progress | None = None) -> documents.ImportReport:
-        """Import transcripts (files or folders) and/or an attributes CSV, all or nothing."""
+                     progress: documents.Progress | None = None,
+                     allow_pii: bool = False) -> documents.ImportReport:
+        """Import transcripts (files or folders) and/or an attributes CSV, all or nothing.
+        Files with likely identifiers are refused unless `allow_pii` (see `qcode.pii`)."""
         if not paths and not attributes:
             raise InputError("nothing to import; name transcript files or folders, "
                              "or give --attributes FILE.csv")
@@ -116,13 +118,52 @@ class Project:
         return documents.import_files(
             self.conn, [Path(p) for p in paths], default_language=self.language,
             language=documents.check_language(language) if language else None, mode=segment,
-            attributes=table, name=name, encoding=encoding, progress=progress)
+            attributes=table, name=name, encoding=encoding, progress=progress,
+            allow_pii=allow_pii)
 
     def documents(self) -> list[dict]:
         return documents.list_documents(self.conn)
 
     def document(self, name: str, coder: str | None = None) -> dict:
         return documents.show_document(self.conn, name, coder)
+
+    # -- anonymisation check (qcode.pii) ----------------------------------------------------
+    def pii_allowlist(self):
+        """Default terms, the project's `pii allow` terms and the codebook's code names."""
+        from .pii import project_allowlist
+
+        return project_allowlist(self.conn)
+
+    def pii_scan(self, targets: Sequence[str | Path], *, model: str | None = None,
+                 encoding: str | None = None) -> list:
+        """Scan transcript files/folders and stored documents (by name); a ScanResult each."""
+        from .pii.scan import load_model, scan_targets
+
+        nlp = load_model(model) if model else None
+        return scan_targets(self.conn, [str(t) for t in targets], self.pii_allowlist(),
+                            language=self.language, nlp=nlp, encoding=encoding)
+
+    def pii_redact(self, path: str | Path, out: str | Path, *, key: str | Path | None = None,
+                   language: str | None = None, encoding: str | None = None):
+        """Write a pseudonymised copy of a transcript (and the key, outside the project)."""
+        from .pii import redact_file
+
+        return redact_file(Path(path), Path(out), key=Path(key) if key else None,
+                           allow=self.pii_allowlist(), language=language or self.language,
+                           project_folder=self.path.parent, encoding=encoding)
+
+    def pii_allow(self, terms: Sequence[str]) -> list[str]:
+        from .pii.allowlist import add_terms
+
+        return add_terms(self.conn, list(terms))
+
+    def pii_disallow(self, terms: Sequence[str]) -> int:
+        from .pii.allowlist import remove_terms
+
+        return remove_terms(self.conn, list(terms))
+
+    def pii_allowed_terms(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT term FROM pii_allow ORDER BY term")]
 
     # -- codebook ------------------------------------------------------------------------
     def load_codebook(self, path: str | Path, force: bool = False) -> code_store.LoadReport:

@@ -146,6 +146,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "anonymisation check: allowed terms, documents imported with --allow-pii",
+        """
+        CREATE TABLE pii_allow (
+            term TEXT PRIMARY KEY,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE pii_allowed_document (
+            document_id INTEGER PRIMARY KEY REFERENCES document(id) ON DELETE CASCADE,
+            findings INTEGER NOT NULL,
+            allowed_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -38,6 +38,9 @@ def import_cli(
     encoding: Annotated[str | None, typer.Option(help="Force a text encoding (default: "
                                                  "UTF-8/UTF-16 by BOM, else UTF-8, else "
                                                  "Windows-1252).")] = None,
+    allow_pii: Annotated[bool, typer.Option(
+        "--allow-pii", help="Import files even though the anonymisation check finds likely "
+        "identifiers in them (after checking them; recorded, shown by `qcode docs`).")] = False,
 ) -> None:
     """Import transcripts into the project, all in one transaction.
 
@@ -48,7 +51,7 @@ def import_cli(
     with st.open() as project, progress_bar(st, "importing") as progress:
         report = project.import_files(paths or [], attributes=attributes, language=lang,
                                       segment=segment.value, name=as_name, encoding=encoding,
-                                      progress=progress)
+                                      progress=progress, allow_pii=allow_pii)
     for item in report.files:
         note = "" if item.encoding in (None, "utf-8", "utf-8-sig") else \
             f" [yellow]({item.encoding} assumed)[/]"
@@ -71,14 +74,16 @@ def docs_cli(
     ctx: typer.Context,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
-    """List documents: language, words, segments, speakers, attributes, codings."""
+    """List documents: language, words, segments, speakers, attributes, codings, and
+    `pii`: imported with --allow-pii despite likely identifiers."""
     with state(ctx).open() as project:
         rows = project.documents()
     if fmt != ListFormat.json:
         for row in rows:
             row["attributes"] = "; ".join(f"{k}={v}" for k, v in row["attributes"].items())
     listing(rows, ["name", "language", "format", "words", "segments", "speakers",
-                   "attributes", "codings"], fmt, empty="no documents yet; `qcode import FILES`")
+                   "attributes", "codings", "pii"], fmt,
+            empty="no documents yet; `qcode import FILES`")
 
 
 def _clock(seconds: float | None) -> str:

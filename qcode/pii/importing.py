@@ -1,0 +1,81 @@
+"""The anonymisation check of `qcode import`: a file with likely identifiers is refused
+unless `--allow-pii` is given, and documents let through that way are recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+
+from ..errors import InputError
+from ..store import now
+from .allowlist import project_allowlist
+from .findings import Finding
+from .scan import scan_text
+
+SHOWN = 10  # findings listed in the refusal; `qcode pii scan` lists them all
+
+
+class PiiFoundError(InputError):
+    """Files refused at import because they hold likely identifiers."""
+
+    def __init__(self, refused: list[tuple[str, list[Finding]]]):
+        self.refused = refused
+        total = sum(len(found) for _, found in refused)
+        lines = [f"{len(refused)} file{'s' if len(refused) > 1 else ''} refused: {total} "
+                 f"likely identifier{'s' if total > 1 else ''} that escaped anonymisation"]
+        shown = 0
+        for source, found in refused:
+            lines.append(f"{source}:")
+            for finding in found[:max(0, SHOWN - shown)]:
+                lines.append(f"  line {finding.line}: {finding.kind} '{finding.text}' "
+                             f"({finding.reason})")
+            shown += min(len(found), max(0, SHOWN - shown))
+        if total > shown:
+            lines.append(f"  ... and {total - shown} more; `qcode pii scan FILE` lists them all")
+        lines.append("Either import a pseudonymised copy (`qcode pii redact FILE -o COPY.txt "
+                     "--key KEY.csv`, with the key kept outside the project), or, after checking "
+                     "that these are not identifiers, import with --allow-pii (`qcode pii allow "
+                     "TERM` stops a harmless word from being flagged again)")
+        super().__init__("\n".join(lines))
+
+
+def check_import(conn: sqlite3.Connection, parsed: Sequence[tuple], allow_pii: bool
+                 ) -> dict[str, int]:
+    """Scan each new document (ParsedDocument, spans, ...); refuse them all with the
+    findings unless `allow_pii`. Returns {document name: number of findings}."""
+    allow = project_allowlist(conn)
+    counts: dict[str, int] = {}
+    refused: list[tuple[str, list[Finding]]] = []
+    for doc, spans, *_ in parsed:
+        sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        if conn.execute("SELECT 1 FROM document WHERE sha256 = ?", (sha,)).fetchone():
+            continue  # already in the project: nothing new is stored
+        found = scan_text(doc.text, allow, speakers=_labels(doc.text, spans))
+        for key, value in doc.attributes.items():
+            found.extend(f for f in scan_text(f"{key}: {value}", allow))
+        counts[doc.name] = len(found)
+        if found:
+            refused.append((str(doc.source), found))
+    if refused and not allow_pii:
+        raise PiiFoundError(refused)
+    return counts
+
+
+def _labels(text: str, spans) -> list[tuple[str, int]]:
+    labels: dict[str, int] = {}
+    for span in spans:
+        if span.speaker and span.speaker not in labels:
+            line_start = text.rfind("\n", 0, span.start) + 1
+            at = text.find(span.speaker, line_start, span.start)
+            if at >= 0:
+                labels[span.speaker] = at
+    return list(labels.items())
+
+
+def record_allowed(conn: sqlite3.Connection, name: str, findings: int) -> None:
+    """Remember that `name` was imported with --allow-pii while holding `findings`."""
+    conn.execute("INSERT INTO pii_allowed_document (document_id, findings, allowed_at)"
+                 " SELECT id, ?, ? FROM document WHERE name = ?"
+                 " ON CONFLICT (document_id) DO UPDATE SET findings = excluded.findings",
+                 (findings, now(), name))

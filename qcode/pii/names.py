@@ -1,0 +1,201 @@
+"""Personal names: capitalised words checked against first-name and surname lists
+(compiled from Faker's locale data by bench/pii_names.py), and capitalised words after a
+title or role ("el señor", "la doctora", "agente", "Mr", "Officer").
+
+A *strong* listed name (one that is not also a common word) is flagged on its own; a *weak*
+one (Rosa, Luz, Flores, Brown) only next to another name or after a title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+
+from .allowlist import Allowlist, plain
+from .findings import Finding
+
+UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ"
+_WORD = rf"[{UP}][\w'’]*(?:-[{UP}][\w'’]*)?"
+_LINK = r"(?:de(?:l| la| las| los)?|van|von|da|di|la|le|mc|st\.?)"
+# A run of capitalised words (the lookbehind follows the first letter so that the regex
+# engine can skip quickly to capitals).
+_SEQUENCE = re.compile(rf"[{UP}](?<![\w@.][{UP}])[\w'’]*(?:-[{UP}][\w'’]*)?"
+                       rf"(?:[ \t]+(?:{_LINK}[ \t]+)?{_WORD})*")
+_TOKEN = re.compile(rf"{_WORD}|\S+")
+
+# Titles and roles after which a capitalised word is a name (lower-case, accents kept).
+TITLES = """señor señora señorita sr sra srta don doña doctor doctora dr dra licenciado
+licenciada lic ingeniero ingeniera ing profesor profesora prof agente técnico técnica
+suboficial oficial capitán teniente coronel comandante sargento cabo alcaide alcaidesa
+director directora subdirector subdirectora jefe jefa padre madre hermano hermana tío tía
+primo prima abuelo abuela compañero compañera colega interno interna preso presa reo rea
+llamado llamada llama llamo apellido apellidos nombre mr mrs ms miss mx sir madam officer
+sergeant sgt lieutenant lt captain capt warden inspector detective agent guard inmate
+prisoner father brother sister uncle aunt cousin colleague named called surname name
+nickname alias apodo apodado""".split()
+_ABBREVIATIONS = {"sr", "sra", "srta", "dr", "dra", "lic", "ing", "prof", "mr", "mrs", "ms",
+                  "sgt", "lt", "capt", "mx", "st"}
+_TITLE_WORDS = frozenset(plain(t) for t in TITLES) | _ABBREVIATIONS
+_CUE_PHRASES = frozenset(plain(p) for p in ("se llama", "me llamo", "name is", "nombre es",
+                                            "de apellido", "surname is", "was called",
+                                            "is called", "named as"))
+
+# Capitalised words that start sentences or headings and are never names on their own.
+NOT_NAMES = frozenset(plain(w) for w in """El La Los Las Un Una Unos Unas Lo Al Del Y O Pero
+Que Qué Cuando Cuándo Como Cómo Donde Dónde Porque Por Para Con Sin En De A Ese Esa Eso Este
+Esta Esto Aquí Ahí Allí Sí No Bueno Mire Mira Oye Claro Entonces Pues Ya Bien Gracias Hola
+Yo Tú Usted Ustedes Nosotros Ellos Ellas Él Ella Mi Su Sus Nuestro Hay Hubo Es Son Era Fue
+Muchas Hablemos Primero Segundo Tercero Después Antes Ahora Hoy Ayer Mañana Nunca Siempre
+Entrevista Entrevistas Fecha Duración Lugar Nombres Nota Pregunta Respuesta San Santa Santo
+Lunes Martes Miércoles Jueves Viernes Sábado Domingo Enero Febrero Marzo Abril Mayo Junio
+Julio Agosto Septiembre Setiembre Octubre Noviembre Diciembre The A An And Or But If When
+What Where Why How Who Which That This These Those There Here Yes No Well So Then Now Thanks
+Thank I I'm I've I'd I'll We You He She They It My Your Our Their His Her Its Let Let's
+Interview Recorded Date Duration Place Note Question Answer Monday Tuesday Wednesday
+Thursday Friday Saturday Sunday January February March April May June July August September
+October November December Mister Okay OK Sure Right Look Listen Also Because Some Many Most
+Every Each Not Never Always Today Tomorrow Yesterday First Second Third After Before Sir
+Madam St Saint Mount Lake River Street Avenue Road Calle Avenida Jirón Penal Prison Cárcel
+Establecimiento Penitenciario Centro Hospital Universidad University Colegio School Escuela
+Ministerio Ministry Instituto Institute Nacional National Oficina Office""".split())
+
+
+@cache
+def name_lists() -> tuple[dict[str, bool], dict[str, bool]]:
+    """({first name: strong?}, {surname: strong?}) keyed by `plain()` form."""
+    lists = []
+    for filename in ("first_names.txt", "surnames.txt"):
+        table: dict[str, bool] = {}
+        text = resources.files("qcode.pii").joinpath("data", filename).read_text("utf-8")
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, _, flag = line.partition("\t")
+                key = plain(name)
+                table[key] = table.get(key, False) or flag == "s"
+        lists.append(table)
+    return lists[0], lists[1]
+
+
+def _title_before(text: str, start: int) -> str | None:
+    """The title or naming cue right before `start` ("señor", "Mr.", "se llama"), if any."""
+    if start == 0 or text[start - 1] not in " \t":
+        return None
+    before = text[max(0, start - 30):start].split()
+    if not before:
+        return None
+    last = before[-1]
+    word = plain(last.rstrip("."))
+    if word in _TITLE_WORDS and (not last.endswith(".") or word in _ABBREVIATIONS):
+        return last
+    if len(before) >= 2 and plain(" ".join(before[-2:])) in _CUE_PHRASES:
+        return " ".join(before[-2:])
+    return None
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """True where a capital letter is expected anyway (start of line, sentence, quote)."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in "\n.?!:;\"«“'¿¡—-–([*>"
+
+
+def names(text: str, allow: Allowlist) -> Iterator[Finding]:
+    first, last = name_lists()
+    for match in _SEQUENCE.finditer(text):
+        for start, end, reason in _name_runs(text, match.start(), match.group(0), first, last,
+                                             allow):
+            yield Finding(start, end, text[start:end], "name", reason)
+
+
+def _name_runs(text: str, offset: int, sequence: str, first: dict, last: dict,
+               allow: Allowlist) -> Iterator[tuple[int, int, str]]:
+    """Split a run of capitalised words at allowed or never-name words; judge each part."""
+    if " " not in sequence and "\t" not in sequence:  # one word: the common case, made cheap
+        key = plain(sequence)
+        if key in NOT_NAMES or key in allow.terms or (
+                key not in first and key not in last and not _title_before(text, offset)):
+            return
+        words = [(offset, offset + len(sequence), sequence)]
+    else:
+        if plain(sequence) in allow.terms:
+            return
+        words = [(m.start() + offset, m.end() + offset, m.group(0))
+                 for m in _TOKEN.finditer(sequence) if m.group(0)[0].isupper()]
+    part: list[tuple[int, int, str]] = []
+    for word in [*words, None]:
+        blocked = word is None or _blocked(word[2], allow)
+        if not blocked:
+            part.append(word)
+            continue
+        if part:
+            found = _judge(text, part, first, last, allow)
+            if found:
+                yield found
+        part = []
+
+
+def _blocked(word: str, allow: Allowlist) -> bool:
+    key = plain(word.rstrip("'’s") if word.endswith(("'s", "’s")) else word)
+    return key in NOT_NAMES or key in _TITLE_WORDS or key in allow.terms or len(key) < 2
+
+
+def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
+           allow: Allowlist) -> tuple[int, int, str] | None:
+    start, end = part[0][0], part[-1][1]
+    span = text[start:end]
+    if plain(span) in allow.terms:
+        return None
+    keys = [plain(w.removesuffix("'s").removesuffix("’s")) for _, _, w in part]
+    caps = [w.isupper() and len(w) > 1 for _, _, w in part]
+    title = _title_before(text, start)
+    if title and not all(caps):
+        return start, end, f"capitalised after '{title}'"
+    known = [(k in first, k in last, first.get(k, False) or last.get(k, False)) for k in keys]
+    listed = sum(1 for f, s, _ in known if f or s)
+    strong = any(s for _, _, s in known)
+    if len(part) >= 2 and listed >= 2:
+        return start, end, "first name and surname" if known[0][0] else "two listed surnames"
+    if all(caps):
+        return None  # headings in capitals: only whole listed names count (above)
+    if len(part) >= 2 and known[0][0] and known[0][2]:
+        return start, end, "listed first name followed by a capitalised word"
+    if len(part) == 1 and strong:
+        kind = "first name" if known[0][0] else "surname"
+        return start, end, f"listed {kind}"
+    if len(part) >= 2 and strong and not _sentence_start(text, start):
+        return start, end, "capitalised words including a listed name"
+    return None
+
+
+# -- speaker labels ---------------------------------------------------------------------
+ROLE_WORDS = frozenset(plain(w) for w in """e r p i g a b c d m v entrevistador entrevistadora
+entrevistado entrevistada entrevistador(a) entrevistado(a) interviewer interviewee
+respondent guard guardia agente agent officer oficial interno interna inmate preso presa
+experto experta expert voluntario voluntaria volunteer administrador administradora
+administrator director directora moderador moderadora moderator participante participant
+speaker hablante persona person voz voice familiar relative madre padre hermana hermano
+mother father sister brother esposa esposo wife husband hija hijo daughter son técnico
+técnica técnico(a) funcionario funcionaria official staff personal abogado abogada lawyer
+médico médica doctor doctora nurse enfermera enfermero psicólogo psicóloga psychologist
+capellán chaplain visitante visitor investigador investigadora researcher traductor
+traductora translator intérprete interpreter todos all varios several unknown desconocido
+inaudible otro otra other woman man mujer hombre joven""".split())
+
+
+def label_is_name(label: str) -> str | None:
+    """Why a speaker label is a personal name, or None for a role or generic label
+    (`Interviewer`, `E`, `Speaker 1`, `Guard 2`, `Entrevistadora`)."""
+    words = [w for w in re.split(r"[\s_.\-]+", label.strip("[]*_ ")) if w]
+    words = [w for w in words if not w.isdigit() and not re.fullmatch(r"[A-Za-z]\d*", w)]
+    if not words or any(plain(w) in ROLE_WORDS for w in words):
+        return None
+    first, last = name_lists()
+    keys = [plain(w) for w in words]
+    if any(k in first or k in last for k in keys):
+        return "speaker label is a listed name"
+    if len(words) >= 2 and all(w[:1].isupper() for w in words):
+        return "speaker label is a full name"
+    return None

@@ -1,0 +1,184 @@
+"""Pseudonymising a transcript: each distinct identifier becomes a stable placeholder
+(`[PERSONA_1]`, `[TELÉFONO_2]`, `[PERSON_1]` ... in the document's language), so the same
+person stays the same person across the file. Everything else is left exactly as it was."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from .allowlist import Allowlist, plain
+from .findings import PLACEHOLDERS, Finding
+from .names import TITLES
+
+
+@dataclass
+class KeyEntry:
+    placeholder: str
+    kind: str
+    original: str
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Redaction:
+    text: str
+    findings: list[Finding]
+    key: list[KeyEntry]
+
+
+_TITLE_WORDS = {plain(t) for t in TITLES}
+
+
+def _identity(finding: Finding) -> tuple[str, ...]:
+    """What makes two mentions the same identifier."""
+    if finding.kind in ("phone", "dni", "id"):
+        digits = re.sub(r"\D", "", finding.text)
+        if finding.kind == "phone" and digits.startswith("51") and len(digits) == 11:
+            digits = digits[2:]
+        return (digits or plain(finding.text),)
+    if finding.kind == "name":
+        words = re.findall(r"[\w'’-]+", plain(finding.text).removesuffix("'s"))
+        return tuple(w for w in words if w not in _TITLE_WORDS and w not in
+                     ("de", "del", "la", "las", "los")) or (plain(finding.text),)
+    return (re.sub(r"\W+", "", plain(finding.text)),)
+
+
+def every_mention(text: str, findings: list[Finding]) -> list[Finding]:
+    """The findings plus every other whole-word occurrence of the same strings, so that a
+    name flagged once (or a speaker label) is replaced wherever it recurs."""
+    from .findings import resolve_overlaps, with_lines
+
+    strings = {f.text: f for f in findings if len(f.text) >= 3}
+    if not strings:
+        return findings
+    pattern = re.compile(r"(?<![\w@.])(?:" + "|".join(
+        re.escape(s) for s in sorted(strings, key=len, reverse=True)) + r")(?![\w@])")
+    extra = [Finding(m.start(), m.end(), m.group(0), strings[m.group(0)].kind,
+                     f"same text as line {strings[m.group(0)].line}")
+             for m in pattern.finditer(text)]
+    return with_lines(text, resolve_overlaps([*findings, *extra]))
+
+
+def redact_text(text: str, findings: list[Finding], language: str = "es") -> Redaction:
+    """`text` with each finding, and every recurrence of its text, replaced by its
+    placeholder; and the key to them."""
+    findings = every_mention(text, findings)
+    stems = PLACEHOLDERS.get(language, PLACEHOLDERS["en"])
+    key: list[KeyEntry] = []
+    by_identity: dict[tuple[str, str], KeyEntry] = {}
+    counters: dict[str, int] = {}
+    people: list[tuple[set[str], KeyEntry]] = []
+    chosen: list[tuple[Finding, KeyEntry]] = []
+    for finding in sorted(findings, key=lambda f: -(f.end - f.start)):  # full names first
+        ident = _identity(finding)
+        entry = by_identity.get((finding.kind, *ident))
+        if entry is None and finding.kind == "name":
+            entry = next((e for words, e in people if set(ident) <= words), None)
+        if entry is None:
+            counters[finding.kind] = counters.get(finding.kind, 0) + 1
+            entry = KeyEntry(f"[{stems[finding.kind]}_{counters[finding.kind]}]",
+                             finding.kind, finding.text)
+            key.append(entry)
+            if finding.kind == "name":
+                people.append((set(ident), entry))
+        by_identity[(finding.kind, *ident)] = entry
+        chosen.append((finding, entry))
+    chosen.sort(key=lambda pair: pair[0].start)
+    _renumber(key, chosen, stems)
+    parts, position = [], 0
+    for finding, entry in chosen:
+        parts.append(text[position:finding.start])
+        parts.append(entry.placeholder)
+        position = finding.end
+        entry.lines.append(finding.line)
+    parts.append(text[position:])
+    return Redaction("".join(parts), findings, key)
+
+
+def _renumber(key: list[KeyEntry], chosen: list[tuple[Finding, KeyEntry]],
+              stems: dict[str, str]) -> None:
+    """Number placeholders in order of first appearance in the text (PERSONA_1 first)."""
+    order: dict[int, KeyEntry] = {}
+    for _, entry in chosen:
+        order.setdefault(id(entry), entry)
+    counters: dict[str, int] = {}
+    for entry in order.values():
+        counters[entry.kind] = counters.get(entry.kind, 0) + 1
+        entry.placeholder = f"[{stems[entry.kind]}_{counters[entry.kind]}]"
+    key.sort(key=lambda e: list(order.values()).index(e))
+    first = {id(e): f for f, e in reversed(chosen)}
+    for entry in key:
+        entry.original = first[id(entry)].text
+
+
+def key_csv(key: list[KeyEntry]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["placeholder", "kind", "original", "occurrences", "lines"])
+    for entry in key:
+        writer.writerow([entry.placeholder, entry.kind, entry.original, len(entry.lines),
+                         " ".join(str(n) for n in entry.lines)])
+    return buffer.getvalue()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_key_path(key: Path, project_folder: Path | None, source: Path, out: Path) -> None:
+    if project_folder is not None and _inside(key, project_folder):
+        raise InputError(f"--key {key}: inside the project folder {project_folder}; the key "
+                         "undoes the pseudonymisation, so keep it outside the project (it "
+                         "must not travel with it), e.g. --key ~/keys/interview_key.csv")
+    if key.resolve() in (source.resolve(), out.resolve()):
+        raise InputError(f"--key {key}: give the key its own file, not the transcript or -o")
+
+
+def redact_file(path: Path, out: Path, *, key: Path | None = None,
+                allow: Allowlist | None = None, language: str = "es",
+                project_folder: Path | None = None, encoding: str | None = None) -> Redaction:
+    """Write a pseudonymised copy of a transcript to `out` (UTF-8), and the key to `key`.
+
+    Text files (.txt .md .vtt .srt) keep every other character exactly; a .docx is written
+    out as the plain text `qcode import` reads from it (give -o FILE.txt or .md).
+    """
+    from ..exporters.files import write_atomic
+    from ..importers import SUPPORTED, read_document
+    from ..importers.decoding import check_text, decode
+    from .scan import scan_text, speaker_labels
+
+    if path.suffix.lower() not in SUPPORTED:
+        raise InputError(f"{path}: unsupported file type '{path.suffix or '(none)'}'; "
+                         f"qcode imports {', '.join(SUPPORTED)}")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file or folder")
+    if out.resolve() == path.resolve():
+        raise InputError(f"-o {out}: that is the original; write the redacted copy to a new "
+                         "file and keep the original somewhere safe")
+    if key is not None:
+        check_key_path(key, project_folder, path, out)
+    doc = read_document(path, encoding)  # the same checks and errors as `qcode import`
+    if path.suffix.lower() == ".docx":
+        if out.suffix.lower() not in (".txt", ".md"):
+            raise InputError(f"-o {out}: a .docx is redacted to plain text; name the output "
+                             "FILE.txt or FILE.md")
+        text = doc.text
+    else:
+        text, _ = decode(path.read_bytes(), path, encoding)
+        check_text(text, path)
+    lang = doc.language or language
+    findings = scan_text(text, allow, speakers=speaker_labels(text, lang))
+    result = redact_text(text, findings, lang)
+    write_atomic(out, result.text)
+    if key is not None:
+        write_atomic(key, key_csv(result.key))
+    return result
