@@ -49,8 +49,9 @@ Esta Esto Aquí Ahí Allí Sí No Bueno Mire Mira Oye Claro Entonces Pues Ya Bie
 Yo Tú Usted Ustedes Nosotros Ellos Ellas Él Ella Mi Su Sus Nuestro Hay Hubo Es Son Era Fue
 Muchas Hablemos Primero Segundo Tercero Después Antes Ahora Hoy Ayer Mañana Nunca Siempre
 Entrevista Entrevistas Fecha Duración Lugar Nombres Nota Pregunta Respuesta San Santa Santo
-Lunes Martes Miércoles Jueves Viernes Sábado Domingo Enero Febrero Marzo Abril Mayo Junio
-Julio Agosto Septiembre Setiembre Octubre Noviembre Diciembre The A An And Or But If When
+Lunes Martes Miércoles Jueves Viernes Sábado Domingo Enero Febrero Marzo Junio Agosto
+Septiembre Setiembre Octubre Noviembre Diciembre English Spanish Quechua Aymara Peruvian
+British American Inglés Español Castellano Peruano Peruana Limeño Limeña The A An And Or But If When
 What Where Why How Who Which That This These Those There Here Yes No Well So Then Now Thanks
 Thank I I'm I've I'd I'll We You He She They It My Your Our Their His Her Its Let Let's
 Interview Recorded Date Duration Place Note Question Answer Monday Tuesday Wednesday
@@ -59,7 +60,9 @@ October November December Mister Okay OK Sure Right Look Listen Also Because Som
 Every Each Not Never Always Today Tomorrow Yesterday First Second Third After Before Sir
 Madam St Saint Mount Lake River Street Avenue Road Calle Avenida Jirón Penal Prison Cárcel
 Establecimiento Penitenciario Centro Hospital Universidad University Colegio School Escuela
-Ministerio Ministry Instituto Institute Nacional National Oficina Office""".split())
+Ministerio Ministry Instituto Institute Nacional National Oficina Office General Regional
+Ejecutivo Ejecutiva Adjunto Adjunta Superior Principal Central Interino Interina Mayor
+Sometimes Maybe Perhaps Yeah Please Sorry Good Very Just Only Even Still Already""".split())
 
 
 @cache
@@ -105,7 +108,10 @@ def _sentence_start(text: str, start: int) -> bool:
 def names(text: str, allow: Allowlist) -> Iterator[Finding]:
     first, last = name_lists()
     for match in _SEQUENCE.finditer(text):
-        for start, end, reason in _name_runs(text, match.start(), match.group(0), first, last,
+        sequence = match.group(0)
+        if sequence.endswith(("'s", "’s")):  # English possessive: Saavedra's file
+            sequence = sequence[:-2]
+        for start, end, reason in _name_runs(text, match.start(), sequence, first, last,
                                              allow):
             yield Finding(start, end, text[start:end], "name", reason)
 
@@ -124,9 +130,10 @@ def _name_runs(text: str, offset: int, sequence: str, first: dict, last: dict,
             return
         words = [(m.start() + offset, m.end() + offset, m.group(0))
                  for m in _TOKEN.finditer(sequence) if m.group(0)[0].isupper()]
+    inside = _allowed_phrases(text, words, allow)
     part: list[tuple[int, int, str]] = []
-    for word in [*words, None]:
-        blocked = word is None or _blocked(word[2], allow)
+    for index, word in enumerate([*words, None]):
+        blocked = word is None or index in inside or _blocked(word[2], allow)
         if not blocked:
             part.append(word)
             continue
@@ -135,6 +142,16 @@ def _name_runs(text: str, offset: int, sequence: str, first: dict, last: dict,
             if found:
                 yield found
         part = []
+
+
+def _allowed_phrases(text: str, words: list[tuple[int, int, str]], allow: Allowlist) -> set[int]:
+    """Indices of words inside an allowed phrase of two or more words (Castro Castro)."""
+    inside: set[int] = set()
+    for size in range(len(words), 1, -1):
+        for i in range(len(words) - size + 1):
+            if plain(text[words[i][0]:words[i + size - 1][1]]) in allow.terms:
+                inside.update(range(i, i + size))
+    return inside
 
 
 def _blocked(word: str, allow: Allowlist) -> bool:
@@ -162,10 +179,11 @@ def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
         return None  # headings in capitals: only whole listed names count (above)
     if len(part) >= 2 and known[0][0] and known[0][2]:
         return start, end, "listed first name followed by a capitalised word"
-    if len(part) == 1 and strong:
+    if len(part) == 1 and (strong or (listed and not _sentence_start(text, start))):
         kind = "first name" if known[0][0] else "surname"
-        return start, end, f"listed {kind}"
-    if len(part) >= 2 and strong and not _sentence_start(text, start):
+        return start, end, f"listed {kind}" + ("" if strong else " (capitalised mid-sentence)")
+    if len(part) >= 2 and not _sentence_start(text, start) and (
+            strong or (known[-1][1] and not caps[0])):
         return start, end, "capitalised words including a listed name"
     return None
 

@@ -16,29 +16,39 @@ from .findings import Finding
 
 UP = "A-ZÁÉÍÓÚÑÜ"
 
-# A few words before a number that say what it is (Spanish and English).
-_PHONE_CUE = re.compile(
-    r"(?:tel[eé]fono|tel\.|telf\.?|cel(?:ular)?|m[oó]vil|n[uú]mero|nro\.?|whats ?app|llam\w*|"
-    r"phone|mobile|cell|call\w*|number|text\w*|contact\w*|fono)\W{0,4}(?:\w+\W+){0,3}$",
-    re.IGNORECASE)
-_ID_CUE = re.compile(
-    r"(?:\bDNI|documento(?: nacional)?(?: de identidad)?|\bdoc\.|identidad|\bC\.?U\.?I\.?|"
-    r"carn[eé](?: de extranjer[ií]a)?|pasaporte|passport|\bID\b|identity(?: card)?|"
-    r"identification|national insurance|social security|\bSSN|\bRUC|libreta electoral|"
-    r"c[eé]dula)\W{0,6}(?:(?:n[°ºo]\.?|nro\.?|n[uú]mero|number|no\.?|es|is|:)\W{0,3}){0,2}$",
-    re.IGNORECASE)
+# What a number is, said in the few words before it (Spanish and English). Up to four
+# words may stand between the cue and the number ("DNI para el registro es 40123456").
+_GAP = r"\b(?:[^\w\n;!?]+\w+){0,4}?[^\w\n;!?]+$"
+_PHONE_WORDS = (r"tel[eé]fono|tel|telf|cel|celular|m[oó]vil|whats ?app|llam\w*|phone|mobile|"
+                r"cell|call\w*|text\w*|contact\w*|fono|ring")
+_ID_WORDS = (r"DNI|D\.N\.I|documento|doc|identidad|C\.?U\.?I|carn[eé]|extranjer[ií]a|"
+             r"pasaporte|passport|ID|identity|identification|national insurance|"
+             r"social security|SSN|RUC|libreta electoral|c[eé]dula")
+_FILE_WORDS = (r"expediente|exp|ficha|registro|c[oó]digo|interno|reclus[oa]|celda|caso|causa|"
+               r"carpeta|casillero|file|case|docket|inmate|prisoner|booking|record")
+_PLATE_WORDS = r"placa|matr[ií]cula|plate|registration|patente"
+_PHONE_CUE = re.compile(rf"(?:{_PHONE_WORDS}){_GAP}", re.IGNORECASE)
+_ID_CUE = re.compile(rf"(?:{_ID_WORDS}){_GAP}", re.IGNORECASE)
+_FILE_CUE = re.compile(rf"(?:{_FILE_WORDS}){_GAP}", re.IGNORECASE)
+_PLATE_CUE = re.compile(rf"(?:{_PLATE_WORDS}){_GAP}", re.IGNORECASE)
 _BIRTH_CUE = re.compile(
     r"(?:naci[oó]?|nac[ií]|nacid[oa]|nacimiento|cumpleaños|cumple|born|birth|birthday|"
     r"\bDOB|d\.o\.b\.|f\. ?nac\.?)\b[^.\n]{0,25}$", re.IGNORECASE)
-_FILE_CUE = re.compile(
-    r"(?:expediente|exp\.|ficha|registro|c[oó]digo(?: de interno| penitenciario)?|"
-    r"n[uú]mero de (?:interno|reclus[oa]|preso|celda|caso|causa|carpeta)|carpeta fiscal|"
-    r"casillero|interno n[°ºo]|"
-    r"file|case|docket|inmate|prisoner|booking|record)"
-    r"\W{0,4}(?:(?:n[°ºo]\.?|nro\.?|number|no\.?|#|es|is|was|:)\W{0,3}){0,2}$",
-    re.IGNORECASE)
-_PLATE_CUE = re.compile(r"(?:placa|matr[ií]cula|plate|registration|patente)\W{0,4}"
-                        r"(?:(?:n[°ºo]\.?|number|no\.?|es|is|:)\W{0,3}){0,2}$", re.IGNORECASE)
+
+
+def _nearest_cue(text: str, start: int, value: str = "") -> str | None:
+    """Which kind of number the closest cue before `start` announces: "id", "file",
+    "phone" or None. Eight bare digits (a DNI's shape) go to any ID cue in reach."""
+    before = _before(text, start, 48)
+    if len(value) == 8 and value.isdigit() and _ID_CUE.search(before):
+        return "id"
+    best, kind = -1, None
+    for name, cue in (("id", _ID_CUE), ("file", _FILE_CUE), ("phone", _PHONE_CUE)):
+        found = cue.search(before)
+        if found and found.start() > best:
+            best, kind = found.start(), name
+    return kind
+
 
 # Digit runs that may be phone numbers: optional +, 7 to 15 digits with common separators.
 _DIGITS = re.compile(r"[+(\d](?<![\w/.,:-][+(\d])(?:(?<=\+) ?)?(?:(?<=\()\d{1,4}\)[ .-]?)?"
@@ -67,12 +77,13 @@ _DATE = re.compile(
     rf"|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}})\b", re.IGNORECASE)
 # Peruvian judicial file numbers (00123-2015-0-1801-JR-PE-01) and cue-led codes.
 _JUDICIAL = re.compile(r"\b\d{3,5}-\d{4}-\d{1,2}-\d{4}-[A-Z]{2}-[A-Z]{2}-\d{2}\b")
-_CODE = re.compile(r"(?<![\w/-])(?:[A-Z]{1,4}[-/ ]?)?\d[\dA-Z/-]*[\dA-Z]")
+_CODE = re.compile(r"(?<![\w/-])(?:[A-Z]{1,5}[-/ ]?){0,3}\d[\dA-Z/-]*[\dA-Z]")
 # Peruvian plates: ABC-123, A1B-234, 1234-AB (motorcycles); with a cue, other countries' too.
 _PLATE = re.compile(rf"\b(?:[{UP}][{UP}0-9][{UP}]-\d{{3}}|[{UP}]{{3}}-\d{{3}}"
                     rf"|\d{{4}}-[{UP}]{{2}})\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _PLATE_LOOSE = re.compile(r"[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,4}")
-_ID_VALUE = re.compile(r"[A-Z]{0,2}\d{6,12}(?:[- ]?[\dA-Z])?\b|[A-Z]{1,2}\d{5,9}\b")
+_ID_VALUE = re.compile(r"[A-Z]{0,3}\d{6,12}(?:[- ]?[\dA-Z])?\b|[A-Z]{1,3}\d{5,9}\b")
 
 
 def _before(text: str, start: int, width: int = 40) -> str:
@@ -107,8 +118,8 @@ def phones_and_ids(text: str, windows: list[tuple[int, int]]) -> Iterator[Findin
     for match in _find(_DIGITS, text, windows):
         raw = match.group(0)
         digits = re.sub(r"\D", "", raw)
-        before = _before(text, match.start())
-        if _ID_CUE.search(before) or _FILE_CUE.search(before):
+        cue = _nearest_cue(text, match.start(), raw)
+        if cue in ("id", "file"):
             continue  # the cue-led detectors below take it
         bare = raw.isdigit()
         if bare and len(digits) == 8:
@@ -126,10 +137,12 @@ def phones_and_ids(text: str, windows: list[tuple[int, int]]) -> Iterator[Findin
             region = phonenumbers.region_code_for_number(number) or "?"
             yield Finding(match.start(), match.end(), raw, "phone",
                           f"valid phone number ({region}, libphonenumber)")
-        elif 7 <= len(digits) <= 15 and (_PHONE_CUE.search(before) or raw.startswith("+")):
+        elif 7 <= len(digits) <= 15 and (cue == "phone" or raw.startswith("+")):
             yield Finding(match.start(), match.end(), raw, "phone",
                           "phone-like digits after a phone cue")
     for start, end, value, label in _after_cues(text, windows, _ID_CUE, _ID_VALUE, 40):
+        if _nearest_cue(text, start, value) != "id":
+            continue
         digits = re.sub(r"\D", "", value)
         if len(digits) == 8 and value[:1].isdigit() and len(value.replace(" ", "")) <= 10:
             yield _dni(start, end, value, f"8 digits after '{label}'")
@@ -194,8 +207,10 @@ def file_numbers(text: str, windows: list[tuple[int, int]]) -> Iterator[Finding]
     for match in _find(_JUDICIAL, text, windows):
         yield Finding(match.start(), match.end(), match.group(0), "file_number",
                       "Peruvian judicial file number")
-    for start, end, value, label in _after_cues(text, windows, _FILE_CUE, _CODE, 30):
-        if sum(c.isdigit() for c in value) >= 3:
+    for start, end, value, label in _after_cues(text, windows, _FILE_CUE, _CODE, 40):
+        if sum(c.isdigit() for c in value) >= 3 and not _YEAR.fullmatch(value) \
+                and not _DATE.fullmatch(value) \
+                and _nearest_cue(text, start, value) == "file":
             yield Finding(start, end, value.strip(), "file_number",
                           f"number after '{label}'")
 
