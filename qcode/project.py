@@ -143,6 +143,16 @@ class Project:
         return scan_targets(self.conn, [str(t) for t in targets], self.pii_allowlist(),
                             language=self.language, nlp=nlp, encoding=encoding)
 
+    def pii_passage_warnings(self, frame) -> list[str]:
+        """Warnings for quotations (a `quotes()` frame) that still hold likely identifiers:
+        `export quotes` and `report` print them before the passages leave the project."""
+        from .pii.scan import passage_warnings
+
+        if frame is None or not len(frame):
+            return []
+        rows = zip(frame["document"], frame["segment"], frame["text"], strict=True)
+        return passage_warnings(rows, self.pii_allowlist())
+
     def pii_redact(self, path: str | Path, out: str | Path, *, key: str | Path | None = None,
                    language: str | None = None, encoding: str | None = None):
         """Write a pseudonymised copy of a transcript (and the key, outside the project)."""

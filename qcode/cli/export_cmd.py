@@ -127,6 +127,9 @@ def quotes_cli(
 
     with state(ctx).open() as project:
         frame = project.quotes(code or None, coder=coder, documents=docs, by=by)
+        leaks = project.pii_passage_warnings(frame)  # anonymisation check (qcode.pii)
+    for message in leaks:
+        warn(message)
     chosen = format_for(out, fmt, ("md", "csv", "xlsx", "docx", "json", "html", "tex"))
     if frame.empty:
         warn("no coded passages: the quotation table is empty")
@@ -202,6 +205,9 @@ def report_cli(
     st = state(ctx)
     with st.open() as project:
         report = write_report(project, folder, coder)
+        leaks = project.pii_passage_warnings(project.quotes(coder=coder))  # qcode.pii check
+    for message in leaks:
+        warn(message)
     if report.empty:
         warn("the project has no codings yet: the tables are empty")
     say(st, f"wrote {len(report.files)} files to {escape(str(folder))}; start with "

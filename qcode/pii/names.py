@@ -19,10 +19,11 @@ from .findings import Finding
 UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ"
 _WORD = rf"[{UP}][\w'’]*(?:-[{UP}][\w'’]*)?"
 _LINK = r"(?:de(?:l| la| las| los)?|van|von|da|di|la|le|mc|st\.?)"
-# A run of capitalised words (the lookbehind follows the first letter so that the regex
-# engine can skip quickly to capitals).
+# A run of capitalised words, with name particles (de, del, van...) and a quoted nickname
+# inside (Fernando "Ñato" Cárdenas). The lookbehind follows the first letter so that the
+# regex engine can skip quickly to capitals.
 _SEQUENCE = re.compile(rf"[{UP}](?<![\w@.][{UP}])[\w'’]*(?:-[{UP}][\w'’]*)?"
-                       rf"(?:[ \t]+(?:{_LINK}[ \t]+)?{_WORD})*")
+                       rf"(?:[ \t]+(?:{_LINK}[ \t]+)?(?:[\"“«']{_WORD}[\"”»'][ \t]+)?{_WORD})*")
 _TOKEN = re.compile(rf"{_WORD}|\S+")
 
 # Titles and roles after which a capitalised word is a name (lower-case, accents kept).

@@ -165,6 +165,27 @@ def findings_in_passages(passages: Iterable[str], allow: Allowlist | None = None
     return out
 
 
+def passage_warnings(passages: Iterable[tuple[str, object, str]], allow: Allowlist | None = None,
+                     limit: int = 10) -> list[str]:
+    """One warning per distinct (document, segment, text) passage that still holds a likely
+    identifier, at most `limit` of them plus a count of the rest."""
+    unique = list(dict.fromkeys((str(d), str(s), t) for d, s, t in passages))
+    flagged = findings_in_passages((text for _, _, text in unique), allow)
+    lines = []
+    for index, found in flagged[:limit]:
+        document, segment, _ = unique[index]
+        listed = ", ".join(f"{f.kind} '{f.text}'" for f in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        lines.append(f"{document}, segment {segment}: the passage still holds a likely "
+                     f"identifier: {listed}{more}")
+    if len(flagged) > limit:
+        lines.append(f"... and {len(flagged) - limit} more passages with likely identifiers")
+    if flagged:
+        lines.append("check them (`qcode pii scan DOC`), add harmless terms with `qcode pii "
+                     "allow TERM`, or import a redacted copy (`qcode pii redact`)")
+    return lines
+
+
 def load_model(name: str):
     """A trained spaCy pipeline for `--model`, with a clear error when it is not installed."""
     from ..errors import InputError
