@@ -64,5 +64,9 @@ lint: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench $(BENCH)
 
+.PHONY: pii-eval
+pii-eval: $(BIN)/.installed
+	$(BIN)/python -m bench.pii_eval
+
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache .hypothesis

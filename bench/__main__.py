@@ -1,4 +1,4 @@
-"""`python -m bench [import|suggest|review|agreement|export] [--docs N]`: see bench/RESULTS.md."""
+"""`python -m bench [import|suggest|review|agreement|export|pii]`: see bench/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from . import agreement_bench, export_bench, import_bench, review_bench, suggest_bench
+from . import agreement_bench, export_bench, import_bench, pii_bench, review_bench, suggest_bench
 
-BENCHES = ("import", "suggest", "review", "agreement", "export")
+BENCHES = ("import", "suggest", "review", "agreement", "export", "pii")
 
 
 def main() -> None:
@@ -25,6 +25,7 @@ def main() -> None:
             "review": lambda: review_bench.run(root),
             "agreement": agreement_bench.run,
             "export": lambda: export_bench.run(root),
+            "pii": lambda: pii_bench.run(root),
         }
         for name in args.which:
             for line in lines[name]():

@@ -12,42 +12,55 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .allowlist import plain
 from .findings import Finding
 
 UP = "A-ZÁÉÍÓÚÑÜ"
 
 # What a number is, said in the few words before it (Spanish and English). Up to four
-# words may stand between the cue and the number ("DNI para el registro es 40123456").
-_GAP = r"\b(?:[^\w\n;!?]+\w+){0,4}?[^\w\n;!?]+$"
-_PHONE_WORDS = (r"tel[eé]fono|tel|telf|cel|celular|m[oó]vil|whats ?app|llam\w*|phone|mobile|"
-                r"cell|call\w*|text\w*|contact\w*|fono|ring")
-_ID_WORDS = (r"DNI|D\.N\.I|documento|doc|identidad|C\.?U\.?I|carn[eé]|extranjer[ií]a|"
-             r"pasaporte|passport|ID|identity|identification|national insurance|"
-             r"social security|SSN|RUC|libreta electoral|c[eé]dula")
-_FILE_WORDS = (r"expediente|exp|ficha|registro|c[oó]digo|interno|reclus[oa]|celda|caso|causa|"
-               r"carpeta|casillero|file|case|docket|inmate|prisoner|booking|record")
-_PLATE_WORDS = r"placa|matr[ií]cula|plate|registration|patente"
-_PHONE_CUE = re.compile(rf"(?:{_PHONE_WORDS}){_GAP}", re.IGNORECASE)
-_ID_CUE = re.compile(rf"(?:{_ID_WORDS}){_GAP}", re.IGNORECASE)
-_FILE_CUE = re.compile(rf"(?:{_FILE_WORDS}){_GAP}", re.IGNORECASE)
-_PLATE_CUE = re.compile(rf"(?:{_PLATE_WORDS}){_GAP}", re.IGNORECASE)
+# words may stand between the cue and the number ("DNI para el registro es 40123456"); a
+# line end or ; ! ? breaks the link. Words are compared lower-case, without accents or dots.
+_CUES = {
+    "phone": frozenset("""telefono tel telf cel celular movil whatsapp whats fijo anexo phone
+        mobile cell fono ring landline extension""".split()),
+    "id": frozenset("""dni documento doc identidad cui carne extranjeria pasaporte passport id
+        identity identification insurance ssn ruc libreta cedula""".split()),
+    "file": frozenset("""expediente exp ficha registro codigo interno reclusa recluso celda caso
+        causa carpeta casillero file case docket inmate prisoner booking record""".split()),
+    "plate": frozenset("placa matricula plate registration patente".split()),
+}
+_CUE_KIND = {word: kind for kind, words in _CUES.items() for word in words}
+_PHONE_PREFIXES = ("llam", "call", "text", "contact", "marc")
 _BIRTH_CUE = re.compile(
     r"(?:naci[oó]?|nac[ií]|nacid[oa]|nacimiento|cumpleaños|cumple|born|birth|birthday|"
     r"\bDOB|d\.o\.b\.|f\. ?nac\.?)\b[^.\n]{0,25}$", re.IGNORECASE)
 
 
-def _nearest_cue(text: str, start: int, value: str = "") -> str | None:
-    """Which kind of number the closest cue before `start` announces: "id", "file",
-    "phone" or None. Eight bare digits (a DNI's shape) go to any ID cue in reach."""
-    before = _before(text, start, 48)
-    if len(value) == 8 and value.isdigit() and _ID_CUE.search(before):
-        return "id"
-    best, kind = -1, None
-    for name, cue in (("id", _ID_CUE), ("file", _FILE_CUE), ("phone", _PHONE_CUE)):
-        found = cue.search(before)
-        if found and found.start() > best:
-            best, kind = found.start(), name
-    return kind
+def _cues_before(text: str, start: int) -> list[tuple[str, str]]:
+    """(kind, word) of the cue words among the five words before `start`, nearest first."""
+    before = text[max(0, start - 60):start]
+    cut = max(before.rfind("\n"), before.rfind(";"), before.rfind("!"), before.rfind("?"))
+    found = []
+    for word in reversed(before[cut + 1:].split()[-5:]):
+        key = plain(word.strip(".,:;()[]\"'#°º")).replace(".", "")
+        kind = _CUE_KIND.get(key) or ("phone" if key.startswith(_PHONE_PREFIXES) else None)
+        if kind:
+            found.append((kind, word.strip(",:;()")))
+    return found
+
+
+def _nearest_cue(text: str, start: int, value: str = "") -> tuple[str | None, str]:
+    """The kind of number the closest cue before `start` announces ("id", "file", "phone",
+    "plate" or None) and the cue word. Eight bare digits (a DNI's shape) go to any ID cue
+    in reach."""
+    cues = _cues_before(text, start)
+    if not cues:
+        return None, ""
+    if len(value) == 8 and value.isdigit():
+        for kind, word in cues:
+            if kind == "id":
+                return kind, word
+    return cues[0]
 
 
 # Digit runs that may be phone numbers: optional +, 7 to 15 digits with common separators.
@@ -93,17 +106,25 @@ def _before(text: str, start: int, width: int = 40) -> str:
 _DIGIT_RUN = re.compile(r"\d[\d ./()+-]*")
 
 
-def digit_windows(text: str, before: int = 90, after: int = 30) -> list[tuple[int, int]]:
-    """Stretches of text around digits, merged. Every detector below needs a digit, so
+class DigitWindows:
+    """Stretches of text around digits, merged. Every detector here needs a digit, so
     they run only there: most of an interview has none, which keeps a scan fast."""
-    windows: list[tuple[int, int]] = []
-    for match in _DIGIT_RUN.finditer(text):
-        start, end = max(0, match.start() - before), min(len(text), match.end() + after)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
-        else:
-            windows.append((start, end))
-    return windows
+
+    def __init__(self, text: str):
+        self.length = len(text)
+        self.runs = [(m.start(), m.end()) for m in _DIGIT_RUN.finditer(text)]
+        self.narrow = self.around(20, 24)  # numbers, codes, plates, dates
+        self.wide = self.around(70, 40)    # street addresses ("Av. Los Próceres 1234")
+
+    def around(self, before: int, after: int) -> list[tuple[int, int]]:
+        windows: list[tuple[int, int]] = []
+        for run_start, run_end in self.runs:
+            start, end = max(0, run_start - before), min(self.length, run_end + after)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+            else:
+                windows.append((start, end))
+        return windows
 
 
 def _find(pattern: re.Pattern, text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match]:
@@ -111,14 +132,14 @@ def _find(pattern: re.Pattern, text: str, windows: list[tuple[int, int]]) -> Ite
         yield from pattern.finditer(text, start, end)
 
 
-def phones_and_ids(text: str, windows: list[tuple[int, int]]) -> Iterator[Finding]:
+def phones_and_ids(text: str, windows: DigitWindows) -> Iterator[Finding]:
     """Phone numbers (validated), DNI, RUC, passports and other cue-led ID numbers."""
     import phonenumbers
 
-    for match in _find(_DIGITS, text, windows):
+    for match in _find(_DIGITS, text, windows.narrow):
         raw = match.group(0)
         digits = re.sub(r"\D", "", raw)
-        cue = _nearest_cue(text, match.start(), raw)
+        cue, _ = _nearest_cue(text, match.start(), raw)
         if cue in ("id", "file"):
             continue  # the cue-led detectors below take it
         bare = raw.isdigit()
@@ -140,9 +161,7 @@ def phones_and_ids(text: str, windows: list[tuple[int, int]]) -> Iterator[Findin
         elif 7 <= len(digits) <= 15 and (cue == "phone" or raw.startswith("+")):
             yield Finding(match.start(), match.end(), raw, "phone",
                           "phone-like digits after a phone cue")
-    for start, end, value, label in _after_cues(text, windows, _ID_CUE, _ID_VALUE, 40):
-        if _nearest_cue(text, start, value) != "id":
-            continue
+    for start, end, value, label in _after_cues(text, windows.narrow, "id", _ID_VALUE):
         digits = re.sub(r"\D", "", value)
         if len(digits) == 8 and value[:1].isdigit() and len(value.replace(" ", "")) <= 10:
             yield _dni(start, end, value, f"8 digits after '{label}'")
@@ -162,20 +181,18 @@ def _ruc_valid(digits: str) -> bool:
     return ruc.is_valid(digits)
 
 
-def _after_cues(text: str, windows: list[tuple[int, int]], cue: re.Pattern,
-                value: re.Pattern, width: int):
-    """(start, end, value, cue word) for each `value` right after a `cue`."""
+def _after_cues(text: str, windows: list[tuple[int, int]], kind: str, value: re.Pattern):
+    """(start, end, value, cue word) for each `value` whose nearest cue announces `kind`."""
     for match in _find(value, text, windows):
-        before = _before(text, match.start(), width)
-        found = cue.search(before)
-        if found:
-            yield match.start(), match.end(), match.group(0), found.group(0).split()[0]
+        found, word = _nearest_cue(text, match.start(), match.group(0))
+        if found == kind:
+            yield match.start(), match.end(), match.group(0), word
 
 
 _AT = re.compile(r"@|[\[(](?:at|arroba)[\])]", re.IGNORECASE)
 
 
-def emails(text: str, windows: list[tuple[int, int]]) -> Iterator[Finding]:
+def emails(text: str, windows: DigitWindows) -> Iterator[Finding]:
     if "@" not in text and "at]" not in text and "at)" not in text and "oba]" not in text \
             and "oba)" not in text:
         return
@@ -189,37 +206,36 @@ def emails(text: str, windows: list[tuple[int, int]]) -> Iterator[Finding]:
                               "e-mail address")
 
 
-def addresses(text: str, windows: list[tuple[int, int]]) -> Iterator[Finding]:
-    for match in _find(_ADDRESS, text, windows):
+def addresses(text: str, windows: DigitWindows) -> Iterator[Finding]:
+    for match in _find(_ADDRESS, text, windows.wide):
         yield Finding(match.start(), match.end(), match.group(0).rstrip(), "address",
                       "street name with a number")
 
 
-def birth_dates(text: str, windows: list[tuple[int, int]]) -> Iterator[Finding]:
-    for match in _find(_DATE, text, windows):
+def birth_dates(text: str, windows: DigitWindows) -> Iterator[Finding]:
+    for match in _find(_DATE, text, windows.narrow):
         cue = _BIRTH_CUE.search(_before(text, match.start(), 45))
         if cue:
             yield Finding(match.start(), match.end(), match.group(0), "birth_date",
                           f"exact date after '{cue.group(0).split()[0]}'")
 
 
-def file_numbers(text: str, windows: list[tuple[int, int]]) -> Iterator[Finding]:
-    for match in _find(_JUDICIAL, text, windows):
+def file_numbers(text: str, windows: DigitWindows) -> Iterator[Finding]:
+    for match in _find(_JUDICIAL, text, windows.narrow):
         yield Finding(match.start(), match.end(), match.group(0), "file_number",
                       "Peruvian judicial file number")
-    for start, end, value, label in _after_cues(text, windows, _FILE_CUE, _CODE, 40):
+    for start, end, value, label in _after_cues(text, windows.narrow, "file", _CODE):
         if sum(c.isdigit() for c in value) >= 3 and not _YEAR.fullmatch(value) \
-                and not _DATE.fullmatch(value) \
-                and _nearest_cue(text, start, value) == "file":
+                and not _DATE.fullmatch(value):
             yield Finding(start, end, value.strip(), "file_number",
                           f"number after '{label}'")
 
 
-def plates(text: str, windows: list[tuple[int, int]]) -> Iterator[Finding]:
-    for match in _find(_PLATE, text, windows):
+def plates(text: str, windows: DigitWindows) -> Iterator[Finding]:
+    for match in _find(_PLATE, text, windows.narrow):
         yield Finding(match.start(), match.end(), match.group(0), "plate",
                       "Peruvian licence plate pattern")
-    for start, end, value, label in _after_cues(text, windows, _PLATE_CUE, _PLATE_LOOSE, 25):
+    for start, end, value, label in _after_cues(text, windows.narrow, "plate", _PLATE_LOOSE):
         if any(c.isdigit() for c in value):
             yield Finding(start, end, value, "plate", f"plate after '{label}'")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from .allowlist import Allowlist
 from .findings import Finding, resolve_overlaps, with_lines
 from .names import label_is_name, names
-from .patterns import DETECTORS, digit_windows
+from .patterns import DETECTORS, DigitWindows
 
 # Shapes (phone, DNI ...) win over names where both claim the same characters.
 _PRIORITY = {"email": 0, "file_number": 1, "dni": 2, "id": 2, "phone": 3, "plate": 4,
@@ -37,7 +37,7 @@ def scan_text(text: str, allow: Allowlist | None = None, *,
     """
     allow = allow if allow is not None else Allowlist()
     found: list[Finding] = []
-    windows = digit_windows(text)
+    windows = DigitWindows(text)
     for detector in DETECTORS:
         found.extend(detector(text, windows))
     found.extend(names(text, allow))
