@@ -24,6 +24,12 @@ demo: $(BIN)/.installed
 	@echo "== 2. import six interviews (.txt, .md, .docx, .vtt) with role/prison/year attributes"
 	cd $(DEMO)/study && $(QCODE) import ../../transcripts_sample --attributes ../../transcripts_sample/attributes.csv
 	cd $(DEMO)/study && $(QCODE) docs
+	@echo "== 2b. anonymisation check: the samples scan clean; a file with a name and a phone is refused, then pseudonymised"
+	$(QCODE) pii scan transcripts_sample
+	@printf 'E: ¿Quién le vendió el equipo?\nR: El técnico Paucar, celular 987 654 321.\nE: ¿Y después?\nR: Paucar se fue.\n' > $(DEMO)/leaky.txt
+	cd $(DEMO)/study && ! $(QCODE) import ../leaky.txt
+	$(QCODE) pii redact $(DEMO)/leaky.txt -o $(DEMO)/leaky_redacted.txt --key $(DEMO)/leaky_key.csv
+	cat $(DEMO)/leaky_redacted.txt $(DEMO)/leaky_key.csv
 	@echo "== 3. check and load the codebook"
 	$(QCODE) codebook validate codebooks/prison_phones.yaml
 	cd $(DEMO)/study && $(QCODE) codebook load ../../codebooks/prison_phones.yaml

@@ -65,6 +65,8 @@ def test_numbers_that_are_not_identifiers(text):
     ("pasaporte número XDC482913", ("id", "XDC482913")),
     ("RUC 20131312955 de la empresa", ("id", "20131312955")),
     ("escribió a jquispe@gmail.com ayer", ("email", "jquispe@gmail.com")),
+    ("a juan.perez [at] gmail [dot] com ya", ("email", "juan.perez [at] gmail [dot] com")),
+    ("o a ana(arroba)hotmail.com ya", ("email", "ana(arroba)hotmail.com")),
     ("vive en Av. Túpac Amaru 2150, Comas", ("address", "Av. Túpac Amaru 2150")),
     ("lives at 1425 Ocean Avenue now", ("address", "1425 Ocean Avenue")),
     ("nació el 14 de febrero de 1990", ("birth_date", "14 de febrero de 1990")),

@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..store import now
 from .allowlist import project_allowlist
 from .findings import Finding
-from .scan import scan_text
+from .scan import label_offsets, scan_text
 
 SHOWN = 10  # findings listed in the refusal; `qcode pii scan` lists them all
 
@@ -51,7 +51,8 @@ def check_import(conn: sqlite3.Connection, parsed: Sequence[tuple], allow_pii: b
         sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         if conn.execute("SELECT 1 FROM document WHERE sha256 = ?", (sha,)).fetchone():
             continue  # already in the project: nothing new is stored
-        found = scan_text(doc.text, allow, speakers=_labels(doc.text, spans))
+        found = scan_text(doc.text, allow, speakers=label_offsets(
+            doc.text, ((span.speaker, span.start) for span in spans)))
         for key, value in doc.attributes.items():
             found.extend(f for f in scan_text(f"{key}: {value}", allow))
         counts[doc.name] = len(found)
@@ -60,17 +61,6 @@ def check_import(conn: sqlite3.Connection, parsed: Sequence[tuple], allow_pii: b
     if refused and not allow_pii:
         raise PiiFoundError(refused)
     return counts
-
-
-def _labels(text: str, spans) -> list[tuple[str, int]]:
-    labels: dict[str, int] = {}
-    for span in spans:
-        if span.speaker and span.speaker not in labels:
-            line_start = text.rfind("\n", 0, span.start) + 1
-            at = text.find(span.speaker, line_start, span.start)
-            if at >= 0:
-                labels[span.speaker] = at
-    return list(labels.items())
 
 
 def record_allowed(conn: sqlite3.Connection, name: str, findings: int) -> None:

@@ -68,7 +68,7 @@ _DIGITS = re.compile(r"[+(\d](?<![\w/.,:-][+(\d])(?:(?<=\+) ?)?(?:(?<=\()\d{1,4}
                      r"(?:(?<=[+ .-])\d|(?<=\d))(?:[ .-]?\d){5,14}(?![\w/-])")
 _EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]+(?:@| ?[\[(](?:at|arroba)[\])] ?)[\w-]+(?:(?:\.| ?[\[(](?:dot|punto)"
-    r"[\])] ?)[\w-]+)*(?:\.|[\[(](?:dot|punto)[\])])[A-Za-z]{2,}\b", re.IGNORECASE)
+    r"[\])] ?)[\w-]+)*(?:\.| ?[\[(](?:dot|punto)[\])] ?)[A-Za-z]{2,}\b", re.IGNORECASE)
 _STREET = (r"Av(?:enida)?\.?|Avda\.|Jr\.?|Jir[oó]n|Calle|Ca\.|Psje\.?|Pasaje|Prolongaci[oó]n|"
            r"Prol\.|Carretera|Urb\.|Urbanizaci[oó]n|Mz\.?|Manzana|AA\.?HH\.?|Asentamiento Humano")
 _ADDRESS = re.compile(

@@ -61,20 +61,26 @@ def _entities(text: str, nlp, allow: Allowlist) -> list[Finding]:
             for e in doc.ents if e.label_ in ("PER", "PERSON") and e.text not in allow]
 
 
+def label_offsets(text: str, turns: Iterable[tuple[str | None, int]]) -> list[tuple[str, int]]:
+    """(label, offset) of each distinct speaker label as it stands in the text, from
+    (speaker, start of the turn's words) pairs: the label is on the line before `start`."""
+    labels: dict[str, int] = {}
+    for speaker, start in turns:
+        if not speaker or speaker in labels:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        at = text.find(speaker, line_start, start)
+        if at >= 0:
+            labels[speaker] = at
+    return list(labels.items())
+
+
 def speaker_labels(text: str, language: str, turns=None) -> list[tuple[str, int]]:
-    """(label, offset) of each distinct speaker label as it stands in the text."""
+    """The speaker labels of `text` as `qcode import` segments it into turns."""
     from ..importers import segment
 
     spans, _ = segment(text, "turn", language, turns)
-    labels: dict[str, int] = {}
-    for span in spans:
-        if not span.speaker or span.speaker in labels:
-            continue
-        line_start = text.rfind("\n", 0, span.start) + 1
-        at = text.find(span.speaker, line_start, span.start)
-        if at >= 0:
-            labels[span.speaker] = at
-    return list(labels.items())
+    return label_offsets(text, ((span.speaker, span.start) for span in spans))
 
 
 def scan_file(path: Path, allow: Allowlist | None = None, *, language: str = "es",
@@ -113,15 +119,9 @@ def scan_documents(conn: sqlite3.Connection, names: Sequence[str], allow: Allowl
 
 
 def _stored_labels(conn: sqlite3.Connection, doc_id: int, text: str) -> list[tuple[str, int]]:
-    labels: dict[str, int] = {}
-    for row in conn.execute('SELECT speaker, start FROM segment WHERE document_id = ? AND '
-                            "speaker IS NOT NULL ORDER BY ordinal", (doc_id,)):
-        if row["speaker"] not in labels:
-            line_start = text.rfind("\n", 0, row["start"]) + 1
-            at = text.find(row["speaker"], line_start, row["start"])
-            if at >= 0:
-                labels[row["speaker"]] = at
-    return list(labels.items())
+    rows = conn.execute('SELECT speaker, start FROM segment WHERE document_id = ? ORDER BY '
+                        "ordinal", (doc_id,))
+    return label_offsets(text, ((row["speaker"], row["start"]) for row in rows))
 
 
 def scan_targets(conn: sqlite3.Connection | None, targets: Sequence[str], allow: Allowlist, *,
