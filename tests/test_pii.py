@@ -187,3 +187,33 @@ def test_the_same_number_written_two_ways_is_one_placeholder():
 def test_redaction_of_a_text_without_findings_is_the_text():
     text = Path(SAMPLES / "guardia_lurigancho_2016.txt").read_text("utf-8")
     assert redact_text(text, scan_text(text), "es").text == text
+
+
+@pytest.mark.parametrize("path", PLANTED, ids=lambda p: p.name)
+def test_a_redacted_copy_scans_clean_so_it_can_be_imported(path):
+    language = "en" if path.name.startswith("en_") else "es"
+    text, _ = unmark(path.read_text("utf-8"))
+    redacted = redact_text(text, scan(text, language), language).text
+    assert scan(redacted, language) == []
+
+
+def test_a_trained_pipeline_adds_its_person_entities(tmp_path):
+    import spacy
+
+    from qcode.pii.scan import load_model
+
+    nlp = spacy.blank("es")  # stands in for a trained pipeline: an entity ruler saved to disk
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PER", "pattern": "Xochitl"}])
+    nlp.to_disk(tmp_path / "model")
+    text = "lo trajo xochitl y Xochitl lo vendió"  # not in the lists, no title before it
+    assert scan_text(text) == []
+    found = scan_text(text, nlp=load_model(str(tmp_path / "model")))
+    assert [(f.text, f.reason) for f in found] == [("Xochitl", "PER entity of the model")]
+
+
+def test_an_unknown_model_is_a_clear_error():
+    from qcode.errors import InputError
+    from qcode.pii.scan import load_model
+
+    with pytest.raises(InputError, match="--model no_such_pipeline: cannot load"):
+        load_model("no_such_pipeline")

@@ -33,7 +33,12 @@ San Miguel | Magdalena | Pueblo Libre | Chaclacayo | Cercado | Cercado de Lima |
 Mesa Redonda | Abancay | Javier Prado | Panamericana | Vía Expresa | Bolivia | Chile |
 Colombia | Ecuador | Venezuela | Brasil | Brazil | Argentina | México | Mexico | España |
 Spain | Estados Unidos | United States | USA | Europa | Europe | América | Latinoamérica |
-Latin America | London | Londres | Madrid | Washington | Andes | Amazonía | Amazon"""
+Latin America | London | Londres | Madrid | Washington | Andes | Amazonía | Amazon |
+El Salvador | Honduras | Guatemala | Nicaragua | Costa Rica | Panamá | Panama | Cuba |
+Haití | Haiti | República Dominicana | Puerto Rico | Paraguay | Uruguay | Canadá | Canada |
+Centroamérica | Central America | South America | North America | América Latina |
+Sudamérica | Caribe | Caribbean | Francia | France | Italia | Italy | Alemania | Germany |
+Reino Unido | United Kingdom | UK | Inglaterra | England | China | Japón | Japan"""
 ROLES = """Director | Directora | Alcaide | Jefe | Jefa | Subdirector | Subdirectora | Agente |
 Técnico | Técnica | Suboficial | Oficial | Coronel | Comandante | Capitán | Teniente |
 Sargento | Ministro | Ministra | Presidente | Presidenta | Fiscal | Juez | Jueza | Doctor |

@@ -63,7 +63,8 @@ Madam St Saint Mount Lake River Street Avenue Road Calle Avenida Jirón Penal Pr
 Establecimiento Penitenciario Centro Hospital Universidad University Colegio School Escuela
 Ministerio Ministry Instituto Institute Nacional National Oficina Office General Regional
 Ejecutivo Ejecutiva Adjunto Adjunta Superior Principal Central Interino Interina Mayor
-Sometimes Maybe Perhaps Yeah Please Sorry Good Very Just Only Even Still Already""".split())
+Sometimes Maybe Perhaps Yeah Please Sorry Good Very Just Only Even Still Already North South
+East West Norte Sur Este Oeste Law Act Article Code Ley Artículo Código Decreto""".split())
 
 
 @cache
@@ -180,7 +181,7 @@ def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
         return None  # headings in capitals: only whole listed names count (above)
     if len(part) >= 2 and known[0][0] and known[0][2]:
         return start, end, "listed first name followed by a capitalised word"
-    if len(part) == 1 and (strong or (listed and not _sentence_start(text, start))):
+    if len(part) == 1 and (strong or (known[0][0] and not _sentence_start(text, start))):
         kind = "first name" if known[0][0] else "surname"
         return start, end, f"listed {kind}" + ("" if strong else " (capitalised mid-sentence)")
     if len(part) >= 2 and not _sentence_start(text, start) and (
