@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.pii_eval import DATA, FLOORS, clean_rate, evaluate, scan, unmark
 from qcode.importers import read_document
@@ -217,3 +219,16 @@ def test_an_unknown_model_is_a_clear_error():
 
     with pytest.raises(InputError, match="--model no_such_pipeline: cannot load"):
         load_model("no_such_pipeline")
+
+
+PIECES = ["Juan", "Quispe", "Rosa", "Flores", "el señor", "Lurigancho", "987 654 321", "DNI",
+          "45678912", "Av.", "123", "a@b.pe", "Mr", "Brown", ", ", ". ", "\n", " ", "¿", "ñ"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_redaction_never_changes_anything_but_the_identifiers(pieces):
+    text = "".join(pieces)
+    result = redact_text(text, scan_text(text), "es")
+    replaced = unchanged_outside_placeholders(text, result.text)
+    assert len(replaced) >= len(scan_text(text))  # every finding was replaced (and recurrences)
