@@ -10,6 +10,9 @@ word of Spanish or English, `w` (weak) when it is (Rosa, Luz, Flores, Brown, Wil
 by the word frequencies of spacy-lookups-data. The scanner flags a strong name on its own and
 needs a second cue (a title, a second name) for a weak one.
 
+It also writes common_words.txt: the most frequent Spanish and English words that are not
+names, so that a capitalised common word after a title is not taken for a name.
+
 Run: `.venv/bin/pip install faker && .venv/bin/python -m bench.pii_names`
 """
 
@@ -83,12 +86,29 @@ def write(path: Path, names: set[str], common: CommonWords) -> None:
     print(f"{path.name}: {len(lines)} names, {sum(x.endswith('w') for x in lines)} weak")
 
 
+def write_common(path: Path, common: CommonWords, names: set[str], size: int = 6000) -> None:
+    """The most frequent lower-case words of Spanish and English that are not listed names:
+    a capitalised word after a title ("Officer Training", "el jefe Regional") is taken for a
+    name only when it is not one of these."""
+    keep: set[str] = set()
+    plain_names = {n.lower() for n in names}
+    for table in common.tables:
+        ranked = sorted((w for w in table if w.isalpha() and w.islower() and len(w) > 2),
+                        key=lambda w: -table[w])
+        keep.update(w for w in ranked[:size] if w not in plain_names)
+    path.write_text("# compiled by bench/pii_names.py from spacy-lookups-data word "
+                    "frequencies (MIT licence)\n" + "\n".join(sorted(keep)) + "\n",
+                    encoding="utf-8")
+    print(f"{path.name}: {len(keep)} words")
+
+
 def main() -> None:
     common = CommonWords()
     first = _names("first_names_male") | _names("first_names_female") | _names("first_names")
     last = _names("last_names") | set(ANDEAN_SURNAMES)
     write(OUT / "first_names.txt", first, common)
     write(OUT / "surnames.txt", last - first | (last & first), common)
+    write_common(OUT / "common_words.txt", common, first | last)
 
 
 if __name__ == "__main__":

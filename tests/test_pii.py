@@ -232,3 +232,9 @@ def test_redaction_never_changes_anything_but_the_identifiers(pieces):
     result = redact_text(text, scan_text(text), "es")
     replaced = unchanged_outside_placeholders(text, result.text)
     assert len(replaced) >= len(scan_text(text))  # every finding was replaced (and recurrences)
+
+
+@pytest.mark.parametrize("text", ["the Prison Officer Training Programme started",
+                                  "el jefe Regional lo dijo", "la técnica Social vino"])
+def test_a_common_word_after_a_title_is_not_a_name(text):
+    assert kinds(text) == []

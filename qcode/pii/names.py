@@ -99,6 +99,13 @@ def _title_before(text: str, start: int) -> str | None:
     return None
 
 
+@cache
+def common_words() -> frozenset[str]:
+    """Frequent Spanish and English words that are not names (see bench/pii_names.py)."""
+    text = resources.files("qcode.pii").joinpath("data", "common_words.txt").read_text("utf-8")
+    return frozenset(plain(w) for w in text.splitlines() if w and not w.startswith("#"))
+
+
 def _sentence_start(text: str, start: int) -> bool:
     """True where a capital letter is expected anyway (start of line, sentence, quote)."""
     i = start - 1
@@ -169,10 +176,11 @@ def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
         return None
     keys = [plain(w.removesuffix("'s").removesuffix("’s")) for _, _, w in part]
     caps = [w.isupper() and len(w) > 1 for _, _, w in part]
-    title = _title_before(text, start)
-    if title and not all(caps):
-        return start, end, f"capitalised after '{title}'"
     known = [(k in first, k in last, first.get(k, False) or last.get(k, False)) for k in keys]
+    title = _title_before(text, start)
+    if title and not all(caps) and (known[0][0] or known[0][1]
+                                    or keys[0] not in common_words()):
+        return start, end, f"capitalised after '{title}'"
     listed = sum(1 for f, s, _ in known if f or s)
     strong = any(s for _, _, s in known)
     if len(part) >= 2 and listed >= 2:
