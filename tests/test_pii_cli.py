@@ -159,9 +159,9 @@ def test_allow_adds_lists_and_removes_project_terms(tmp_path, leaky):
 
 
 def test_code_names_of_the_codebook_are_allowed(project, tmp_path):
-    path = write(tmp_path / "t.txt", "E: bueno\nR: Lo dijo el agente Visitantes.\n")
-    assert [r.findings[0].text for r in project.pii_scan([path])] == ["Visitantes"]
-    project.conn.execute("INSERT INTO code (id, position, name) VALUES ('v', 1, 'Visitantes')")
+    path = write(tmp_path / "t.txt", "E: bueno\nR: Lo dijo el agente Chalaca.\n")
+    assert [r.findings[0].text for r in project.pii_scan([path])] == ["Chalaca"]
+    project.conn.execute("INSERT INTO code (id, position, name) VALUES ('r', 1, 'Ruta chalaca')")
     assert project.pii_scan([path])[0].findings == []
 
 
