@@ -159,7 +159,8 @@ class Project:
         from .pii import redact_file
 
         return redact_file(Path(path), Path(out), key=Path(key) if key else None,
-                           allow=self.pii_allowlist(), language=language or self.language,
+                           allow=self.pii_allowlist(), language=language,
+                           default_language=self.language,
                            project_folder=self.path.parent, encoding=encoding)
 
     def pii_allow(self, terms: Sequence[str]) -> list[str]:

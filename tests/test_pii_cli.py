@@ -191,3 +191,12 @@ def test_exports_warn_about_passages_that_still_hold_identifiers(tmp_path, leaky
 def test_exports_of_the_samples_do_not_warn(sample_project):
     frame = sample_project.quotes()
     assert sample_project.pii_passage_warnings(frame) == []
+
+
+def test_placeholder_language_follows_lang_then_front_matter_then_the_text(tmp_path):
+    english = write(tmp_path / "en.txt", "I: " + "So the officer and the inmate talked in the "
+                    "yard, and it was late. " * 3 + "Call 987 654 321.\n")
+    run("pii", "redact", english, "-o", tmp_path / "a.txt")
+    assert (tmp_path / "a.txt").read_text("utf-8").endswith("Call [PHONE_1].\n")
+    run("pii", "redact", english, "-o", tmp_path / "b.txt", "--lang", "es")
+    assert (tmp_path / "b.txt").read_text("utf-8").endswith("Call [TELÉFONO_1].\n")

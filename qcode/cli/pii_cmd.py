@@ -69,7 +69,7 @@ def redact_cli(
     ] = None,
     lang: Annotated[str | None, typer.Option(
         "--lang", help="Language of the placeholders (default: the file's front matter, "
-        "else the project's, else es).")] = None,
+        "else Spanish or English as the text reads, else the project's, else es).")] = None,
     encoding: Annotated[str | None, typer.Option(help="Force a text encoding.")] = None,
 ) -> None:
     """Write a pseudonymised copy: each distinct identifier gets a stable placeholder
@@ -86,7 +86,7 @@ def redact_cli(
         with project:
             result = project.pii_redact(file, out, key=key, language=lang, encoding=encoding)
     else:
-        result = redact_file(file, out, key=key, allow=Allowlist(), language=lang or "es",
+        result = redact_file(file, out, key=key, allow=Allowlist(), language=lang,
                              encoding=encoding)
     say(st, f"wrote {escape(str(out))}: {len(result.findings)} mentions of "
             f"{len(result.key)} distinct identifiers replaced"

@@ -126,6 +126,22 @@ def key_csv(key: list[KeyEntry]) -> str:
     return buffer.getvalue()
 
 
+_STOPWORDS = {
+    "es": frozenset("el la los las de del que y en un una por para con no es se lo su".split()),
+    "en": frozenset("the of and to in is that it was for on with as you he they".split()),
+}
+
+
+def guess_language(text: str) -> str | None:
+    """"es" or "en" by which language's commonest words the text's first 20,000 characters
+    use more (at least 20 of them, and twice as many as the other's); None when unclear."""
+    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
+    counts = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    best = max(counts, key=counts.__getitem__)
+    other = min(counts.values())
+    return best if counts[best] >= 20 and counts[best] >= 2 * other else None
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
@@ -144,10 +160,13 @@ def check_key_path(key: Path, project_folder: Path | None, source: Path, out: Pa
 
 
 def redact_file(path: Path, out: Path, *, key: Path | None = None,
-                allow: Allowlist | None = None, language: str = "es",
-                project_folder: Path | None = None, encoding: str | None = None) -> Redaction:
+                allow: Allowlist | None = None, language: str | None = None,
+                default_language: str = "es", project_folder: Path | None = None,
+                encoding: str | None = None) -> Redaction:
     """Write a pseudonymised copy of a transcript to `out` (UTF-8), and the key to `key`.
 
+    The placeholders' language is `language`, else the front matter's, else the one whose
+    common words the text uses most (Spanish or English), else `default_language`.
     Text files (.txt .md .vtt .srt) keep every other character exactly; a .docx is written
     out as the plain text `qcode import` reads from it (give -o FILE.txt or .md).
     """
@@ -175,7 +194,7 @@ def redact_file(path: Path, out: Path, *, key: Path | None = None,
     else:
         text, _ = decode(path.read_bytes(), path, encoding)
         check_text(text, path)
-    lang = doc.language or language
+    lang = language or doc.language or guess_language(text) or default_language
     findings = scan_text(text, allow, speakers=speaker_labels(text, lang))
     result = redact_text(text, findings, lang)
     write_atomic(out, result.text)
