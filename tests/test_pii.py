@@ -103,7 +103,9 @@ def test_names(text, name):
     "En Semana Santa viene gente de San Juan de Lurigancho.",
     "El Director General habló con el Ministerio de Justicia.",
     "Flores para la Virgen.", "Mire, Castro Castro es otra cosa.",
-    "Sometimes Castro Castro is worse. I'm not sure."])
+    "Sometimes Castro Castro is worse. I'm not sure.",
+    "Fue a San Pedro, a Santa Rosa y a Puerto Maldonado.", "Vino de Villa Rica y Tingo María.",
+    "Taking into account North, Central, and South America.", "approved by Law no. 29867"])
 def test_places_prisons_institutions_and_roles_are_not_names(text):
     assert kinds(text) == []
 

@@ -38,7 +38,15 @@ El Salvador | Honduras | Guatemala | Nicaragua | Costa Rica | Panamá | Panama |
 Haití | Haiti | República Dominicana | Puerto Rico | Paraguay | Uruguay | Canadá | Canada |
 Centroamérica | Central America | South America | North America | América Latina |
 Sudamérica | Caribe | Caribbean | Francia | France | Italia | Italy | Alemania | Germany |
-Reino Unido | United Kingdom | UK | Inglaterra | England | China | Japón | Japan"""
+Reino Unido | United Kingdom | UK | Inglaterra | England | China | Japón | Japan |
+Puerto Maldonado | Cerro de Pasco | Huancavelica | Tingo María | Jaén | Bagua | Sullana |
+Talara | Moyobamba | Andahuaylas | Barranca | Huacho | Cañete | Chincha | Pisco | Nazca |
+Ilo | Mollendo | Ayaviri | Quillabamba | Sicuani | La Oroya | Tarma | Satipo | Yurimaguas |
+San Juan de Miraflores | San Martín de Porres | Surquillo | Ventanilla | La Perla |
+Bellavista | Mi Perú | Pachacámac | Lurín | Cieneguilla | Huaycán | Manchay | Collique |
+Zárate | Mangomarca | Canto Rey | Jicamarca | Cajamarquilla | Huachipa | Chaclacayo |
+Punta Negra | San Bartolo | Pucusana | Santa Rosa | La Molina | San Luis | Lima Norte |
+Lima Sur | Lima Este | Cono Norte | Cono Sur | Panamericana Norte | Panamericana Sur"""
 ROLES = """Director | Directora | Alcaide | Jefe | Jefa | Subdirector | Subdirectora | Agente |
 Técnico | Técnica | Suboficial | Oficial | Coronel | Comandante | Capitán | Teniente |
 Sargento | Ministro | Ministra | Presidente | Presidenta | Fiscal | Juez | Jueza | Doctor |

@@ -59,7 +59,8 @@ Interview Recorded Date Duration Place Note Question Answer Monday Tuesday Wedne
 Thursday Friday Saturday Sunday January February March April May June July August September
 October November December Mister Okay OK Sure Right Look Listen Also Because Some Many Most
 Every Each Not Never Always Today Tomorrow Yesterday First Second Third After Before Sir
-Madam St Saint Mount Lake River Street Avenue Road Calle Avenida Jirón Penal Prison Cárcel
+Madam St Saint Puerto Villa Nuestra Señora Mount Lake River Street Avenue Road Calle Avenida
+Jirón Penal Prison Cárcel
 Establecimiento Penitenciario Centro Hospital Universidad University Colegio School Escuela
 Ministerio Ministry Instituto Institute Nacional National Oficina Office General Regional
 Ejecutivo Ejecutiva Adjunto Adjunta Superior Principal Central Interino Interina Mayor
@@ -141,16 +142,18 @@ def _name_runs(text: str, offset: int, sequence: str, first: dict, last: dict,
                  for m in _TOKEN.finditer(sequence) if m.group(0)[0].isupper()]
     inside = _allowed_phrases(text, words, allow)
     part: list[tuple[int, int, str]] = []
+    saint = False  # San Pedro, Santa Rosa, Puerto Maldonado: places and saints, not people
     for index, word in enumerate([*words, None]):
         blocked = word is None or index in inside or _blocked(word[2], allow)
         if not blocked:
             part.append(word)
             continue
-        if part:
+        if part and not saint:
             found = _judge(text, part, first, last, allow)
             if found:
                 yield found
         part = []
+        saint = word is not None and plain(word[2]) in PLACE_PREFIXES
 
 
 def _allowed_phrases(text: str, words: list[tuple[int, int, str]], allow: Allowlist) -> set[int]:
@@ -196,6 +199,9 @@ def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
             strong or (known[-1][1] and not caps[0])):
         return start, end, "capitalised words including a listed name"
     return None
+
+
+PLACE_PREFIXES = frozenset("san santa santo sao saint st puerto villa virgen nuestra".split())
 
 
 # -- speaker labels ---------------------------------------------------------------------
