@@ -125,9 +125,9 @@ def test_a_speaker_label_that_is_a_name_is_a_finding_even_when_weak():
 
 
 def test_allowlist_terms_silence_a_finding():
-    text = "Habló con el señor Huaycán."
-    assert kinds(text) == [("name", "Huaycán")]
-    assert scan_text(text, Allowlist(["huaycan"])) == []  # case and accents ignored
+    text = "Habló con el señor Ccóyllo."
+    assert kinds(text) == [("name", "Ccóyllo")]
+    assert scan_text(text, Allowlist(["ccoyllo"])) == []  # case and accents ignored
 
 
 def test_findings_in_passages_gives_the_index_of_each_passage_that_leaks():
