@@ -106,7 +106,7 @@ def add_terms(conn: sqlite3.Connection, terms: list[str]) -> list[str]:
     cleaned = [" ".join(t.split()) for t in terms]
     if not terms or any(not t for t in cleaned):
         raise InputError("pii allow: give one or more non-empty terms, e.g. "
-                         "`qcode pii allow \"Penal de Ancón\" Huaycán`")
+                         "`qcode pii allow \"Penal de Ancón\" \"Patio Chico\"`")
     known = {plain(r[0]) for r in conn.execute("SELECT term FROM pii_allow")}
     added = []
     with atomic(conn):
