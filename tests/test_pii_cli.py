@@ -200,3 +200,10 @@ def test_placeholder_language_follows_lang_then_front_matter_then_the_text(tmp_p
     assert (tmp_path / "a.txt").read_text("utf-8").endswith("Call [PHONE_1].\n")
     run("pii", "redact", english, "-o", tmp_path / "b.txt", "--lang", "es")
     assert (tmp_path / "b.txt").read_text("utf-8").endswith("Call [TELÉFONO_1].\n")
+
+
+def test_an_empty_allow_term_is_refused(project):
+    result = run("--project", project.path, "pii", "allow", " ")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("error: pii allow: give one or more non-empty terms, e.g. "
+                                     "`qcode pii allow \"Penal de Ancón\" \"Patio Chico\"`")
