@@ -12,7 +12,8 @@ from .findings import Finding, resolve_overlaps, with_lines
 from .names import label_is_name, names
 from .patterns import DETECTORS, DigitWindows
 
-# Shapes (phone, DNI ...) win over names where both claim the same characters.
+# Where two findings overlap the earlier, then the longer, is kept; between findings of the
+# same start and length, shapes (e-mail, file number, DNI, phone ...) win over names.
 _PRIORITY = {"email": 0, "file_number": 1, "dni": 2, "id": 2, "phone": 3, "plate": 4,
              "birth_date": 5, "address": 6, "name": 7}
 
