@@ -43,6 +43,7 @@ class ImportReport:
     files: list[ImportedFile] = field(default_factory=list)
     attributes_set: int = 0
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a .qdpx import brought, one line each
 
     @property
     def imported(self) -> list[ImportedFile]:
@@ -89,8 +90,13 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     """Read, segment and store transcripts: all of them in one transaction, or none.
 
     A document's language is `language` if given, else the `language` attribute (CSV
-    column or front matter), else `default_language`.
+    column or front matter), else `default_language`. REFI-QDA projects (.qdpx) go to
+    `qcode.refi`, in the same transaction.
     """
+    if projects := [p for p in paths if p.suffix.lower() == ".qdpx"]:
+        return _with_refi(conn, paths, projects, default_language=default_language,
+                          language=language, mode=mode, attributes=attributes,
+                          progress=progress)
     files = collect_paths(paths) if paths else []
     if name and len(files) != 1:
         raise InputError("--as NAME names one document; give exactly one file with it")
@@ -129,6 +135,25 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
             else:
                 values = {k: v for k, v in values.items() if k != "language"}
                 report.attributes_set += _set_attributes(conn, doc_name, values)
+    return report
+
+
+def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path], *,
+               default_language: str, language: str | None, mode: SegmentMode,
+               attributes: dict | None, progress: Progress | None) -> ImportReport:
+    from .refi import import_qdpx
+
+    with atomic(conn):
+        others = [p for p in paths if p not in projects]
+        report = import_files(conn, others, default_language=default_language, language=language,
+                              mode=mode, attributes=attributes, progress=progress) \
+            if others or attributes else ImportReport()
+        for path in projects:
+            loaded = import_qdpx(conn, path, default_language=default_language,
+                                 language=language, mode=mode)
+            report.files += loaded.files
+            report.warnings += loaded.warnings
+            report.notes.append(loaded.summary(path))
     return report
 
 
