@@ -52,6 +52,10 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) export heatmap --by attribute:role --out ../heatmap.png
 	cd $(DEMO)/study && $(QCODE) export quotes --code route --by attribute:role --out ../quotes.docx
 	cd $(DEMO)/study && $(QCODE) report ../report
+	@echo "== 10. REFI-QDA: the whole project for NVivo, ATLAS.ti, MAXQDA, QualCoder; back into a new project"
+	cd $(DEMO)/study && $(QCODE) export qdpx ../study.qdpx
+	$(QCODE) init $(DEMO)/from_qdpx --from $(DEMO)/study.qdpx
+	cd $(DEMO)/study && $(QCODE) codebook export --format qdc --out ../codebook.qdc
 	@echo "== done: the project is $(DEMO)/study/qcode.db; tables, heatmap and quotations are in $(DEMO)/, the report in $(DEMO)/report/index.md"
 
 test: $(BIN)/.installed

@@ -153,6 +153,7 @@ def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path]
                                  language=language, mode=mode)
             report.files += loaded.files
             report.warnings += loaded.warnings
+            report.attributes_set += loaded.attributes_set
             report.notes.append(loaded.summary(path))
     return report
 

@@ -97,3 +97,17 @@ def test_foreign_qdc_gets_ids_from_names(project, tmp_path):
     code = project.codes()[0]
     assert code["definition"] == "Cómo entran." and code["color"] == "#ff0000"
     assert any("alpha channel" in w for w in report.warnings)
+
+
+def test_taguette_codebook(project, tmp_path):
+    # as Taguette writes it: flat codes named by their dotted path, and an empty <Sets/>
+    (tmp_path / "codebook.qdc").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+        'origin="Taguette 1.4.1"><Codes>'
+        '<Code guid="6F8E0C3B-0D5E-5C8B-9B1A-3B1E0F9B5B10" name="interview.fun" '
+        'isCodable="true"/><Code guid="2B7F5D0A-8E1B-5C0C-8D4E-9A0B1C2D3E4F" name="interview" '
+        'isCodable="true"/></Codes><Sets/></CodeBook>', encoding="utf-8")
+    report = project.import_qdc(tmp_path / "codebook.qdc")
+    assert report.added == ["interview.fun", "interview"]
+    assert {c["id"]: c["parent"] for c in project.codes()} == {"interview.fun": "interview",
+                                                               "interview": None}

@@ -156,7 +156,9 @@ def build(conn: sqlite3.Connection, project_name: str, report: ExportReport):
     root = etree.Element(f"{{{NS}}}Project", attrs, nsmap={None: NS})
 
     memos_on: dict[tuple[str, str | None], list[str]] = defaultdict(list)
-    coding_ids = {r["id"] for r in codings}
+    coding_rows = {r["id"]: r for r in codings}
+    coding_ids = set(coding_rows)
+    by_id = {r["id"]: r for r in documents}
     for memo in memos:
         target, target_id = memo["target"], memo["target_id"]
         if target == "coding" and int(target_id) not in coding_ids:
@@ -167,7 +169,7 @@ def build(conn: sqlite3.Connection, project_name: str, report: ExportReport):
                                    "not exported")
             continue
         guid = notes.add(MEMO, memo["text"], memo["author"], memo["created_at"], target,
-                         _stable_key(target, target_id, documents, segments, codings))
+                         _stable_key(target, target_id, by_id, segments, coding_rows))
         memos_on[(target, None if target == "project" else str(target_id))].append(guid)
     if consensus:
         memos_on[("project", None)].append(
@@ -228,23 +230,20 @@ def build(conn: sqlite3.Connection, project_name: str, report: ExportReport):
     return root, files
 
 
-def _stable_key(target: str, target_id: str | None, documents, segments, codings) -> str:
+def _stable_key(target: str, target_id: str | None, documents: dict, segments: dict,
+                codings: dict) -> str:
     """What a memo is about, independent of row ids (which differ after a re-import)."""
     if target in ("project", "code"):
         return target_id or ""
     if target == "document":
-        doc = next(d for d in documents if d["id"] == int(target_id))
+        doc = documents[int(target_id)]
         return guids.source(doc["name"], doc["sha256"])
-    if target == "segment":
-        segment = segments[int(target_id)]
-        doc = next(d for d in documents if d["id"] == segment["document_id"])
-        return guids.selection(guids.source(doc["name"], doc["sha256"]), segment["start"],
-                               segment["end"])
-    row = next(c for c in codings if c["id"] == int(target_id))
-    doc = next(d for d in documents if d["id"] == row["document_id"])
+    row = (segments if target == "segment" else codings)[int(target_id)]
+    doc = documents[row["document_id"]]
     selection = guids.selection(guids.source(doc["name"], doc["sha256"]), row["start"],
                                 row["end"])
-    return guids.coding(selection, row["code_id"], row["coder"])
+    return selection if target == "segment" else guids.coding(selection, row["code_id"],
+                                                               row["coder"])
 
 
 def _selections(source, doc, codings, segments, memos_on, notes, sub, report) -> None:

@@ -32,6 +32,7 @@ class LoadReport:
     codings_added: int = 0
     codings_present: int = 0
     memos_added: int = 0
+    attributes_set: int = 0
     coders: list[str] = field(default_factory=list)
     consensus: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -40,7 +41,8 @@ class LoadReport:
         consensus = f" (consensus: {', '.join(self.consensus)})" if self.consensus else ""
         return (f"{path}: {len(self.files)} sources, {self.codes_added} codes added, "
                 f"{self.codings_added} codings added ({self.codings_present} already there), "
-                f"{self.memos_added} memos, coders {', '.join(self.coders) or 'none'}{consensus}")
+                f"{self.memos_added} memos, {self.attributes_set} attribute values, "
+                f"coders {', '.join(self.coders) or 'none'}{consensus}")
 
 
 def load(conn: sqlite3.Connection, bundle: Bundle, *, default_language: str,
@@ -53,6 +55,7 @@ def load(conn: sqlite3.Connection, bundle: Bundle, *, default_language: str,
             doc_id, imported = _document(conn, bundle, source, default_language, language, mode)
             report.files.append(imported)
             _attributes(conn, doc_id, source.attributes)
+            report.attributes_set += len(source.attributes)
             segments = {(r["start"], r["end"]): r["id"] for r in conn.execute(
                 'SELECT id, start, "end" FROM segment WHERE document_id = ?', (doc_id,))}
             for selection in source.selections:
@@ -91,6 +94,7 @@ def _codes(conn: sqlite3.Connection, bundle: Bundle, report: LoadReport) -> int:
         listed = ", ".join(both[:5]) + (f" and {len(both) - 5} more" if len(both) > 5 else "")
         report.warnings.append(f"{bundle.path}: {len(both)} code(s) with sub-codes also have "
                                f"codings of their own ({listed}); they stay on those codes")
+    new = []
     for code in bundle.codes:
         if code.id in existing:
             continue
@@ -98,12 +102,15 @@ def _codes(conn: sqlite3.Connection, bundle: Bundle, report: LoadReport) -> int:
         fields = code.fields
         conn.execute(
             "INSERT INTO code (id, parent, position, name, definition, include, exclude,"
-            " examples, color, patterns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (code.id, code.parent, position, code.name, fields.definition, fields.include,
+            " examples, color, patterns) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (code.id, position, code.name, fields.definition, fields.include,
              fields.exclude, json.dumps(fields.examples, ensure_ascii=False), code.color,
              json.dumps(fields.patterns, ensure_ascii=False, sort_keys=True)))
         existing.add(code.id)
         added += 1
+        new.append(code)
+    conn.executemany("UPDATE code SET parent = ? WHERE id = ?",  # parents may come later
+                     [(c.parent, c.id) for c in new if c.parent])
     if added and not conn.execute("SELECT 1 FROM setting WHERE key = 'codebook_name'"
                                   ).fetchone():
         conn.execute("INSERT INTO setting VALUES ('codebook_name', ?)", (bundle.name,))
@@ -154,6 +161,7 @@ def _selection(conn: sqlite3.Connection, bundle: Bundle, doc_id: int, selection:
         coders.add(coding.coder)
         if cursor.rowcount:
             report.codings_added += 1
+            report.memos_added += own is not None
         else:
             report.codings_present += 1
         coding_id = conn.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from ..archive import parse_xml
@@ -12,7 +13,7 @@ from ..codebook import ID_PATTERN, Code, Codebook
 from ..errors import InputError
 from . import describe
 from .export import code_elements, serialise
-from .read import _free_id, colour, norm_guid, slug
+from .read import _free_id, colour, dotted_parent, norm_guid, slug
 
 NS = "urn:QDA-XML:codebook:1.0"
 MAX_BYTES = 64 * 1024 * 1024
@@ -82,4 +83,6 @@ def read_qdc(path: Path) -> Codebook:
             walk(element, None)
     if not codes:
         raise InputError(f"{path}: the codebook has no codes")
+    ids = {code.id for code in codes}
+    codes = [replace(code, parent=dotted_parent(code.id, code.parent, ids)) for code in codes]
     return Codebook(path.stem, None, hashlib.sha256(data).hexdigest(), codes, warnings)

@@ -132,12 +132,23 @@ def colour(value: str | None, where: str, warnings: list[str]) -> str | None:
 
 
 def slug(name: str) -> str:
-    """A code id part from a code name: ASCII letters, digits and _."""
+    """A code id from a code name: ASCII letters, digits, _ and -, keeping the dots of a
+    dotted name (Taguette names flat codes by their path, e.g. `route.visitors`)."""
     import unicodedata
 
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^A-Za-z0-9_\-]+", "_", ascii_name).strip("_-").lower()
-    return cleaned or "code"
+    parts = [re.sub(r"[^A-Za-z0-9_\-]+", "_", part).strip("_-").lower()
+             for part in ascii_name.split(".")]
+    return ".".join(p for p in parts if p) or "code"
+
+
+def dotted_parent(code_id: str, parent: str | None, ids: set[str]) -> str | None:
+    """A top-level code named like `a.b` goes under code `a` when there is one."""
+    if parent is None and "." in code_id:
+        prefix = code_id.rsplit(".", 1)[0]
+        if prefix in ids:
+            return prefix
+    return parent
 
 
 class _Reader:
@@ -318,6 +329,9 @@ def _codes(reader: _Reader, root, bundle: Bundle) -> None:
 
     if codes is not None:
         walk(codes, None)
+    ids = {code.id for code in bundle.codes}
+    for code in bundle.codes:
+        code.parent = dotted_parent(code.id, code.parent, ids)
 
 
 def _free_id(wanted: str, taken: set[str]) -> str:
