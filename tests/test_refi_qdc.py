@@ -85,14 +85,19 @@ def test_qdc_cli_errors(with_codebook, tmp_path):
     assert result.exit_code == 1 and "the project has no codebook to export" in result.stderr
 
 
+def _import(project: Project, path, codes: str, tail: str = "") -> object:
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:'
+                    f'codebook:1.0"><Codes>{codes}</Codes>{tail}</CodeBook>', encoding="utf-8")
+    return project.import_qdc(path)
+
+
 def test_foreign_qdc_gets_ids_from_names(project, tmp_path):
-    (tmp_path / "f.qdc").write_text(
-        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+    report = _import(
+        project, tmp_path / "f.qdc",
         '<Code guid="11111111-1111-1111-1111-111111111111" name="Rutas de contrabando" '
         'isCodable="false" color="#80FF0000"><Description>Cómo entran.</Description>'
         '<Code guid="22222222-2222-2222-2222-222222222222" name="Visitas (familia)" '
-        'isCodable="true"/></Code></Codes></CodeBook>', encoding="utf-8")
-    report = project.import_qdc(tmp_path / "f.qdc")
+        'isCodable="true"/></Code>')
     assert report.added == ["rutas_de_contrabando", "rutas_de_contrabando.visitas_familia"]
     code = project.codes()[0]
     assert code["definition"] == "Cómo entran." and code["color"] == "#ff0000"
@@ -101,13 +106,11 @@ def test_foreign_qdc_gets_ids_from_names(project, tmp_path):
 
 def test_taguette_codebook(project, tmp_path):
     # as Taguette writes it: flat codes named by their dotted path, and an empty <Sets/>
-    (tmp_path / "codebook.qdc").write_text(
-        '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
-        'origin="Taguette 1.4.1"><Codes>'
+    report = _import(
+        project, tmp_path / "codebook.qdc",
         '<Code guid="6F8E0C3B-0D5E-5C8B-9B1A-3B1E0F9B5B10" name="interview.fun" '
         'isCodable="true"/><Code guid="2B7F5D0A-8E1B-5C0C-8D4E-9A0B1C2D3E4F" name="interview" '
-        'isCodable="true"/></Codes><Sets/></CodeBook>', encoding="utf-8")
-    report = project.import_qdc(tmp_path / "codebook.qdc")
+        'isCodable="true"/>', "<Sets/>")
     assert report.added == ["interview.fun", "interview"]
     assert {c["id"]: c["parent"] for c in project.codes()} == {"interview.fun": "interview",
                                                                "interview": None}
