@@ -235,3 +235,82 @@ def test_a_failed_import_keeps_an_existing_folder(tmp_path):
     bad = _zip(tmp_path / "bad.qdpx", ATTACKS["xxe"][0])
     assert run("init", tmp_path / "keep", "--from", bad).exit_code == 1
     assert sorted(p.name for p in (tmp_path / "keep").iterdir()) == ["notes.txt"]
+
+
+# -- notes, coders and an existing project ----------------------------------------------
+NOTES_QDE = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="NVivo 14">
+ <Users><User guid="{U1}" name="Consenso"/><User guid="{V1}" name="Rosa"/></Users>
+ <CodeBook><Codes><Code guid="{C1}" name="A" isCodable="true"><NoteRef targetGUID="{K1}"/>
+ </Code></Codes></CodeBook>
+ <Sources><TextSource guid="{S1}" name="doc" plainTextPath="internal://{S1}.txt">
+  <Description>Entrevista en el penal</Description>
+  <PlainTextSelection guid="{SEL}01" startPosition="0" endPosition="4" creatingUser="{V1}">
+   <Description>comentario de selección</Description>
+   <Coding guid="{SEL}02" creatingUser="{U1}"><CodeRef targetGUID="{C1}"/>
+    <NoteRef targetGUID="{C2}"/></Coding></PlainTextSelection>
+ </TextSource></Sources>
+ <Notes>
+  <Note guid="{C2}" name="Memo de codificación" creatingUser="{V1}">
+   <PlainTextContent>por qué lo codifiqué</PlainTextContent></Note>
+  <Note guid="{K1}" name="Definición" creatingUser="{V1}">
+   <PlainTextContent>memo del código</PlainTextContent></Note>
+  <Note guid="{S2}" name="Diario de campo" creatingUser="{V1}">
+   <PlainTextContent>día 1</PlainTextContent></Note>
+ </Notes>
+</Project>"""
+
+
+def test_foreign_notes_coders_and_consensus(tmp_path):
+    path = qdpx(tmp_path / "n.qdpx", NOTES_QDE, {f"sources/{S1}.txt": "Hola, qué tal".encode()})
+    result = run("init", tmp_path / "p", "--from", path)
+    assert result.exit_code == 0, result.output
+    assert "user(s) Consenso taken as consensus coder(s) from the name" in result.stderr
+    with Project(tmp_path / "p") as project:
+        [coding] = project.codings()
+        assert (coding["coder"], coding["start"], coding["end"]) == ("Consenso", 0, 4)
+        assert coding["memo"] == "Memo de codificación\n\npor qué lo codifiqué"
+        memos = {(r["target"], r["author"], r["text"]) for r in project.conn.execute(
+            "SELECT * FROM memo")}
+        from qcode.refi.coders import consensus_coders
+
+        assert consensus_coders(project.conn) == {"Consenso"}
+    # the unreferenced note is a project memo, the source's Description a document memo;
+    # the selection's Description would go on a segment spanning exactly 0-4, but the only
+    # segment is the whole text, so it goes on the document, led by the span and quote.
+    assert memos == {("code", "Rosa", "Definición\n\nmemo del código"),
+                     ("project", "Rosa", "Diario de campo\n\ndía 1"),
+                     ("document", "unknown coder", "Entrevista en el penal"),
+                     ("document", "Rosa", "[0:4] «Hola» comentario de selección")}
+
+
+def test_import_mixes_transcripts_and_a_qdpx_in_one_transaction(tmp_path):
+    (tmp_path / "t.txt").write_text("E: hola\n\nR: adiós\n", encoding="utf-8")
+    good = qdpx(tmp_path / "g.qdpx", _text_qde(_selection(0, 4, "hola")),
+                {f"sources/{S1}.txt": b"hola mundo"})
+    with Project.init(tmp_path / "p") as project:
+        result = run("--project", project.path, "import", tmp_path / "t.txt", good)
+        assert result.exit_code == 0, result.output
+        assert {d["name"] for d in project.documents()} == {"t", "doc"}
+        assert f"{good}: 1 sources, 1 codes added, 1 codings added" in result.stderr
+        # a source whose name is taken by another text is refused, and nothing is written
+        clash = qdpx(tmp_path / "c.qdpx", _text_qde("").replace('name="doc"', 'name="t"'),
+                     {f"sources/{S1}.txt": b"otro texto"})
+        before = digest(project.path)
+        result = run("--project", project.path, "import", tmp_path / "t.txt", clash)
+        assert result.exit_code == 1
+        assert "source 't' has a different text from the project's document 't'" in \
+            result.stderr
+        assert digest(project.path) == before
+
+
+def test_control_characters_in_memos_are_replaced_and_said(project, tmp_path):
+    (tmp_path / "d.txt").write_text("E: hola\n\nR: adiós\n", encoding="utf-8")
+    project.import_files([tmp_path / "d.txt"])
+    project.conn.execute("INSERT INTO memo (target, target_id, author, text, created_at)"
+                         " VALUES ('project', NULL, 'ana', 'bell\x07 here\r\nok', 'now')")
+    report = project.export_qdpx(tmp_path / "x.qdpx")
+    assert report.warnings == ["memo: 1 control character(s) XML cannot hold were replaced "
+                               "by \ufffd"]
+    with Project.init(tmp_path / "back", from_qdpx=tmp_path / "x.qdpx") as back:
+        texts = [r[0] for r in back.conn.execute("SELECT text FROM memo")]
+    assert texts == ["bell\ufffd here\r\nok"]

@@ -251,9 +251,9 @@ def _selections(source, doc, codings, segments, memos_on, notes, sub, report) ->
     for row in codings:
         spans[(row["start"], row["end"])].append(row)
     segment_notes: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for segment_id, segment in segments.items():
-        found = memos_on.get(("segment", str(segment_id)))
-        if found and segment["document_id"] == doc["id"]:
+    for (target, key), found in memos_on.items():
+        segment = segments[int(key)] if target == "segment" else None
+        if segment is not None and segment["document_id"] == doc["id"]:
             segment_notes[(segment["start"], segment["end"])] += found
             spans.setdefault((segment["start"], segment["end"]), [])
     source_guid = source.get("guid")

@@ -4,6 +4,7 @@ same GUIDs (and another tool re-importing it sees the same objects)."""
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "qcode:refi-qda")
 
@@ -14,10 +15,12 @@ def guid(kind: str, *parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, key)).upper()
 
 
+@lru_cache(maxsize=4096)
 def user(name: str) -> str:
     return guid("user", name)
 
 
+@lru_cache(maxsize=4096)
 def code(code_id: str) -> str:
     return guid("code", code_id)
 
@@ -34,6 +37,7 @@ def coding(selection_guid: str, code_id: str, coder: str) -> str:
     return guid("coding", selection_guid, code_id, coder)
 
 
+@lru_cache(maxsize=4096)
 def variable(name: str) -> str:
     return guid("variable", name)
 

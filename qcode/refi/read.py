@@ -298,7 +298,7 @@ def _notes(reader: _Reader, root, bundle: Bundle, members, member) -> None:
             text = reader.text_of(note, "Description") or ""
         author = note.get("creatingUser") or note.get("modifyingUser")
         bundle.notes[guid] = Note(guid, note.get("name") or "",
-                                  text.replace("\r\n", "\n").strip("\ufeff"),
+                                  text.lstrip("\ufeff"),
                                   coder_name(bundle, author) if author else None,
                                   note.get("creationDateTime"))
 
