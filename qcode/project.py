@@ -143,6 +143,8 @@ class Project:
 
     # -- codebook ------------------------------------------------------------------------
     def load_codebook(self, path: str | Path, force: bool = False) -> code_store.LoadReport:
+        if Path(path).suffix.lower() == ".qdc":  # a REFI-QDA codebook
+            return self.import_qdc(path, force=force)
         return code_store.load_into(self.conn, load_codebook(path), force=force)
 
     def codes(self, required: bool = False) -> list[dict]:

@@ -314,3 +314,36 @@ def test_control_characters_in_memos_are_replaced_and_said(project, tmp_path):
     with Project.init(tmp_path / "back", from_qdpx=tmp_path / "x.qdpx") as back:
         texts = [r[0] for r in back.conn.execute("SELECT text FROM memo")]
     assert texts == ["bell\ufffd here\r\nok"]
+
+
+def test_same_named_sources_and_a_bomb_inside_a_docx(tmp_path):
+    two = _text_qde("").replace("</TextSource>", f"""</TextSource>
+     <TextSource guid="{S2}" name="doc" plainTextPath="internal://{S2}.txt"/>""")
+    bundle = read_qdpx(qdpx(tmp_path / "two.qdpx", two, {f"sources/{S1}.txt": b"uno",
+                                                         f"sources/{S2}.txt": b"dos"}))
+    assert [s.name for s in bundle.sources] == ["doc", "doc (2)"]
+    assert any("two sources are named 'doc'; the second is imported as 'doc (2)'" in w
+               for w in bundle.warnings)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as docx:
+        docx.writestr("word/document.xml", b"\0" * 3_000_000)
+    rich = _text_qde("").replace(f'plainTextPath="internal://{S1}.txt"',
+                                 f'richTextPath="internal://{S1}.docx"')
+    bomb = qdpx(tmp_path / "bomb.qdpx", rich, {f"sources/{S1}.docx": inner.getvalue()})
+    with pytest.raises(InputError, match=r"bomb.qdpx:sources/.*\.docx: word/document.xml in "
+                       r"the .docx file is compressed .* it may be a zip bomb"):
+        read_qdpx(bomb)
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared").is_dir(),
+                    reason="../shared/refi-qda is absent")
+def test_an_empty_project_exports_a_valid_file(project, tmp_path):
+    from lxml import etree
+
+    from .conftest import SHARED
+
+    project.export_qdpx(tmp_path / "e.qdpx")
+    schema = etree.XMLSchema(etree.parse(str(SHARED / "refi-qda" / "Project-mrt2019.xsd")))
+    root = etree.fromstring(zipfile.ZipFile(tmp_path / "e.qdpx").read("project.qde"))
+    assert schema.validate(root), schema.error_log
+    assert zipfile.ZipFile(tmp_path / "e.qdpx").namelist() == ["project.qde"]

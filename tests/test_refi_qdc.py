@@ -114,3 +114,11 @@ def test_taguette_codebook(project, tmp_path):
     assert report.added == ["interview.fun", "interview"]
     assert {c["id"]: c["parent"] for c in project.codes()} == {"interview.fun": "interview",
                                                                "interview": None}
+
+
+def test_codebook_load_takes_a_qdc_too(with_codebook, tmp_path):
+    (tmp_path / "b.qdc").write_bytes(with_codebook.codebook_qdc())
+    with Project.init(tmp_path / "o") as other:
+        result = run("--project", other.path, "codebook", "load", tmp_path / "b.qdc")
+        assert result.exit_code == 0, result.output
+        assert len(other.codes()) == len(with_codebook.codes())

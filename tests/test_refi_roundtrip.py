@@ -175,6 +175,9 @@ def projects(draw):
         text = unicodedata.normalize("NFC", f"Documento {number}\n\n" + "\n\n".join(
             f"{who}: {' '.join(said)}" for who, said in turns))  # distinct texts
         documents.append((f"doc_{number}_ñ", text))
+    attributes = draw(st.dictionaries(st.sampled_from(["rol", "año", "prisión 🏢"]),
+                                      st.sampled_from(["guardia", "2016", "Castro Castro ñ",
+                                                       "🙂"]), max_size=3))
     codings = []
     for name, text in documents:
         for _ in range(draw(st.integers(0, 6))):
@@ -183,7 +186,7 @@ def projects(draw):
             codings.append((name, start, end, draw(st.sampled_from(["a.b", "a", "ç_code"])),
                             draw(st.sampled_from(["ana", "Bénédicte", "李"])),
                             draw(st.sampled_from([None, "memo 🙂", "línea\nnueva"]))))
-    return documents, codings
+    return documents, codings, attributes
 
 
 CODEBOOK = """codes:
@@ -209,7 +212,7 @@ CODEBOOK = """codes:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=projects())
 def test_random_projects_round_trip(data, tmp_path_factory):
-    documents, codings = data
+    documents, codings, attributes = data
     tmp = tmp_path_factory.mktemp("rt")
     (tmp / "book.yaml").write_text(CODEBOOK.replace("ç_code", "c_code"), encoding="utf-8")
     with Project.init(tmp / "p", language="es") as project:
@@ -217,6 +220,13 @@ def test_random_projects_round_trip(data, tmp_path_factory):
             (tmp / f"{name}.txt").write_text(text, encoding="utf-8")
         project.import_files([tmp / f"{name}.txt" for name, _ in documents])
         project.load_codebook(tmp / "book.yaml")
+        with atomic(project.conn):
+            for key, value in attributes.items():
+                project.conn.execute("INSERT INTO attribute SELECT id, ?, ? FROM document",
+                                     (key, value))
+            project.conn.execute("INSERT INTO memo (target, target_id, author, text, created_at)"
+                                 " SELECT 'segment', id, 'Bénédicte', 'nota 📌', 'now'"
+                                 " FROM segment WHERE ordinal = 1")
         for name, start, end, code, coder, memo in codings:
             project.code(name, None, [code.replace("ç_code", "c_code")], span=(start, end),
                          coder=coder, memo=memo)

@@ -10,6 +10,7 @@ and its XML are opened with `qcode.archive` (sizes, zip-slip, links and DTDs che
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -209,6 +210,13 @@ def read_qdpx(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> Bundle:
                 continue
             if source is None:
                 continue
+            taken = {s.name for s in bundle.sources}
+            if source.name in taken:
+                renamed = next(f"{source.name} ({n})" for n in range(2, len(taken) + 3)
+                               if f"{source.name} ({n})" not in taken)
+                bundle.warnings.append(f"{path}: two sources are named '{source.name}'; the "
+                                       f"second is imported as '{renamed}'")
+                source.name = renamed
             guid = norm_guid(element.get("guid"))
             source.attributes.update(_values(reader, element, variables))
             for name, value in case_values.get(guid, {}).items():
@@ -427,7 +435,10 @@ def _text_source(reader: _Reader, element, bundle: Bundle, members, member,
     if (raw_text is None or not raw_text.strip()) and rich:
         docx_member = _member_for(rich, members)
         if docx_member and docx_member.lower().endswith(".docx"):
-            text = _docx_text(member(docx_member), docx_member, where, bundle)
+            data = member(docx_member)
+            open_zip(Path(f"{path}:{docx_member}"), ".docx file", reader.limits,
+                     data=io.BytesIO(data)).close()  # a zip inside the zip: check it too
+            text = _docx_text(data, docx_member, where, bundle)
             if text:
                 bundle.warnings.append(f"{where}: the plain text is empty; read the text from "
                                        f"{docx_member}")
