@@ -94,6 +94,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     `qcode.refi`, in the same transaction.
     """
     if projects := [p for p in paths if p.suffix.lower() == ".qdpx"]:
+        if name:
+            raise InputError("--as names one document; a .qdpx holds a whole project")
         return _with_refi(conn, paths, projects, default_language=default_language,
                           language=language, mode=mode, attributes=attributes,
                           progress=progress)
