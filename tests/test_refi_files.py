@@ -14,7 +14,18 @@ from qcode.archive import ZipLimits
 from qcode.errors import InputError
 from qcode.refi.read import read_qdpx
 
-from .conftest import digest, run
+from .conftest import SHARED, digest, run
+
+XSD = SHARED / "refi-qda" / "Project-mrt2019.xsd"
+needs_xsd = pytest.mark.skipif(not XSD.is_file(), reason="../shared/refi-qda is absent")
+
+
+def assert_valid(path: Path) -> None:
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    root = etree.fromstring(zipfile.ZipFile(path).read("project.qde"))
+    assert schema.validate(root), schema.error_log
 
 U1, C1, C2, V1, K1, S1, S2 = (f"{n}{n}{n}{n}{n}{n}{n}{n}-{n}{n}{n}{n}-{n}{n}{n}{n}-{n}{n}{n}{n}-"
                               + n * 12 for n in "1234567")
@@ -142,7 +153,7 @@ def _selection(start: int, end: int, name: str = "") -> str:
     # ... and not counted, as most tools do: "uno dos" is 3-10
     ("\ufeffxy uno dos".encode(), 3, 10, "uno dos", "uno dos", "(1 of 1 selection names"),
     # decomposed accents (macOS): "cafe\u0301 si" -> "si" is 6-8 in the file, 5-7 stored
-    ("cafe\u0301 si".encode(), 6, 8, "", "si", None),
+    ("cafe\u0301 si".encode(), 6, 8, "", "si", "decomposed accents (as macOS writes them)"),
 ])
 def test_position_conventions(tmp_path, raw, start, end, name, quote, how):
     path = qdpx(tmp_path / "p.qdpx", _text_qde(_selection(start, end, name)),
@@ -335,15 +346,16 @@ def test_same_named_sources_and_a_bomb_inside_a_docx(tmp_path):
         read_qdpx(bomb)
 
 
-@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared").is_dir(),
-                    reason="../shared/refi-qda is absent")
+@needs_xsd
 def test_an_empty_project_exports_a_valid_file(project, tmp_path):
-    from lxml import etree
-
-    from .conftest import SHARED
-
     project.export_qdpx(tmp_path / "e.qdpx")
-    schema = etree.XMLSchema(etree.parse(str(SHARED / "refi-qda" / "Project-mrt2019.xsd")))
-    root = etree.fromstring(zipfile.ZipFile(tmp_path / "e.qdpx").read("project.qde"))
-    assert schema.validate(root), schema.error_log
+    assert_valid(tmp_path / "e.qdpx")
     assert zipfile.ZipFile(tmp_path / "e.qdpx").namelist() == ["project.qde"]
+
+
+@needs_xsd
+def test_odd_dates_are_left_out_so_the_export_stays_valid(project, tmp_path):
+    project.conn.execute("INSERT INTO memo (target, target_id, author, text, created_at)"
+                         " VALUES ('project', NULL, 'ana', 'x', 'yesterday')")
+    project.export_qdpx(tmp_path / "e.qdpx")
+    assert_valid(tmp_path / "e.qdpx")

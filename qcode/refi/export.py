@@ -27,6 +27,7 @@ NS = "urn:QDA-XML:project:1.0"
 ORIGIN = f"qcode {__version__}"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CODING_MEMO = "Coding memo"
 MEMO = "Memo"
@@ -51,6 +52,11 @@ def xml_text(value: str, report: ExportReport | None = None, where: str = "") ->
         report.warnings.append(f"{where}: {count} control character(s) XML cannot hold were "
                                "replaced by \ufffd")
     return cleaned
+
+
+def when(value: str | None) -> str | None:
+    """`value` if xsd:dateTime accepts it (qcode stores ISO 8601 with seconds), else None."""
+    return value if value and _DATETIME.match(value) else None
 
 
 def hex_colour(colour: str | None) -> str | None:
@@ -147,7 +153,8 @@ def build(conn: sqlite3.Connection, project_name: str, report: ExportReport):
                          | consensus)
     report.coders = coder_names
     notes = _Notes(report)
-    dates = [r["imported_at"] for r in documents] + [r["created_at"] for r in codings]
+    dates = [d for d in [*(r["imported_at"] for r in documents),
+                         *(r["created_at"] for r in codings)] if when(d)]
     attrs = {"name": xml_text(project_name, report, "project name"), "origin": ORIGIN}
     if dates:
         attrs |= {"creationDateTime": min(dates), "modifiedDateTime": max(dates)}
@@ -207,7 +214,7 @@ def build(conn: sqlite3.Connection, project_name: str, report: ExportReport):
         source = sub(sources, "TextSource", guid=source_guid,
                      name=xml_text(doc["name"], report, "document name"),
                      plainTextPath=f"internal://{source_guid}.txt",
-                     creationDateTime=doc["imported_at"])
+                     creationDateTime=when(doc["imported_at"]))
         _selections(source, doc, by_document[doc["id"]], segments, memos_on, notes, sub,
                     report)
         for guid in memos_on.get(("document", str(doc["id"])), []):
@@ -223,7 +230,7 @@ def build(conn: sqlite3.Connection, project_name: str, report: ExportReport):
         for guid, name, text, author, created in notes.items:
             note = sub(notes_element, "Note", guid=guid, name=name,
                        creatingUser=guids.user(author) if author else None,
-                       creationDateTime=created)
+                       creationDateTime=when(created))
             sub(note, "PlainTextContent").text = xml_text(text, report, "memo")
     for guid in memos_on.get(("project", None), []):
         sub(root, "NoteRef", targetGUID=guid)
@@ -264,12 +271,12 @@ def _selections(source, doc, codings, segments, memos_on, notes, sub, report) ->
                         name=xml_text(_snippet(doc["text"][start:end]), report, doc["name"]),
                         startPosition=str(start), endPosition=str(end),
                         creatingUser=guids.user(first["coder"]) if first else None,
-                        creationDateTime=first["created_at"] if first else None)
+                        creationDateTime=when(first["created_at"]) if first else None)
         for row in rows:
             coding = sub(selection, "Coding",
                          guid=guids.coding(selection_guid, row["code_id"], row["coder"]),
                          creatingUser=guids.user(row["coder"]),
-                         creationDateTime=row["created_at"])
+                         creationDateTime=when(row["created_at"]))
             sub(coding, "CodeRef", targetGUID=guids.code(row["code_id"]))
             if row["memo"]:
                 sub(coding, "NoteRef", targetGUID=notes.add(

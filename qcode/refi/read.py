@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -135,8 +136,6 @@ def colour(value: str | None, where: str, warnings: list[str]) -> str | None:
 def slug(name: str) -> str:
     """A code id from a code name: ASCII letters, digits, _ and -, keeping the dots of a
     dotted name (Taguette names flat codes by their path, e.g. `route.visitors`)."""
-    import unicodedata
-
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     parts = [re.sub(r"[^A-Za-z0-9_\-]+", "_", part).strip("_-").lower()
              for part in ascii_name.split(".")]
@@ -492,6 +491,9 @@ def _docx_text(data: bytes, member_name: str, where: str, bundle: Bundle) -> str
 
 def _convention(raw: str, stored: str, has_bom: bool, selections: list, bundle: Bundle,
                 where: str, to_stored) -> positions.OffsetMap:
+    if selections and not unicodedata.is_normalized("NFC", raw):
+        bundle.warnings.append(f"{where} has decomposed accents (as macOS writes them): "
+                               "they are composed (NFC) and positions mapped accordingly")
     options = positions.candidates(raw, has_bom)
     if len(options) == 1 or not selections:
         return positions.tool_map(raw, options[0])
