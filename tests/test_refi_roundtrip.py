@@ -101,6 +101,7 @@ def test_sample_project_round_trip(coded_project, tmp_path):
     with round_trip(coded_project, tmp_path) as back:
         after = snapshot(back)
         assert back.report.warnings == []
+        assert back.name == "study"  # the exported project's name, not the new folder's
     assert after == before
 
 

@@ -49,6 +49,10 @@ def load(conn: sqlite3.Connection, bundle: Bundle, *, default_language: str,
          language: str | None = None, mode: SegmentMode = "turn") -> LoadReport:
     report = LoadReport(warnings=list(bundle.warnings))
     with atomic(conn):
+        if not conn.execute("SELECT 1 FROM document UNION ALL SELECT 1 FROM code LIMIT 1"
+                            ).fetchone():  # a new project takes the other tool's name
+            conn.execute("INSERT INTO setting VALUES ('name', ?) ON CONFLICT DO NOTHING",
+                         (bundle.name,))
         report.codes_added = _codes(conn, bundle, report)
         coders: set[str] = set()
         for source in bundle.sources:
