@@ -390,7 +390,7 @@ def _member_for(reference: str | None, members: dict) -> str | None:
         return None
     name = reference.split("://", 1)[1] if "://" in reference else reference
     name = name.lstrip("/")
-    lowered = {m.lower(): m for m in members}
+    lowered = {m.replace("\\", "/").lower(): m for m in members}  # some zippers write backslashes
     for candidate in (f"sources/{name}", name, f"sources/{PurePosixPath(name).name}"):
         if candidate.lower() in lowered:
             return lowered[candidate.lower()]
