@@ -150,15 +150,15 @@ def test_matrix_worked_by_hand(small):
 
     route.visitors: a#2 by ana and by ben (one segment), b#1            -> a 1, b 1
     route.staff:    span 25:45 overlaps a#2 [20,34) and a#3 [38,51)     -> a 2
-                    span 51:55 touches no segment (it falls in the gap) -> nothing
-    motive.family:  a#4 coded then removed                              -> 0
+    motive.family:  a#4 coded then removed, and span 51:55, which falls in the gap between
+                    a#3 [38,51) and a#4 [55,69) and so touches no segment  -> 0
     """
     small.code("a", [2], ["route.visitors"])
     small.code("a", [2], ["route.visitors"], coder="ben")
     small.code("b", [1], ["route.visitors"])
     small.code("a", None, ["route.staff"], span=(25, 45))
-    small.code("a", None, ["route.staff"], span=(51, 55))
     small.code("a", [4], ["motive.family"])
+    small.code("a", None, ["motive.family"], span=(51, 55))
     small.uncode("a", [4], ["motive.family"])
     frame = small.matrix()
     assert list(frame.columns) == ["a", "b", "empty_codes", "Total"]

@@ -1,0 +1,366 @@
+"""Every documented option the earlier tests left untested: each test here fails if its
+option were ignored (the result with the option differs from the result without it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from qcode import Project
+from tests.conftest import run, write
+
+CODEBOOK = """\
+languages: [es]
+codes:
+  - {id: x, name: X}
+  - {id: y, name: Y}
+  - {id: z, name: Z}
+"""
+# Both documents: 1 "uno." [3, 7)  2 "dos dos." [11, 19)  3 "tres tres tres." [23, 38)
+# 4 "cuatro." [42, 49); 50 characters.
+TURNS = "E: uno.\nR: dos dos.\nE: tres tres tres.\nR: cuatro.\n"
+
+
+@pytest.fixture
+def study(project, tmp_path):
+    """Documents 'a' and 'b'; ana and ben code both.
+
+    x: ana a#1 a#2 b#4, ben a#2 b#4      y: ana a#3, ben a#3 b#1       z: nobody
+    """
+    project.load_codebook(write(tmp_path / "cb.yaml", CODEBOOK))
+    project.import_files([write(tmp_path / "a.txt", TURNS),
+                          write(tmp_path / "b.txt", TURNS.replace("uno", "one"))])
+    for coder, doc, segments, code in (("ana", "a", [1, 2], "x"), ("ana", "b", [4], "x"),
+                                       ("ben", "a", [2], "x"), ("ben", "b", [4], "x"),
+                                       ("ana", "a", [3], "y"), ("ben", "a", [3], "y"),
+                                       ("ben", "b", [1], "y")):
+        project.code(doc, segments, [code], coder=coder)
+    return project
+
+
+def cli(project: Project, *args: str, input: str | None = None):
+    result = run(*args, env={"QCODE_PROJECT": str(project.path)}, input=input)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# -- global options ---------------------------------------------------------------------------
+
+
+def test_quiet_keeps_data_and_drops_messages(study, tmp_path):
+    loud = cli(study, "code", "a", "4", "z")
+    assert loud.stderr.startswith("coded segment 4 of a with z")
+    quiet = cli(study, "--quiet", "code", "b", "4", "z")
+    assert quiet.stderr == "" and quiet.stdout == ""
+    # ana: x a#1 a#2 b#4, y a#3, and z a#4 b#4 just now: a header and 6 rows
+    assert cli(study, "-q", "codings", "export", "--coder", "ana").stdout.count("\n") == 1 + 6
+
+
+# -- code / uncode: segment ranges and lists --------------------------------------------------
+
+
+def test_code_range_and_uncode_list_from_the_command_line(study):
+    cli(study, "code", "a", "1-3", "z", "--coder", "cy", "--memo", "tres")
+    got = [(r["segment"], r["memo"]) for r in study.codings("cy")]
+    assert got == [(1, "tres"), (2, "tres"), (3, "tres")]
+    cli(study, "uncode", "a", "1,3", "z", "--coder", "cy")
+    assert [r["segment"] for r in study.codings("cy")] == [2]
+    cli(study, "code", "a", "z", "--span", "0:50", "--coder", "cy")  # to the last character
+    assert [(r["start"], r["end"]) for r in study.codings("cy")] == [(0, 50), (11, 19)]
+    cli(study, "uncode", "a", "z", "--span", "0:50", "--coder", "cy")
+    assert [(r["start"], r["end"]) for r in study.codings("cy")] == [(11, 19)]
+
+
+# -- import: --segment, --encoding, --as, --lang ----------------------------------------------
+
+
+def test_import_segment_modes(project, tmp_path):
+    """Two turns, three sentences in the first turn's line, a blank line before the third
+    turn: turns 3, paragraphs 2 (split at the blank line), sentences 5."""
+    text = "E: Hola. ¿Cómo está? Bien.\nR: Bien. Gracias.\n\nE: Otra cosa.\n"
+    counts = {}
+    for mode in ("turn", "paragraph", "sentence"):
+        path = write(tmp_path / f"{mode}.txt", text.replace("Otra", f"Otra {mode}"))
+        cli(project, "import", path, "--segment", mode)
+        counts[mode] = len(project.document(mode)["segments"])
+    assert counts == {"turn": 3, "paragraph": 2, "sentence": 6}
+
+
+def test_import_encoding_as_and_lang(project, tmp_path):
+    raw = write(tmp_path / "l.txt", "R: Señor, aquí.\n".encode("latin-1"))
+    failed = run("import", raw, "--encoding", "utf-8", env={"QCODE_PROJECT": str(project.path)})
+    assert failed.exit_code != 0 and "byte 0xf1 is not valid utf-8" in failed.stderr
+    cli(project, "import", raw, "--encoding", "latin-1", "--as", "entrevista", "--lang", "en")
+    [document] = project.documents()
+    assert (document["name"], document["language"]) == ("entrevista", "en")
+    assert "Señor, aquí." in project.document("entrevista")["segments"][0]["text"]
+
+
+# -- config -------------------------------------------------------------------------------
+
+
+def test_config_language_and_model_are_used(project, tmp_path):
+    cli(project, "config", "language", "en")
+    assert cli(project, "config", "language").stdout.strip() == "en"
+    project.import_files([write(tmp_path / "t.txt", "R: Hello there.\n")])
+    assert project.documents()[0]["language"] == "en"  # the new default applies
+    assert cli(project, "config", "model").stdout.strip() == ""
+    cli(project, "config", "model", "xx_no_such_pipeline")
+    assert project.setting("model") == "xx_no_such_pipeline"
+    project.load_codebook(write(tmp_path / "cb.yaml", CODEBOOK.replace("es]", "es, en]")))
+    from qcode.errors import QcodeError
+
+    with pytest.raises(QcodeError, match="xx_no_such_pipeline"):  # the setting is used
+        project.suggest(method="rules")
+
+
+# -- agree ----------------------------------------------------------------------------------
+
+
+def test_agree_docs_and_codes_select(study):
+    """--docs 'a' keeps 4 units per code; --codes 'y' keeps the y row (and the pooled and
+    mean rows, computed over y alone)."""
+    rows = csv_rows(cli(study, "agree", "--docs", "a", "--format", "csv").stdout)
+    assert {r["code"]: r["units"] for r in rows}["x"] == "4"
+    everything = csv_rows(cli(study, "agree", "--format", "csv").stdout)
+    assert {r["code"]: r["units"] for r in everything}["x"] == "8"
+    only_y = csv_rows(cli(study, "agree", "--codes", "y", "--format", "csv").stdout)
+    assert [r["code"] for r in only_y] == ["y", "overall (pooled)", "mean of 1 codes"]
+    assert only_y[1]["alpha"] == only_y[0]["alpha"]
+
+
+def test_agree_metrics_subset_and_markdown(study):
+    md = cli(study, "agree", "--metrics", "kappa,ac1", "--format", "md").stdout.splitlines()
+    assert md[0] == ("| code | units | uses_ana | uses_ben | kappa | ac1 | reading | flags "
+                     "| kappa_reading | ac1_reading |")
+    assert md[1].startswith("|") and set(md[1]) <= {"|", "-", ":", " "}
+    assert md[2].startswith("| x | 8 | 3 | 2 |")
+    header = csv_rows(cli(study, "agree", "--metrics", "percent", "--format", "csv").stdout)[0]
+    assert list(header) == ["code", "units", "uses_ana", "uses_ben", "percent", "reading",
+                            "flags"]
+
+
+def test_agree_overlap_and_threshold_from_the_command_line(study):
+    """ben codes x on a [15, 38): half of segment 2 (4/8), all of segment 3. At the default
+    .5 segment 2 counts for ben (he coded it already); at .9 only segment 3 gains a 1."""
+    study.code("a", None, ["z"], span=(15, 38), coder="ben")
+    study.code("a", [3], ["z"], coder="ana")
+
+    def z_uses(*options):
+        rows = csv_rows(cli(study, "agree", "--format", "csv", *options).stdout)
+        return {r["code"]: (r["uses_ana"], r["uses_ben"]) for r in rows}["z"]
+
+    assert z_uses() == ("1", "2") and z_uses("--overlap", "0.9") == ("1", "1")
+    # x alpha .727 (test_agreement): flagged below .8, not below .7
+    flags = {r["code"]: r["flags"] for r in csv_rows(
+        cli(study, "agree", "--format", "csv", "--threshold", "0.8").stdout)}
+    assert flags["x"].startswith("below 0.800")
+    flags = {r["code"]: r["flags"] for r in csv_rows(
+        cli(study, "agree", "--format", "csv", "--threshold", "0.7").stdout)}
+    assert "below" not in flags["x"]
+
+
+def test_disagreements_docs_and_overlap(study):
+    rows = json.loads(cli(study, "disagreements", "--format", "json").stdout)
+    # x: a#1 ana only; y: b#1 ben only
+    assert [(r["document"], r["segment"], r["code"]) for r in rows] == [
+        ("a", 1, "x"), ("b", 1, "y")]
+    only_b = json.loads(cli(study, "disagreements", "--docs", "b", "--format", "json").stdout)
+    assert [(r["document"], r["segment"]) for r in only_b] == [("b", 1)]
+    study.code("a", None, ["z"], span=(15, 38), coder="ben")
+    study.code("a", [2, 3], ["z"], coder="ana")
+    loose = json.loads(cli(study, "disagreements", "--code", "z", "--format", "json").stdout)
+    strict = json.loads(cli(study, "disagreements", "--code", "z", "--overlap", "0.9",
+                            "--format", "json").stdout)
+    assert loose == [] and [(r["segment"], r["not_by"]) for r in strict] == [(2, "ben")]
+
+
+# -- exports -------------------------------------------------------------------------------
+
+
+def test_matrix_docs_codes_and_coder(study):
+    rows = csv_rows(cli(study, "export", "matrix", "--docs", "b", "--codes", "x*").stdout)
+    # x in b: a#4 by ana and ben = 1 distinct segment
+    assert [(r["code"], r["b"], r["Total"]) for r in rows] == [("x", "1", "1"),
+                                                               ("Total", "1", "1")]
+    ben = csv_rows(cli(study, "export", "matrix", "--coder", "ben").stdout)
+    # ben: x a#2 b#4; y a#3 b#1
+    assert {r["code"]: (r["a"], r["b"]) for r in ben}["y"] == ("1", "1")
+    ana = csv_rows(cli(study, "export", "matrix", "--coder", "ana").stdout)
+    assert {r["code"]: (r["a"], r["b"]) for r in ana}["y"] == ("1", "0")
+
+
+def test_cooccurrence_jaccard_docs_and_unit(study):
+    """Segments with x: a#1 a#2 b#4; with y: a#3 b#1: none shared -> Jaccard 0.
+    Documents with x: a, b; with y: a, b -> Jaccard 2/2 = 1. Only 'a': x {a#1, a#2},
+    y {a#3}."""
+    counts = csv_rows(cli(study, "export", "cooccurrence").stdout)
+    assert {r["code"]: r["x"] for r in counts} == {"x": "3", "y": "0", "z": "0"}
+    jaccard = csv_rows(cli(study, "export", "cooccurrence", "--unit", "document",
+                           "--jaccard").stdout)
+    assert {r["code"]: r["y"] for r in jaccard} == {"x": "1.0", "y": "1.0", "z": "0.0"}
+    by_document = csv_rows(cli(study, "export", "cooccurrence", "--unit", "document").stdout)
+    assert {r["code"]: r["y"] for r in by_document} == {"x": "2", "y": "2", "z": "0"}
+    only_a = csv_rows(cli(study, "export", "cooccurrence", "--docs", "a", "--codes",
+                          "[xy]").stdout)
+    assert {r["code"]: (r["x"], r["y"]) for r in only_a} == {"x": ("2", "0"), "y": ("0", "1")}
+
+
+def test_codings_export_coder_and_out(study, tmp_path):
+    cli(study, "codings", "export", "--coder", "ben", "--out", tmp_path / "ben.csv")
+    rows = csv_rows((tmp_path / "ben.csv").read_text(encoding="utf-8"))
+    # ben: x a#2 b#4, y a#3 b#1 -> 4 rows, all his
+    assert len(rows) == 4 and {r["coder"] for r in rows} == {"ben"}
+    cli(study, "codings", "export", "--out", tmp_path / "all.json")
+    everything = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert len(everything) == 4 + 4 and {r["coder"] for r in everything} == {"ana", "ben"}
+
+
+def test_heatmap_draws_one_cell_per_code_and_column(study, tmp_path):
+    """The SVG holds the codes as tick labels and the counts as cell texts."""
+    cli(study, "export", "heatmap", "--out", tmp_path / "h.svg", "--codes", "[xy]")
+    svg = (tmp_path / "h.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "</svg>" in svg
+    plain = cli(study, "export", "heatmap", "--out", tmp_path / "all.svg")
+    assert plain.exit_code == 0
+    assert (tmp_path / "all.svg").stat().st_size > (tmp_path / "h.svg").stat().st_size
+
+
+# -- merge ----------------------------------------------------------------------------------
+
+
+def test_merge_brings_decisions_and_matches_documents_by_text(tmp_path):
+    """ben's copy names the documents differently; his codings and suggestion decisions
+    land on ana's documents with the same text."""
+    cb = write(tmp_path / "cb.yaml", CODEBOOK.replace(
+        "{id: x, name: X}", "{id: x, name: X, patterns: {es: [dos]}}"))
+    texts = {"a": TURNS, "b": TURNS.replace("uno", "one")}
+    copies = {}
+    for coder, names in (("ana", {"a": "a", "b": "b"}), ("ben", {"a": "A_ben", "b": "B_ben"})):
+        project = Project.init(tmp_path / coder, coder=coder)
+        project.load_codebook(cb)
+        project.import_files([write(tmp_path / coder / "in" / f"{names[k]}.txt", v)
+                              for k, v in texts.items()])
+        copies[coder] = project
+    ana, ben = copies["ana"], copies["ben"]
+    ben.code("A_ben", [1], ["y"])
+    ben.suggest(method="rules")  # 'dos' in segment 2 of each document
+    decided = {r["document"]: r["id"] for r in ben.suggestions()}
+    ben.decide([decided["A_ben"]], accept=True)
+    ben.decide([decided["B_ben"]], accept=False)
+    ben.close()
+    result = cli(ana, "merge", tmp_path / "ben", "--coder-map", "ben=benito")
+    assert "2 suggestion decisions" in result.stderr
+    assert {(r["document"], r["segment"], r["code"], r["coder"]) for r in ana.codings()} == {
+        ("a", 1, "y", "benito"), ("a", 2, "x", "benito")}  # accepting codes it
+    statuses = {(r["document"], r["status"]) for r in ana.suggestions()}
+    assert statuses == {("a", "accepted"), ("b", "rejected")}
+
+
+# -- suggest options --------------------------------------------------------------------------
+
+SUGGEST_CODEBOOK = """\
+languages: [es]
+codes:
+  - id: visitas
+    name: Visitors
+    patterns: {es: [visitante]}
+  - id: sueldo
+    name: Pay
+"""
+
+
+@pytest.fixture
+def learnable(project, tmp_path):
+    """Six documents of 9 turns: turns 1, 4, 7 speak of visitors, 2, 5, 8 of pay.
+    ana codes visitas and sueldo everywhere; ben codes only visitas, in d0 and d1."""
+    project.load_codebook(write(tmp_path / "cb.yaml", SUGGEST_CODEBOOK))
+    for number in range(6):
+        turns = []
+        for turn in range(9):
+            kind = turn % 3
+            turns.append(f"R: Las visitantes traen teléfonos, {number} {turn}." if kind == 0
+                         else f"R: El sueldo del agente es bajo, {number} {turn}." if kind == 1
+                         else f"E: Pregunta sobre el patio, {number} {turn}.")
+        write(tmp_path / "docs" / f"d{number}.txt", "\n".join(turns))
+    project.import_files([tmp_path / "docs"])
+    for number in range(6):
+        project.code(f"d{number}", [1, 4, 7], ["visitas"], coder="ana")
+        project.code(f"d{number}", [2, 5, 8], ["sueldo"], coder="ana")
+    for number in (0, 1):
+        project.code(f"d{number}", [1, 4, 7], ["visitas"], coder="ben")
+    return project
+
+
+def test_suggest_method_all_min_score_and_min_positives(learnable):
+    """--method all stores both kinds. --min-score 1.0 keeps no model suggestion (a
+    calibrated probability is below 1); --min-positives 19 trains nothing: each code has
+    18 coded segments (6 documents x 3)."""
+    cli(learnable, "suggest", "run", "--method", "all")
+    methods = {r["method"] for r in learnable.suggestions()}
+    assert methods == {"rules", "model"}
+    learnable.conn.execute("DELETE FROM suggestion")
+    cli(learnable, "suggest", "run", "--method", "model", "--min-score", "1.0")
+    assert learnable.suggestions() == []
+    learnable.conn.execute("DELETE FROM suggestion")
+    cli(learnable, "suggest", "run", "--method", "model", "--min-score", "0.0")
+    assert {r["code"] for r in learnable.suggestions()} == {"visitas", "sueldo"}
+    result = cli(learnable, "suggest", "train", "--min-positives", "19")
+    assert "0 codes" in result.stderr and "visitas (18)" in result.stderr
+    result = cli(learnable, "suggest", "train", "--min-positives", "18")
+    assert "2 codes" in result.stderr
+
+
+def test_train_and_evaluate_with_a_coder(learnable):
+    """ben coded 6 segments (visitas in d0, d1): trained from him, only visitas has enough
+    (6 >= 5); evaluated against him, only his 2 documents count, 18 segments (9 each)."""
+    trained = cli(learnable, "suggest", "train", "--coder", "ben")
+    assert "1 codes from 18 labelled segments in 2 documents" in trained.stderr
+    everyone = cli(learnable, "suggest", "train")
+    assert "2 codes from 54 labelled segments in 6 documents" in everyone.stderr
+    rows = json.loads(cli(learnable, "suggest", "evaluate", "--coder", "ben", "--folds", "2",
+                          "--format", "json").stdout)
+    visitas = next(r for r in rows if r["code"] == "visitas")
+    # rules hit visitas' 3 turns in each of ben's 2 documents: tp 6, no fp, no fn
+    assert (visitas["segments"], visitas["positives"]) == (18, 6)
+    assert (visitas["rules_tp"], visitas["rules_fp"], visitas["rules_fn"]) == (6, 0, 0)
+
+
+def test_evaluate_min_score_changes_model_predictions(learnable):
+    def model_counts(score: str) -> tuple[int, int]:
+        rows = json.loads(cli(learnable, "suggest", "evaluate", "--folds", "3", "--min-score",
+                              score, "--format", "json").stdout)
+        micro = next(r for r in rows if r["code"] == "micro")
+        return micro["model_tp"], micro["model_fp"]
+
+    # 36 positives (18 visitas + 18 sueldo); at 0 every one of 54 x 2 pairs is predicted
+    assert model_counts("0") == (36, 108 - 36)
+    assert model_counts("1") == (0, 0)
+
+
+def test_a_test_document_is_never_seen_in_training(learnable, monkeypatch):
+    """Every fold's training documents and test documents are disjoint, and every document
+    is tested once."""
+    from qcode.suggest import model as learning
+
+    seen: list[tuple[set, set]] = []
+    real_fit = learning.fit
+    every = {r[0] for r in learnable.conn.execute("SELECT id FROM document")}
+
+    def spy(subset, *args, **kwargs):
+        seen.append((set(subset.document_ids), every - set(subset.document_ids)))
+        return real_fit(subset, *args, **kwargs)
+
+    monkeypatch.setattr(learning, "fit", spy)
+    learnable.evaluate_suggestions(folds=3)
+    assert len(seen) == 3
+    tested = [held_out for _, held_out in seen]
+    assert all(not (trained & held_out) for trained, held_out in seen)
+    assert sorted(d for held_out in tested for d in held_out) == sorted(every)
