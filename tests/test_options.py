@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -223,14 +224,23 @@ def test_codings_export_coder_and_out(study, tmp_path):
     assert len(everything) == 4 + 4 and {r["coder"] for r in everything} == {"ana", "ben"}
 
 
-def test_heatmap_draws_one_cell_per_code_and_column(study, tmp_path):
-    """The SVG holds the codes as tick labels and the counts as cell texts."""
-    cli(study, "export", "heatmap", "--out", tmp_path / "h.svg", "--codes", "[xy]")
-    svg = (tmp_path / "h.svg").read_text(encoding="utf-8")
-    assert svg.lstrip().startswith("<?xml") and "</svg>" in svg
-    plain = cli(study, "export", "heatmap", "--out", tmp_path / "all.svg")
-    assert plain.exit_code == 0
-    assert (tmp_path / "all.svg").stat().st_size > (tmp_path / "h.svg").stat().st_size
+def test_heatmap_labels_follow_the_options(study, tmp_path):
+    """matplotlib's SVG keeps each text as a comment: the row and column labels are the
+    matrix's, without its totals; --codes drops z, --docs drops b."""
+    def labels(path):
+        svg = path.read_text(encoding="utf-8")
+        assert svg.lstrip().startswith("<?xml") and svg.rstrip().endswith("</svg>")
+        return set(re.findall(r"<!-- (.*?) -->", svg))
+
+    cli(study, "export", "heatmap", "--out", tmp_path / "all.svg")
+    assert {"x", "y", "z", "a", "b"} <= labels(tmp_path / "all.svg")
+    assert "Total" not in labels(tmp_path / "all.svg")
+    cli(study, "export", "heatmap", "--out", tmp_path / "h.svg", "--codes", "[xy]", "--docs",
+        "a")
+    found = labels(tmp_path / "h.svg")
+    assert {"x", "y", "a"} <= found and not {"z", "b", "Total"} & found
+    cli(study, "export", "heatmap", "--out", tmp_path / "c.svg", "--by", "coder")
+    assert {"ana", "ben"} <= labels(tmp_path / "c.svg")
 
 
 # -- merge ----------------------------------------------------------------------------------
