@@ -374,3 +374,119 @@ def test_a_test_document_is_never_seen_in_training(learnable, monkeypatch):
     tested = [held_out for _, held_out in seen]
     assert all(not (trained & held_out) for trained, held_out in seen)
     assert sorted(d for held_out in tested for d in held_out) == sorted(every)
+
+
+# -- the remaining options of agree, report, codebook, suggestions and exports ---------------
+
+TREE = """\
+languages: [es]
+codes:
+  - id: route
+    name: Routes
+    definition: How phones get in.
+    children:
+      - {id: route.visitors, name: Visitors, patterns: {es: [dos]}}
+      - {id: route.staff, name: Staff}
+  - {id: other, name: Other}
+"""
+
+
+@pytest.fixture
+def tree(project, tmp_path):
+    """route.visitors on a#1 a#2 (ana), route.staff on a#2 (ben) and a span [11, 23) over
+    a#2 and the gap (ana), other on b#1 (ben)."""
+    project.load_codebook(write(tmp_path / "tree.yaml", TREE))
+    project.import_files([write(tmp_path / "a.txt", TURNS),
+                          write(tmp_path / "b.txt", TURNS.replace("uno", "one"))])
+    project.code("a", [1, 2], ["route.visitors"], coder="ana")
+    project.code("a", [2], ["route.staff"], coder="ben")
+    project.code("a", None, ["route.staff"], span=(11, 23), coder="ana")
+    project.code("b", [1], ["other"], coder="ben")
+    return project
+
+
+def test_matrix_count_level_labels_and_children(tree):
+    def matrix(*options):
+        return {r["code"]: r for r in csv_rows(cli(tree, "export", "matrix", *options).stdout)}
+
+    # segments: route.staff a#2 (ben's segment and ana's span both reach only a#2) -> 1;
+    # codings: 2; words: "dos dos." -> 2 words (ana's span adds no new word: [19, 23) lies
+    # in the gap and "tres" starts at 23)
+    assert matrix()["route.staff"]["a"] == "1"
+    assert matrix("--count", "codings")["route.staff"]["a"] == "2"
+    assert matrix("--count", "words")["route.staff"]["a"] == "2"
+    assert matrix("--count", "presence")["route.visitors"]["a"] == "1"
+    # level 1: route counts its children's distinct segments a#1, a#2 -> 2
+    level = matrix("--level", "1")
+    assert set(level) == {"route", "other", "Total"} and level["route"]["a"] == "2"
+    assert matrix("--include-children")["route"]["a"] == "2"
+    assert "Routes > Staff" in matrix("--labels", "path")
+    assert "Visitors" in matrix("--labels", "name")
+    percent = matrix("--percent", "column")
+    assert percent["route.visitors"]["a"] != matrix()["route.visitors"]["a"]
+
+
+def test_heatmap_count_level_and_labels(tree, tmp_path):
+    cli(tree, "export", "heatmap", "--out", tmp_path / "h.svg", "--level", "1", "--labels",
+        "name", "--count", "codings")
+    svg = (tmp_path / "h.svg").read_text(encoding="utf-8")
+    found = set(re.findall(r"<!-- (.*?) -->", svg))
+    assert {"Routes", "Other", "codings"} <= found and "Visitors" not in found
+    cli(tree, "export", "heatmap", "--out", tmp_path / "c.svg", "--include-children")
+    assert "route.staff" in (tmp_path / "c.svg").read_text(encoding="utf-8")
+
+
+def test_quotes_docs_and_coder(tree):
+    rows = csv_rows(cli(tree, "export", "quotes", "--format", "csv", "--docs", "b").stdout)
+    assert [(r["document"], r["code"]) for r in rows] == [("b", "other")]
+    ana = csv_rows(cli(tree, "export", "quotes", "--format", "csv", "--coder", "ana").stdout)
+    assert {r["coder"] for r in ana} == {"ana"} and len(ana) == 3
+
+
+def test_report_coder(tree, tmp_path):
+    cli(tree, "report", tmp_path / "ben", "--coder", "ben")
+    rows = csv_rows((tmp_path / "ben" / "matrix_by_document.csv").read_text(encoding="utf-8"))
+    # ben: route.staff a#2, other b#1; ana's route.visitors is left out
+    assert {r["code"]: r["Total"] for r in rows}["route.visitors"] == "0"
+    cli(tree, "report", tmp_path / "all")
+    rows = csv_rows((tmp_path / "all" / "matrix_by_document.csv").read_text(encoding="utf-8"))
+    assert {r["code"]: r["Total"] for r in rows}["route.visitors"] == "2"
+
+
+def test_codebook_load_force_and_show_definitions(tree, tmp_path):
+    shown = cli(tree, "codebook", "show").stdout
+    assert "How phones get in." in shown
+    assert "How phones get in." not in cli(tree, "codebook", "show", "--no-definitions").stdout
+    smaller = write(tmp_path / "smaller.yaml", TREE.replace(
+        "  - {id: other, name: Other}\n", ""))
+    refused = run("codebook", "load", smaller, env={"QCODE_PROJECT": str(tree.path)})
+    assert refused.exit_code != 0 and "other" in refused.stderr
+    cli(tree, "codebook", "load", smaller, "--force")
+    assert "other" not in {c["id"] for c in tree.codes()}
+
+
+def test_suggestions_status_format_and_model(tree):
+    cli(tree, "suggest", "run", "--method", "rules")  # 'dos' in segment 2 of a and b
+    listed = json.loads(cli(tree, "suggestions", "list", "--format", "json").stdout)
+    assert [(r["document"], r["segment"]) for r in listed] == [("a", 2), ("b", 2)]
+    cli(tree, "suggestions", "accept", str(listed[0]["id"]), "--coder", "cy")
+    accepted = csv_rows(cli(tree, "suggestions", "list", "--status", "accepted", "--format",
+                            "csv").stdout)
+    assert [r["document"] for r in accepted] == ["a"]
+    pending = csv_rows(cli(tree, "suggestions", "list", "--status", "pending", "--format",
+                           "csv").stdout)
+    assert [r["document"] for r in pending] == ["b"]
+    assert [r["coder"] for r in tree.codings("cy")] == ["cy"]
+    missing = run("suggest", "run", "--method", "rules", "--model", "xx_no_such_pipeline",
+                  env={"QCODE_PROJECT": str(tree.path)})
+    assert missing.exit_code != 0 and "xx_no_such_pipeline" in missing.stderr
+
+
+def test_agree_ratings_level(tmp_path):
+    """Values 1, 2, 3 on two units: (1, 2) and (1, 3). Nominal alpha = -0.2 and interval
+    alpha = -4/11 (worked in test_boundaries)."""
+    path = write(tmp_path / "r.csv", "a,b\n1,2\n1,3\n")
+    nominal = csv_rows(run("agree", "--ratings", path, "--format", "csv").stdout)[0]
+    interval = csv_rows(run("agree", "--ratings", path, "--level", "interval", "--format",
+                            "csv").stdout)[0]
+    assert float(nominal["alpha"]) == -0.2 and float(interval["alpha"]) == round(-4 / 11, 3)
