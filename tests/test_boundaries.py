@@ -314,3 +314,50 @@ def test_rule_hits_are_deduplicated_per_code_not_across_codes(project, tmp_path)
     for row in rows:
         evidence = json.loads(row["evidence"])
         assert [(e["text"], e["start"], e["end"]) for e in evidence] == [("visitantes", 18, 28)]
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b"%PDF-1.7\n", "this is a PDF; export the transcript as .txt or .docx first"),
+    (b"{\\rtf1\\ansi hola}", "this is an RTF file; save it as .docx or .txt first"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1", "this is an old Word .doc file; save it as .docx first"),
+])
+def test_binary_signatures_name_the_format(tmp_path, raw, message):
+    from qcode.importers.decoding import decode
+
+    with pytest.raises(InputError, match=rf"^{tmp_path / 't.txt'}: {message}$"):
+        decode(raw, tmp_path / "t.txt")
+
+
+def test_a_single_nul_in_decoded_text_is_binary(tmp_path):
+    from qcode.importers.decoding import check_text
+
+    with pytest.raises(InputError, match=r"t.txt: looks like a binary file, not a transcript; "
+                                         r"export it as .txt, .docx, .vtt or .srt$"):
+        check_text("E: hola\x00 y chau\n", tmp_path / "t.txt")
+    with pytest.raises(InputError, match=r"t.txt: the file has no text; check you exported"):
+        check_text(" \n", tmp_path / "t.txt")
+
+
+def test_read_text_file_decodes_and_normalises(tmp_path):
+    from qcode.importers.decoding import read_text_file
+
+    path = write(tmp_path / "c.csv", b"document,code\r\nse\xf1or,x\r\n")  # Windows-1252
+    assert read_text_file(path) == "document,code\nseñor,x\n"
+    path = write(tmp_path / "u.csv", "\ufeffdocument\r\ncamio\u0301n\r".encode())
+    assert read_text_file(path) == "document\ncamión\n"  # BOM, CR LF, CR, NFC
+    with pytest.raises(InputError, match=r"^.*missing.csv: no such attributes file$"):
+        read_text_file(tmp_path / "missing.csv", "attributes file")
+    with pytest.raises(InputError, match=r"^.*folder: no such file$"):
+        (tmp_path / "folder").mkdir()
+        read_text_file(tmp_path / "folder")
+
+
+def test_forced_encoding_errors_name_the_encoding_and_line(tmp_path):
+    from qcode.importers.decoding import decode
+
+    with pytest.raises(InputError, match=r"^--encoding klingon: unknown encoding; use e.g. "
+                                         r"utf-8, windows-1252, latin-1 or utf-16$"):
+        decode(b"hola", tmp_path / "t.txt", "klingon")
+    with pytest.raises(InputError, match=r"t.txt, line 2: byte 0xf1 is not valid ascii; "
+                                         r"convert the file to UTF-8 or pass --encoding$"):
+        decode(b"uno\nse\xf1or\n", tmp_path / "t.txt", "ascii")
