@@ -361,3 +361,31 @@ def test_forced_encoding_errors_name_the_encoding_and_line(tmp_path):
     with pytest.raises(InputError, match=r"t.txt, line 2: byte 0xf1 is not valid ascii; "
                                          r"convert the file to UTF-8 or pass --encoding$"):
         decode(b"uno\nse\xf1or\n", tmp_path / "t.txt", "ascii")
+
+
+# -- agreement: which coders, codes and documents are compared ----------------------------
+
+
+def test_selection_errors_and_document_filter(pair, tmp_path):
+    from qcode.agreement.units import select
+
+    with pytest.raises(InputError, match=r"^no codings by zed, zoe; coders in this project: "
+                                         r"ana, ben$"):
+        select(pair.conn, ["zed", "ana", "zoe"])
+    with pytest.raises(InputError, match=r"^agreement needs at least two coders \(found: "
+                                         r"ana\); import another coder's codings or merge"):
+        select(pair.conn, ["ana"])
+    with pytest.raises(InputError, match=r"^--codes q\*: matches no code; use a pattern such "
+                                         r"as 'route.\*'$"):
+        select(pair.conn, codes="q*")
+    with pytest.raises(InputError, match=r"^no document has been coded by two of these coders"
+                                         r" among those matching 'z\*'$"):
+        select(pair.conn, documents="z*")
+    assert select(pair.conn, codes="[y]").codes == ["y"]
+    # a second document coded by ana alone is not compared
+    pair.import_files([write(tmp_path / "solo.txt", "E: solo.\n")])
+    pair.code("solo", [1], ["x"], coder="ana")
+    selection = select(pair.conn)
+    assert [name for _, name in selection.documents] == ["a"]
+    assert selection.coded_by["ana"] == {r[0] for r in pair.conn.execute(
+        "SELECT id FROM document")}

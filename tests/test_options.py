@@ -135,6 +135,9 @@ def test_agree_docs_and_codes_select(study):
     only_y = csv_rows(cli(study, "agree", "--codes", "y", "--format", "csv").stdout)
     assert [r["code"] for r in only_y] == ["y", "overall (pooled)", "mean of 1 codes"]
     assert only_y[1]["alpha"] == only_y[0]["alpha"]
+    # y over 8 units: ana 0,0,1,0,0,0,0,0, ben 0,0,1,0,1,0,0,0: one disagreeing unit;
+    # D_o = 2/16, D_e = 2*3*13/(16*15) -> alpha = 1 - .125/.325 = .615
+    assert only_y[0]["alpha"] == str(round(1 - 0.125 / 0.325, 3)) == "0.615"
 
 
 def test_agree_metrics_subset_and_markdown(study):
