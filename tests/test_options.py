@@ -287,6 +287,12 @@ codes:
     patterns: {es: [visitante]}
   - id: sueldo
     name: Pay
+  - id: patio
+    name: Yard
+    patterns: {es: [patio]}
+  - id: nada
+    name: Nothing
+    patterns: {es: [helicóptero]}
 """
 
 
@@ -493,3 +499,56 @@ def test_agree_ratings_level(tmp_path):
     interval = csv_rows(run("agree", "--ratings", path, "--level", "interval", "--format",
                             "csv").stdout)[0]
     assert float(nominal["alpha"]) == -0.2 and float(interval["alpha"]) == round(-4 / 11, 3)
+
+
+def test_evaluation_rows_worked_by_hand(learnable):
+    """Rules against ana's coding, 54 labelled segments (6 documents x 9 turns):
+    visitas: its pattern hits the 18 visitor turns, all coded: tp 18 -> P = R = F1 = 1.
+    sueldo: no pattern: fn 18, precision undefined, recall 0, F1 undefined.
+    patio: hits the 18 question turns, never coded: fp 18, precision 0, recall undefined.
+    nada: no hit and never coded: no row.
+    micro: tp 18, fp 18, fn 18 -> .5 each; positives 36.
+    macro (codes with positives: visitas, sueldo; undefined values left out):
+    precision 1, recall (1 + 0)/2 = .5, F1 1."""
+    result = learnable.evaluate_suggestions(folds=10)
+    assert (result.folds, result.documents, result.segments) == (6, 6, 54)  # folds <= docs
+    rows = {r["code"]: r for r in result.rows}
+    assert list(rows) == ["visitas", "sueldo", "patio", "micro", "macro"]
+
+    def rules(code):
+        return tuple(rows[code][f"rules_{m}"] for m in ("tp", "fp", "fn", "precision",
+                                                         "recall", "f1"))
+
+    assert rules("visitas") == (18, 0, 0, 1.0, 1.0, 1.0)
+    assert rules("sueldo") == (0, 0, 18, None, 0.0, None)
+    assert rules("patio") == (0, 18, 0, 0.0, None, None)
+    assert rules("micro") == (18, 18, 18, 0.5, 0.5, 0.5)
+    assert rules("macro") == ("", "", "", 1.0, 0.5, 1.0)
+    assert [rows[c]["positives"] for c in rows] == [18, 18, 0, 36, 36]
+    assert [rows[c]["segments"] for c in rows] == [54] * 5
+    assert [rows[c]["model_folds"] for c in rows] == ["6/6", "6/6", "0/6", "", ""]
+
+
+def test_precision_recall_and_f1_edges():
+    from qcode.suggest.evaluate import Counts
+
+    assert (Counts().precision, Counts().recall, Counts().f1) == (None, None, None)
+    assert Counts(tp=0, fp=2, fn=3).f1 == 0.0           # both defined and zero
+    # tp 1, fp 1, fn 0: P = .5, R = 1, F1 = 2(.5)(1)/1.5 = 2/3
+    assert Counts(tp=1, fp=1).f1 == pytest.approx(2 / 3)
+    assert Counts(tp=3, fn=1).recall == 0.75 and Counts(tp=3, fp=1).precision == 0.75
+    import numpy as np
+
+    counts = Counts()
+    counts.add(np.array([1, 1, 0, 0], dtype=bool), np.array([1, 0, 1, 0], dtype=bool))
+    assert (counts.tp, counts.fp, counts.fn) == (1, 1, 1)
+
+
+def test_evaluation_for_a_coder_with_one_document(learnable):
+    learnable.code("d0", [3], ["patio"], coder="cy")
+    from qcode import InputError
+
+    with pytest.raises(InputError, match=r"^evaluation needs coded segments in at least two "
+                                         r"documents \(found 1\) for coder cy; code more "
+                                         r"documents first$"):
+        learnable.evaluate_suggestions(coder="cy")
