@@ -75,11 +75,10 @@ MUTANTS ?= qcode.agreement.coefficients.* qcode.agreement.unitizing.* \
 MUTATE_JOBS ?= 2
 
 mutate: $(BIN)/.installed
-	@set -f; mkdir -p mutants; for pattern in $(MUTANTS); do \
-	  echo "== mutmut run '$$pattern' (log: mutants/mutmut.log)"; \
-	  nice -n 19 $(BIN)/mutmut run --max-children $(MUTATE_JOBS) "$$pattern" \
-	    > mutants/mutmut.log 2>&1 || { tail -c 3000 mutants/mutmut.log; exit 1; }; \
-	done
+	@mkdir -p mutants
+	@echo "== mutmut run $(MUTANTS) (log: mutants/mutmut.log)"
+	@nice -n 19 $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach p,$(MUTANTS),'$(p)') \
+	  > mutants/mutmut.log 2>&1 || { tail -c 3000 mutants/mutmut.log; exit 1; }
 	@$(BIN)/python -m tools.mutation_score $(foreach p,$(MUTANTS),'$(p)')
 
 clean:
