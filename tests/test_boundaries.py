@@ -389,3 +389,62 @@ def test_selection_errors_and_document_filter(pair, tmp_path):
     assert [name for _, name in selection.documents] == ["a"]
     assert selection.coded_by["ana"] == {r[0] for r in pair.conn.execute(
         "SELECT id FROM document")}
+
+
+# -- unitizing: sections, distances and the edges of alpha-u -------------------------------
+
+
+def test_sections_cover_the_continuum_from_first_to_last_character():
+    from qcode.agreement.unitizing import sections
+
+    assert sections([], 5) == [(0, 5, False)]
+    assert sections([(2, 4)], 10) == [(0, 2, False), (2, 4, True), (4, 10, False)]
+    # units at both ends leave no empty gap before or after them
+    assert sections([(6, 10), (0, 4)], 10) == [(0, 4, True), (4, 6, False), (6, 10, True)]
+    assert sections([(0, 4), (4, 10)], 10) == [(0, 4, True), (4, 10, True)]
+
+
+def test_distances_between_sections():
+    from qcode.agreement.unitizing import distance
+
+    # two overlapping units: (b1 - b2)^2 + (e1 - e2)^2 = 1 + 4
+    assert distance((2, 6, True), (3, 8, True)) == 5
+    assert distance((0, 5, True), (5, 9, True)) == 0          # touching: no overlap
+    assert distance((2, 4, True), (2, 4, False)) == 4         # a unit exactly filling a gap
+    assert distance((2, 4, False), (1, 4, True)) == 0         # a unit reaching past the gap
+    assert distance((2, 4, False), (2, 3, True)) == 1         # ... and one inside it
+    assert distance((2, 5, True), (3, 6, False)) == 0
+    assert distance((0, 9, False), (0, 9, False)) == 0
+
+
+def test_union_merges_overlaps_but_keeps_touching_spans_apart():
+    from qcode.agreement.unitizing import union
+
+    assert union([(3, 8), (0, 5), (8, 10)]) == [(0, 8), (8, 10)]
+    assert union([(0, 10), (2, 3)]) == [(0, 10)]
+    assert union([]) == []
+
+
+def test_unitizing_edges():
+    from qcode.agreement.unitizing import Unitizing, overall, unitizing_alpha
+
+    empty = unitizing_alpha(0, [[(0, 1)], [(0, 1)]])
+    assert (empty.alpha, empty.units, empty.observed, empty.expected) == (None, 2, 0.0, 0.0)
+    assert unitizing_alpha(10, [[(1, 2)]]).units == 1
+    assert overall([]) is None
+    assert overall([Unitizing(0.0, 0.0, None, 0)]) is None
+    # two codes: mean D_o = (.1 + .3)/2, mean D_e = (.4 + .4)/2 -> 1 - .2/.4 = .5
+    assert overall([Unitizing(0.1, 0.4, 0.75, 1), Unitizing(0.3, 0.4, 0.25, 1)]) == (
+        pytest.approx(0.5))
+    # Both coders mark the whole continuum of 10: no gap, D_o = 0. D_e: N = 2 units of
+    # l = 10: each (N - 1)(2l^3 - 3l^2 + l)/3 = 1710/3 = 570, no gaps -> sum 1140;
+    # denominator R L (R L - 1) - sum l(l - 1) = 20*19 - 2*90 = 200; D_e = (2/10)(1140/200)
+    whole = unitizing_alpha(10, [[(0, 10)], [(0, 10)]])
+    assert whole.expected == pytest.approx(1.14) and whole.alpha == 1.0
+    # One coder marks [0, 4), the other nothing: D_o = 2/(2*1*100) * 16 (a unit inside a gap)
+    # = .16; D_e: N = 1, no (N - 1) term; gaps 6 and 10 hold l = 4 in 3 + 7 positions:
+    # sum = 16 * 10 = 160; denominator 20*19 - 4*3 = 368; D_e = (2/10)(160/368)
+    one = unitizing_alpha(10, [[(0, 4)], []])
+    assert one.observed == pytest.approx(0.16)
+    assert one.expected == pytest.approx(0.2 * 160 / 368)
+    assert one.alpha == pytest.approx(1 - 0.16 / (0.2 * 160 / 368))
