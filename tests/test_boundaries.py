@@ -110,6 +110,19 @@ def test_alpha_levels_differ_on_the_same_data():
         co.krippendorff_alpha(data, "cardinal")  # type: ignore[arg-type]
 
 
+def test_ratio_alpha_with_a_zero_value_is_defined_and_silent():
+    """Ratio distance ((c - k)/(c + k))^2 is 0/0 for c = k = 0: taken as 0, with no
+    warning. Units (0, 0) and (1, 2): delta(0, 1) = delta(0, 2) = 1, delta(1, 2) = 1/9;
+    n = 4 (two 0s, one 1, one 2): D_o = (2/9)/4 = 1/18; D_e = 2(2 + 2 + 1/9)/12 = 74/108;
+    alpha = 1 - (1/18)/(74/108) = 1 - 6/74."""
+    import warnings
+
+    data = np.array([[0, 0], [1, 2]], dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert co.krippendorff_alpha(data, "ratio") == pytest.approx(1 - 6 / 74)
+
+
 # -- segment numbers and spans ----------------------------------------------------------------
 
 
