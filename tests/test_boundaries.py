@@ -140,6 +140,16 @@ def test_bad_segment_specs_say_how_to_write_them(spec):
         parse_segments(spec)
 
 
+def test_spans_are_start_colon_end():
+    from qcode.codings import parse_span
+
+    assert parse_span("12:40") == (12, 40) and parse_span("0:7") == (0, 7)
+    for bad in ("12-40", "1:2:3", "a:b", "12"):
+        with pytest.raises(InputError, match=rf"^--span {bad}: write START:END in characters, "
+                                             r"e.g. 120:245$"):
+            parse_span(bad)
+
+
 # Segments of DOC: 1 "uno." [3, 7)  2 "dos dos." [11, 19)  3 "tres." [23, 28); 29 characters.
 DOC = "E: uno.\nR: dos dos.\nE: tres.\n"
 CODEBOOK = "codes:\n  - {id: x, name: X}\n  - {id: y, name: Y}\n"
