@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import codes as code_store
+from .coders import register
 from .documents import get_document, segments_of
 from .errors import InputError, NotFoundError
 from .importers.decoding import read_text_file
@@ -77,6 +78,7 @@ def add(conn: sqlite3.Connection, document: str, targets_: list[Target], code_id
         code_store.resolve(conn, code_id)
     results = []
     with atomic(conn):
+        register(conn, coder)
         for target in targets_:
             for code_id in code_ids:
                 cursor = conn.execute(

@@ -84,17 +84,20 @@ def three(project, tmp_path):
     return project
 
 
-def test_segment_units_missing_where_a_coder_never_coded(three):
+def test_segment_units_only_where_every_coder_read(three):
     from qcode.agreement.units import segment_units, select
 
     selection = select(three.conn)
     assert selection.coders == ["ana", "ben", "cy"]
     units = segment_units(three.conn, selection)
     x = units.data["x"]
-    # rows: a#1..a#4, b#1..b#4; columns ana, ben, cy (cy never coded b: missing)
-    expected = np.array([[1, 0, 0], [1, 1, 1], [0, 0, 1], [0, 0, 0],
-                         [0, 0, np.nan], [0, 0, np.nan], [0, 0, np.nan], [1, 1, np.nan]])
+    # rows: a#1..a#4 only: cy never coded b, so b's 4 segments are left out (not "no")
+    expected = np.array([[1, 0, 0], [1, 1, 1], [0, 0, 1], [0, 0, 0]])
     np.testing.assert_array_equal(x, expected)
+    assert (selection.left_out, selection.missing) == (4, {"ana": 0, "ben": 0, "cy": 4})
+    report = three.agree()
+    assert any(n.startswith("4 segments left out because not every coder has read them "
+                            "(4 not read by cy)") for n in report.notes)
 
 
 def test_overlap_rule(three):

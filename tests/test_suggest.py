@@ -59,9 +59,9 @@ def test_rerun_is_idempotent_and_keeps_decisions(rules_project, tmp_path):
     rules_project.decide([second], accept=False, coder="ben")
     report = rules_project.suggest(method="rules")
     assert (report.created, report.updated, report.removed, report.decided_kept) == (0, 1, 0, 2)
-    statuses = {r["id"]: (r["status"], r["decided_by"]) for r in rules_project.suggestions()}
+    statuses = {r["id"]: (r["status"], r["coder"]) for r in rules_project.suggestions()}
     assert statuses == {first: ("accepted", "ana"), second: ("rejected", "ben"),
-                        third: ("pending", None)}
+                        third: ("pending", "")}
     coding = rules_project.codings()
     assert [(c["code"], c["segment"], c["coder"]) for c in coding] == [("visitas", 2, "ana")]
     origin = rules_project.conn.execute("SELECT origin FROM coding").fetchone()[0]
@@ -84,7 +84,7 @@ def test_listing_filters(rules_project):
     assert rules_project.suggestions(status="accepted") == []
     frame = rules_project.suggest(method="rules", as_frame=True)
     assert list(frame.columns) == ["id", "document", "segment", "code", "score", "method",
-                                   "evidence", "status"]
+                                   "evidence", "coder", "status"]
     assert len(frame) == 3
 
 

@@ -7,7 +7,8 @@ distinct matched words (0.5, 0.75, 0.875, ...). Model suggestions carry the cali
 probability and the words that weighed most.
 
 Storing is idempotent: a pending suggestion is updated in place, a pending one that no
-longer applies is removed, and an accepted or rejected one keeps its decision untouched.
+longer applies is removed, and one that any coder has decided is kept with its decisions
+(table `decision`, one row per coder).
 """
 
 from __future__ import annotations
@@ -198,8 +199,9 @@ def _store(conn: sqlite3.Connection, method: str, rows: list[Row], document_ids:
            report: SuggestReport) -> None:
     marks = ",".join("?" * len(document_ids))
     existing = {(r["segment_id"], r["code_id"]): (r["id"], r["status"]) for r in conn.execute(
-        f"""SELECT g.id, g.segment_id, g.code_id, g.status FROM suggestion g
-            JOIN segment s ON s.id = g.segment_id
+        f"""SELECT g.id, g.segment_id, g.code_id, CASE WHEN EXISTS (SELECT 1 FROM decision x
+                WHERE x.suggestion_id = g.id) THEN 'decided' ELSE 'pending' END AS status
+            FROM suggestion g JOIN segment s ON s.id = g.segment_id
             WHERE g.method = ? AND s.document_id IN ({marks})""", (method, *document_ids))}
     fresh = set()
     stamp = now()
