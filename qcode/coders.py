@@ -32,6 +32,17 @@ def consensus_coders(conn: sqlite3.Connection) -> list[str]:
         "SELECT name FROM coder WHERE kind = 'consensus' ORDER BY name")]
 
 
+def the_consensus(conn: sqlite3.Connection) -> str:
+    """The project's consensus coder, when there is exactly one."""
+    names = consensus_coders(conn)
+    if len(names) != 1:
+        raise InputError("--consensus: " + ("no consensus coder yet; write one with `qcode "
+                                            "agree --coders A,B --consensus NAME`" if not names
+                                            else f"several consensus coders ({', '.join(names)})"
+                                            "; name one with --coder"))
+    return names[0]
+
+
 def not_consensus_sql(column: str, conn: sqlite3.Connection,
                       explicit: str | None = None) -> tuple[str, list[str]]:
     """An SQL condition (and its parameters) leaving consensus coders out of `column`,

@@ -2,10 +2,10 @@
 
 Documents are matched by the sha256 of their text, so names may differ; a document whose
 name exists here with a different text is refused, because offsets would no longer point at
-the same words. Codings (live and removed, with their history and memos), memos on documents, segments and
-codes (one per author and target: the later edit wins), every coder's suggestion decisions,
-review coverage and coder kinds (a consensus coder stays one) come across; merging the same
-copy twice adds nothing.
+the same words. Codings (live and removed, with their history and memos), memos on
+documents, segments and codes (one per author and target: the later edit wins), every
+coder's suggestion decisions, review coverage and coder kinds (a consensus coder stays one)
+come across; merging the same copy twice adds nothing.
 """
 
 from __future__ import annotations

@@ -140,15 +140,21 @@ class Project:
     # -- coding --------------------------------------------------------------------------
     def code(self, document: str, segments: Sequence[int] | None, code_ids: Sequence[str], *,
              span: tuple[int, int] | None = None, coder: str | None = None,
-             memo: str | None = None) -> list[tuple[str, str, bool]]:
+             memo: str | None = None, exact: bool = True) -> list[tuple[str, str, bool]]:
+        """Apply codes to segments, or to a character span (taken as given; `exact=False`
+        widens it to whole words, as the CLI does by default); returns (where, code,
+        created) for each."""
         doc = documents.get_document(self.conn, document)
-        where = codings.targets(self.conn, doc, list(segments or []), span)
+        where = codings.targets(self.conn, doc, list(segments or []), span, exact)
         return codings.add(self.conn, document, where, list(code_ids), self.coder(coder), memo)
 
     def uncode(self, document: str, segments: Sequence[int] | None, code_ids: Sequence[str], *,
-               span: tuple[int, int] | None = None, coder: str | None = None) -> int:
+               span: tuple[int, int] | None = None, coder: str | None = None,
+               exact: bool = True) -> list[tuple[str, str]]:
+        """Remove (recorded) this coder's codings of the targets and those inside them;
+        returns (what, code) for each coding removed."""
         doc = documents.get_document(self.conn, document)
-        where = codings.targets(self.conn, doc, list(segments or []), span)
+        where = codings.targets(self.conn, doc, list(segments or []), span, exact)
         return codings.remove(self.conn, document, where, list(code_ids), self.coder(coder))
 
     def import_codings(self, path: str | Path, coder: str | None = None,

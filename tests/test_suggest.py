@@ -162,10 +162,12 @@ def test_rejections_are_negatives(project, tmp_path):
     assert len(data.segment_ids) == 60
     write(tmp_path / "extra.txt", "R: Algo que no es de nadie.\nR: Otra cosa.")
     project.import_files([tmp_path / "extra.txt"])
-    project.conn.execute("INSERT INTO suggestion (segment_id, code_id, method, score, status,"
-                         " created_at) SELECT id, 'visitas', 'rules', 0.5, 'rejected', 'now'"
+    project.conn.execute("INSERT INTO suggestion (segment_id, code_id, method, score,"
+                         " created_at) SELECT id, 'visitas', 'rules', 0.5, 'now'"
                          " FROM segment WHERE ordinal = 1 AND document_id = (SELECT id FROM"
                          " document WHERE name = 'extra')")
+    project.decide([project.conn.execute("SELECT max(id) FROM suggestion").fetchone()[0]],
+                   accept=False, coder="ana")
     data = learning.labelled_segments(project.conn)
     assert len(data.segment_ids) == 61
     y, mask = data.target("visitas")
