@@ -273,9 +273,11 @@ def test_agree_and_disagreements_commands(three):
     result = run("agree", "--metrics", "alpha,nope", env=env)
     assert result.stderr == ("error: --metrics: unknown nope; choose from percent, kappa, "
                              "alpha, pi, bp, ac1\n")
+    three.memo("ana saw a question, not an answer", document="a", segment="1", coder="ana")
     md = run("disagreements", "--coders", "ana,ben", "--format", "md", env=env).stdout
     assert md.splitlines()[0] == "| document | segment | speaker | code | applied_by | not_by " \
-                                 "| text |"
+                                 "| text | memos |"
+    assert md.splitlines()[2].endswith("| uno. | ana: ana saw a question, not an answer |")
     consensus = run("agree", "--coders", "ana,ben", "--consensus", "final", env=env)
     assert "consensus: 2 codings written for coder final" in consensus.stderr
 

@@ -338,11 +338,13 @@ def test_memos_come_across_a_merge(coded, tmp_path):
         ReviewSession(other.conn, "ben", ["b"]).next()
         other.consensus("final", coders=["ana", "ben"])
     report = coded.merge(copy)
-    assert (report.memos_added, report.decisions_added) == (2, 1)
+    # memos: ben's segment and code memos, final's project memo (ben's coding memo comes
+    # with the new coding); decisions: ben's rejection (cy's acceptance was already here)
+    assert (report.memos_added, report.decisions_added) == (3, 1)
     assert {(m["coder"], m["text"]) for m in coded.memos()} == {
         ("ana", "primera versión"),  # kept: the copy's empty memo does not erase it
         ("ben", "nota de ben"), ("ben", "definición ampliada"), ("ben", "ben lo ve así"),
-        ("final", "consensus of ana, ben")}
+        ("final", f"consensus of ana, ben (`agree --consensus`, {store.now()[:10]})")}
     assert {r["coder"]: r["kind"] for r in coded.coders()}["final"] == "consensus"
     assert coded.conn.execute("SELECT count(*) FROM reviewed WHERE coder = 'ben'")\
         .fetchone()[0] == 1

@@ -253,9 +253,12 @@ def agree_ratings(path: Path, level: co.Level = "nominal",
 def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                   codes: str | None = None, documents: str | None = None,
                   overlap: float = 0.5, width: int = 160) -> list[dict]:
+    from ..memos import segment_memos
+
     selection = select(conn, coders, codes, documents)
     units = segment_units(conn, selection, overlap)
     texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}
+    memos: dict[int, dict[int, list[str]]] = {}  # the discussion's memos, per document
     out = []
     for row, segment in enumerate(units.segments):
         for code, data in units.data.items():
@@ -271,7 +274,10 @@ def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                                         if v == 1),
                 "not_by": ", ".join(c for c, v in zip(selection.coders, values, strict=True)
                                     if v == 0),
-                "text": text if len(text) <= width else text[: width - 1].rstrip() + "…"})
+                "text": text if len(text) <= width else text[: width - 1].rstrip() + "…",
+                "memos": " | ".join(memos.setdefault(
+                    segment["document_id"], segment_memos(conn, segment["document_id"]))
+                    .get(segment["ordinal"], []))})
     return out
 
 
@@ -288,11 +294,15 @@ def consensus(conn: sqlite3.Connection, name: str, *, coders: list[str] | None =
             "SELECT 1 FROM coding WHERE coder = ? AND removed_at IS NULL", (name,)).fetchone():
         raise InputError(f"--consensus {name}: {name} is a coder with codings of their own; "
                          "choose a new name such as 'consensus'")
+    from ..memos import put_memo
+
     units = segment_units(conn, selection, overlap)
-    memo = f"consensus of {', '.join(selection.coders)}"
     added = 0
     with atomic(conn):
         register(conn, name, "consensus")
+        # one project memo says where the consensus came from (not a memo on every coding)
+        put_memo(conn, "project", None, name, f"consensus of {', '.join(selection.coders)} "
+                 f"(`agree --consensus`, {now()[:10]})")
         for code, data in units.data.items():
             present = ~np.isnan(data)
             agreed = (present.sum(axis=1) >= 2) & (np.nan_to_num(data, nan=1.0) == 1).all(axis=1)
@@ -300,7 +310,7 @@ def consensus(conn: sqlite3.Connection, name: str, *, coders: list[str] | None =
                 segment = units.segments[row]
                 added += conn.execute(
                     'INSERT INTO coding (document_id, code_id, coder, start, "end", memo, origin,'
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, 'manual', ?) ON CONFLICT DO NOTHING",
-                    (segment["document_id"], code, name, segment["start"], segment["end"], memo,
-                     now())).rowcount
+                    " created_at) VALUES (?, ?, ?, ?, ?, NULL, 'manual', ?) ON CONFLICT DO"
+                    " NOTHING", (segment["document_id"], code, name, segment["start"],
+                                 segment["end"], now())).rowcount
     return added

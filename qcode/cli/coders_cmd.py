@@ -35,6 +35,9 @@ def list_cli(
     memos, last activity and kind (coder, consensus, suggestion-accepts)."""
     with state(ctx).open() as project:
         rows = project.coders(include_removed=removed)
+    if fmt == ListFormat.table:  # minutes are enough on screen
+        rows = [{**r, "last_activity": r["last_activity"][:16].replace("T", " ")}
+                for r in rows]
     listing(rows, COLUMNS, fmt, empty="no coders yet")
 
 

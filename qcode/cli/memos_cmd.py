@@ -47,7 +47,9 @@ def memos_cli(
     elif fmt == MemoFormat.md:
         sys.stdout.write(rows_to_text(rows, COLUMNS, "md"))
     else:
-        listing(rows, COLUMNS, ListFormat(fmt.value), empty="no memos yet; `qcode memo DOC "
+        shown = COLUMNS if fmt != MemoFormat.table else [
+            "target", "document", "segment", "code", "coder", "text"]
+        listing(rows, shown, ListFormat(fmt.value), empty="no memos yet; `qcode memo DOC "
                 "SEGMENT TEXT` writes one (or `m` in `qcode review`)")
 
 

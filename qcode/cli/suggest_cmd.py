@@ -160,22 +160,17 @@ def list_cli(
 ) -> None:
     """List stored suggestions: id, document, segment, code, score, method, evidence, coder,
     status. Decisions are per coder: a suggestion is pending for you until you decide it."""
+    from ..errors import InputError
     from ..suggest.review import COLUMNS
 
     st = state(ctx)
     with st.open() as project:
-        who = None if all_coders else project.coder(coder or st.coder) \
-            if (coder or st.coder or project.setting("coder") or _env_coder()) else None
+        try:
+            who = None if all_coders else project.coder(coder or st.coder)
+        except InputError:  # nobody is coding: the supervisor's view
+            who = None
         rows = project.suggestions(documents or [], status.value if status else None, who)
     listing(rows, COLUMNS, fmt, empty="no suggestions; run `qcode suggest` first")
-
-
-def _env_coder() -> str | None:
-    import os
-
-    from ..project import ENV_CODER
-
-    return os.environ.get(ENV_CODER)
 
 
 def _decide(ctx: typer.Context, ids: list[int], accept: bool, coder: str | None) -> None:
