@@ -55,6 +55,35 @@ def not_consensus_sql(column: str, conn: sqlite3.Connection,
     return f" AND {column} NOT IN ({','.join('?' * len(names))})", names
 
 
+def coverage(conn: sqlite3.Connection, coder: str) -> set[int]:
+    """The segment ids `coder` has read: moved past or decided on in `qcode review` (table
+    `reviewed`), decided a suggestion on, or coded anything overlapping; in a document where
+    the coder has no review record (codings from the command line, a CSV or a merged copy),
+    every segment once they coded anything there. Agreement compares only segments read by
+    every compared coder."""
+    read = {r[0] for r in conn.execute("SELECT segment_id FROM reviewed WHERE coder = ?",
+                                       (coder,))}
+    read |= {r[0] for r in conn.execute(
+        "SELECT g.segment_id FROM decision x JOIN suggestion g ON g.id = x.suggestion_id"
+        " WHERE x.coder = ?", (coder,))}
+    read |= {r[0] for r in conn.execute("""
+        SELECT DISTINCT s.id FROM coding c JOIN segment s ON s.document_id = c.document_id
+        AND c.start < s."end" AND c."end" > s.start
+        WHERE c.coder = ? AND c.removed_at IS NULL""", (coder,))}
+    with_review = {r[0] for r in conn.execute(
+        "SELECT DISTINCT s.document_id FROM reviewed r JOIN segment s ON s.id = r.segment_id"
+        " WHERE r.coder = ?", (coder,))}
+    coded = {r[0] for r in conn.execute(
+        "SELECT DISTINCT document_id FROM coding WHERE coder = ? AND removed_at IS NULL",
+        (coder,))}
+    whole = sorted(coded - with_review)
+    if whole:
+        marks = ",".join("?" * len(whole))
+        read |= {r[0] for r in conn.execute(
+            f"SELECT id FROM segment WHERE document_id IN ({marks})", whole)}
+    return read
+
+
 def _activity(conn: sqlite3.Connection) -> dict[str, dict]:
     stats: dict[str, dict] = {}
 
@@ -86,8 +115,8 @@ def _activity(conn: sqlite3.Connection) -> dict[str, dict]:
 
 
 def list_coders(conn: sqlite3.Connection, include_removed: bool = False) -> list[dict]:
-    """Every coder with codings, documents, segments reviewed, decisions, memos, last
-    activity and kind."""
+    """Every coder with codings, documents, segments reviewed (in `qcode review`), segments
+    read (what agreement counts, see `coverage`), decisions, memos, last activity and kind."""
     known = {r["name"]: r for r in conn.execute("SELECT * FROM coder")}
     stats = _activity(conn)
     out = []
@@ -104,6 +133,7 @@ def list_coders(conn: sqlite3.Connection, include_removed: bool = False) -> list
             kind = f"removed {row['removed_at'][:10]} by {row['removed_by']}"
         out.append({"coder": name, "kind": kind, "codings": info["codings"],
                     "documents": info["documents"], "reviewed": info["reviewed"],
+                    "read": len(coverage(conn, name)),
                     "decisions": info["decisions"], "memos": info["memos"],
                     "last_activity": info["last"]})
     return out

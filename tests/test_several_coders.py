@@ -231,10 +231,14 @@ def test_coders_cli(coded):
     assert sorted(line.split(",")[4] for line in everyone.splitlines()[1:]) == [
         "ana", "ana", "ben", "cy"]
     listed = run("coders", "--format", "csv", env=env).stdout.splitlines()
-    assert listed[0] == "coder,kind,codings,documents,reviewed,decisions,memos,last_activity"
-    assert [line.split(",")[:4] for line in listed[1:]] == [
-        ["ana", "coder", "3", "2"], ["ben", "coder", "3", "2"],
-        ["cy", "suggestion-accepts", "1", "1"], ["final", "consensus", "2", "2"]]
+    assert listed[0] == ("coder,kind,codings,documents,reviewed,read,decisions,memos,"
+                         "last_activity")
+    # read: ana and ben coded both documents (8 segments), cy and final's codings are in a
+    # (4) and in a and b (8)
+    assert [line.split(",")[:6] for line in listed[1:]] == [
+        ["ana", "coder", "3", "2", "0", "8"], ["ben", "coder", "3", "2", "0", "8"],
+        ["cy", "suggestion-accepts", "1", "1", "0", "4"],
+        ["final", "consensus", "2", "2", "0", "8"]]
     result = run("coders", "rename", "cy", "carla", env=env)
     assert result.stderr == "renamed coder cy to carla (1 codings)\n"
     result = run("--coder", "ana", "coders", "remove", "carla", env=env)
@@ -257,7 +261,8 @@ def test_agreement_uses_only_segments_every_coder_read(coded):
     # 8 segments: a#3, a#4 and b#1-b#4 read by ana and ben but not dan
     assert any(n.startswith("6 segments left out because not every coder has read them "
                             "(6 not read by dan)") for n in report.notes)
-    assert [c for c in coded.coders() if c["coder"] == "dan"][0]["reviewed"] == 2
+    dan_row = [c for c in coded.coders() if c["coder"] == "dan"][0]
+    assert (dan_row["reviewed"], dan_row["read"]) == (2, 2)
     with pytest.raises(InputError, match="no segment has been read by all of ana, dan"):
         coded.agree(coders=["ana", "dan"], documents="b")
 

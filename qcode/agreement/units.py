@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..coders import consensus_coders, removed_coders
+from ..coders import consensus_coders, coverage, removed_coders
 from ..codes import require_codebook
 from ..errors import InputError
 
@@ -49,31 +49,6 @@ class Selection:
     left_out: int = 0                          # segments some but not all coders covered
     missing: dict[str, int] = field(default_factory=dict)  # coder -> of those, not covered
     consensus_left_out: list[str] = field(default_factory=list)
-
-
-def coverage(conn: sqlite3.Connection, coder: str) -> set[int]:
-    """The segment ids `coder` has read (see the module's docstring)."""
-    reviewed = {r[0] for r in conn.execute("SELECT segment_id FROM reviewed WHERE coder = ?",
-                                           (coder,))}
-    reviewed |= {r[0] for r in conn.execute(
-        "SELECT g.segment_id FROM decision x JOIN suggestion g ON g.id = x.suggestion_id"
-        " WHERE x.coder = ?", (coder,))}
-    reviewed |= {r[0] for r in conn.execute("""
-        SELECT DISTINCT s.id FROM coding c JOIN segment s ON s.document_id = c.document_id
-        AND c.start < s."end" AND c."end" > s.start
-        WHERE c.coder = ? AND c.removed_at IS NULL""", (coder,))}
-    with_review = {r[0] for r in conn.execute(
-        "SELECT DISTINCT s.document_id FROM reviewed r JOIN segment s ON s.id = r.segment_id"
-        " WHERE r.coder = ?", (coder,))}
-    coded = {r[0] for r in conn.execute(
-        "SELECT DISTINCT document_id FROM coding WHERE coder = ? AND removed_at IS NULL",
-        (coder,))}
-    whole = coded - with_review
-    if whole:
-        marks = ",".join("?" * len(whole))
-        reviewed |= {r[0] for r in conn.execute(
-            f"SELECT id FROM segment WHERE document_id IN ({marks})", list(whole))}
-    return reviewed
 
 
 def select(conn: sqlite3.Connection, coders: list[str] | None = None,

@@ -15,7 +15,7 @@ coders_app = group("List the project's coders (`qcode coders` runs `qcode coders
                    "rename, remove or mark them.", default_command=True)
 app.add_typer(coders_app, name="coders")
 
-COLUMNS = ["coder", "kind", "codings", "documents", "reviewed", "decisions", "memos",
+COLUMNS = ["coder", "kind", "codings", "documents", "reviewed", "read", "decisions", "memos",
            "last_activity"]
 
 
@@ -31,8 +31,10 @@ def list_cli(
     = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
-    """Coders with live codings, documents coded, segments reviewed, suggestion decisions,
-    memos, last activity and kind (coder, consensus, suggestion-accepts)."""
+    """Coders with live codings, documents coded, segments reviewed in `qcode review`,
+    segments read (what agreement compares: reviewed, decided or coded in; a document coded
+    outside review counts whole), suggestion decisions, memos, last activity and kind
+    (coder, consensus, suggestion-accepts)."""
     with state(ctx).open() as project:
         rows = project.coders(include_removed=removed)
     if fmt == ListFormat.table:  # minutes are enough on screen
