@@ -160,6 +160,13 @@ def terms(texts: list[str], languages: list[str], model_name: str | None = None)
 class Vectoriser:
     vocabulary: dict[str, int]
     idf: np.ndarray
+    _words: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def word(self, column: int) -> str:
+        """The term of a feature column (the inverse vocabulary is built once)."""
+        if self._words is None:
+            self._words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return self._words[column]
 
     @classmethod
     def fit(cls, documents: list[list[str]], min_df: int = 1) -> Vectoriser:
@@ -266,11 +273,8 @@ class Model:
 def top_terms(vector, coef: np.ndarray, vectoriser: Vectoriser, top: int = 3) -> list[str]:
     """The terms of one segment's (sparse) vector that raise the decision value the most."""
     contributions = [(vector.data[k] * coef[j], j) for k, j in enumerate(vector.indices)]
-    best = [j for value, j in sorted(contributions, reverse=True)[:top] if value > 0]
-    if not best:
-        return []
-    words = {i: w for w, i in vectoriser.vocabulary.items() if i in best}
-    return [words[j] for j in best]
+    return [vectoriser.word(j) for value, j in sorted(contributions, reverse=True)[:top]
+            if value > 0]
 
 
 def fit(data: Labelled, features: list[list[str]], min_positives: int = DEFAULT_MIN_POSITIVES,
@@ -326,21 +330,29 @@ def _cross_fit(model: Model, data: Labelled, matrix, groups: np.ndarray,
     if documents < 2 or not model.codes:
         return
     segment_ids = np.array(data.segment_ids)
+    targets = [data.target(code) for code in model.codes]
     for train, test in GroupKFold(n_splits=min(folds, documents)).split(matrix, groups=groups):
-        for index, code in enumerate(model.codes):
-            y, mask = data.target(code)
+        # a segment labelled by several coders has one row each: score it once
+        _, first = np.unique(segment_ids[test], return_index=True)
+        test = test[np.sort(first)]
+        features = matrix[test]
+        for index, (y, mask) in enumerate(targets):
             rows = train[mask[train]]
             if len(set(y[rows].tolist())) < 2:
                 continue
             inner = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear",
                                        max_iter=1000).fit(matrix[rows], y[rows])
             a, b = model.platt[index]
-            scores = 1 / (1 + np.exp(-(inner.decision_function(matrix[test]) * a + b)))
-            for row, score in zip(test, scores, strict=True):
-                key = (int(segment_ids[row]), index)
-                if score >= floor and key not in model.crossfit:
-                    terms_up = top_terms(matrix.getrow(row), inner.coef_[0], model.vectoriser)
-                    model.crossfit[key] = (float(score), terms_up)
+            scores = 1 / (1 + np.exp(-(inner.decision_function(features) * a + b)))
+            kept = np.flatnonzero(scores >= floor)
+            weights = features[kept].multiply(inner.coef_[0]).tocsr()
+            for position, offset in enumerate(kept):
+                lo, hi = weights.indptr[position], weights.indptr[position + 1]
+                values, columns = weights.data[lo:hi], weights.indices[lo:hi]
+                best = np.argsort(-values)[:3]
+                model.crossfit[(int(segment_ids[test[offset]]), index)] = (
+                    float(scores[offset]),
+                    [model.vectoriser.word(int(columns[k])) for k in best if values[k] > 0])
 
 
 def _platt(matrix, y: np.ndarray, groups: np.ndarray) -> tuple[float, float, bool]:
