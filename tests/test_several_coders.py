@@ -5,6 +5,8 @@ and the codings CSV/JSON exchange."""
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qcode import InputError, NotFoundError, Project, store
 from qcode.review import ReviewSession
@@ -525,3 +527,39 @@ def test_five_coders_end_to_end_through_the_cli(study, tmp_path):
     exported = run("codings", "export", "--coder", "final", "--format", "csv", env=env).stdout
     assert [line.split(",")[:4] for line in exported.splitlines()[1:]] == [
         ["a", "sueldo", "final", "4"], ["b", "visitas", "final", "2"]]
+
+
+def test_span_cli_snaps_unless_exact_and_uncode_names_what_it_removed(study):
+    env = {"QCODE_PROJECT": str(study.path), "QCODE_CODER": "ana"}
+    # a: "Las visitantes ..." starts at 20; 'visitantes' is 24:34, 'los' 35:38
+    result = run("code", "a", "--span", "26:36", "visitas", env=env)
+    assert result.stderr == ("coded span 24:38 (snapped to whole words from 26:36) of a with "
+                             "visitas\n")
+    assert run("code", "a", "--span", "26:36", "miedo", "--exact", env=env).stderr == \
+        "coded span 26:36 of a with miedo\n"
+    shown = run("show", "a", "--format", "json", env=env).stdout
+    assert json.loads(shown)["segments"][1]["codes"] == ["miedo (ana, part 26:36)",
+                                                         "visitas (ana, part 24:38)"]
+    result = run("uncode", "a", "2", "visitas", env=env)
+    assert result.stderr == ("  visitas: span 24:38 inside segment 2\n"
+                             "removed 1 coding(s) from a\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab -'é\n.,", min_size=1, max_size=30), st.data())
+def test_snap_never_cuts_a_word_and_keeps_the_words_asked_for(text, data):
+    from qcode.codings import snap
+
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    if not text[start:end].strip():
+        with pytest.raises(InputError):
+            snap(text, start, end)
+        return
+    low, high = snap(text, start, end)
+    inner = text[start:end].strip()
+    assert inner in text[low:high] and low <= start + len(text[start:end]) - \
+        len(text[start:end].lstrip())
+    assert not text[low].isspace() and not text[high - 1].isspace()
+    for edge in (low, high):  # a boundary never has letters on both sides
+        assert not (0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum())
