@@ -85,11 +85,14 @@ def uncode_cli(
 @codings_app.command("import")
 def codings_import_cli(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV with columns document,code,coder and "
-                                         "segment or start,end (memo optional).")],
+    file: Annotated[Path, typer.Argument(help="CSV (, ; or tab separated) or JSON with "
+                                         "columns document,code,coder and segment or "
+                                         "start,end (memo optional), as `codings export` "
+                                         "writes.")],
     coder: Annotated[str | None, typer.Option(help="Coder for rows without one.")] = None,
 ) -> None:
-    """Import codings from CSV, all rows or none; rows already present are skipped."""
+    """Import codings from CSV or JSON, all rows or none (every bad row is listed with its
+    line); rows already present are skipped."""
     st = state(ctx)
     with st.open() as project:
         added, present = project.import_codings(file, coder or st.coder)
