@@ -238,21 +238,34 @@ def segments_of(conn: sqlite3.Connection, document_id: int) -> list[sqlite3.Row]
 
 
 def show_document(conn: sqlite3.Connection, name: str, coder: str | None = None) -> dict:
-    """The document's numbered segments with their text and the codes applied to each."""
+    """The document's numbered segments with their text, the codes applied to each and the
+    memos on them. A coding that covers only part of a segment (a `--span` coding) is
+    marked `part START:END`; one spanning several segments is listed on each."""
+    from .memos import segment_memos
+
     doc = get_document(conn, name)
     coder_clause = "AND coder = ?" if coder else ""
     codings = conn.execute(
         f'SELECT code_id, coder, start, "end" FROM coding WHERE document_id = ?'
         f" AND removed_at IS NULL {coder_clause} ORDER BY start, code_id",
         (doc["id"], coder) if coder else (doc["id"],)).fetchall()
+    memos = segment_memos(conn, doc["id"], coder)
     segments = []
     for seg in segments_of(conn, doc["id"]):
-        applied = sorted({(c["code_id"], c["coder"]) for c in codings
-                          if c["start"] < seg["end"] and c["end"] > seg["start"]})
+        applied = sorted({(c["code_id"], c["coder"],
+                           "" if c["start"] <= seg["start"] and c["end"] >= seg["end"]
+                           else f", part {c['start']}:{c['end']}")
+                          for c in codings if c["start"] < seg["end"] and c["end"] > seg["start"]})
         segments.append({"segment": seg["ordinal"], "speaker": seg["speaker"] or "",
                          "start": seg["start"], "end": seg["end"],
                          "time": seg["time_start"],
                          "text": doc["text"][seg["start"]:seg["end"]],
-                         "codes": [f"{code} ({who})" for code, who in applied]})
+                         "codes": [f"{code} ({who}{part})" for code, who, part in applied],
+                         "memos": memos.get(seg["ordinal"], [])})
+    document_memos = [f"{r[0]}: {r[1]}" for r in conn.execute(
+        "SELECT author, text FROM memo WHERE target = 'document' AND target_id = ?"
+        + (" AND author = ?" if coder else "") + " ORDER BY author",
+        (str(doc["id"]), coder) if coder else (str(doc["id"]),))]
     return {"name": doc["name"], "language": doc["language"], "format": doc["format"],
-            "attributes": attributes_of(conn, doc["id"]), "segments": segments}
+            "attributes": attributes_of(conn, doc["id"]), "memos": document_memos,
+            "segments": segments}

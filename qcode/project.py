@@ -159,15 +159,21 @@ class Project:
     # -- coding --------------------------------------------------------------------------
     def code(self, document: str, segments: Sequence[int] | None, code_ids: Sequence[str], *,
              span: tuple[int, int] | None = None, coder: str | None = None,
-             memo: str | None = None) -> list[tuple[str, str, bool]]:
+             memo: str | None = None, exact: bool = True) -> list[tuple[str, str, bool]]:
+        """Apply codes to segments, or to a character span (taken as given; `exact=False`
+        widens it to whole words, as the CLI does by default); returns (where, code,
+        created) for each."""
         doc = documents.get_document(self.conn, document)
-        where = codings.targets(self.conn, doc, list(segments or []), span)
+        where = codings.targets(self.conn, doc, list(segments or []), span, exact)
         return codings.add(self.conn, document, where, list(code_ids), self.coder(coder), memo)
 
     def uncode(self, document: str, segments: Sequence[int] | None, code_ids: Sequence[str], *,
-               span: tuple[int, int] | None = None, coder: str | None = None) -> int:
+               span: tuple[int, int] | None = None, coder: str | None = None,
+               exact: bool = True) -> list[tuple[str, str]]:
+        """Remove (recorded) this coder's codings of the targets and those inside them;
+        returns (what, code) for each coding removed."""
         doc = documents.get_document(self.conn, document)
-        where = codings.targets(self.conn, doc, list(segments or []), span)
+        where = codings.targets(self.conn, doc, list(segments or []), span, exact)
         return codings.remove(self.conn, document, where, list(code_ids), self.coder(coder))
 
     def import_codings(self, path: str | Path, coder: str | None = None,
@@ -236,6 +242,46 @@ class Project:
         from .suggest import decide
 
         return decide(self.conn, list(ids), accept, self.coder(coder))
+
+    # -- memos ---------------------------------------------------------------------------
+    def memos(self, document: str | None = None, *, code: str | None = None,
+              coder: str | None = None) -> list[dict]:
+        """Memos on documents, segments, codes and codings (see `qcode.memos`)."""
+        from .memos import list_memos
+
+        return list_memos(self.conn, document, code, coder)
+
+    def memo(self, text: str | None, *, document: str | None = None,
+             segment: str | int | None = None, coding: int | None = None,
+             code: str | None = None, delete: bool = False, coder: str | None = None) -> str:
+        """Write (or replace) your memo on a document, segment, coding or code; with
+        `delete`, remove it. Returns a one-line message."""
+        from .memos import target_for, write_memo
+
+        where = target_for(self.conn, document, segment, coding, code)
+        author = self.coder(coder) if where.target != "coding" else (coder or "")
+        return write_memo(self.conn, where, author, text, delete)
+
+    # -- coders ----------------------------------------------------------------------------
+    def coders(self, include_removed: bool = False) -> list[dict]:
+        from .coders import list_coders
+
+        return list_coders(self.conn, include_removed)
+
+    def rename_coder(self, old: str, new: str) -> int:
+        from .coders import rename
+
+        return rename(self.conn, old, new)
+
+    def remove_coder(self, name: str, by: str | None = None) -> int:
+        from .coders import remove
+
+        return remove(self.conn, name, self.coder(by))
+
+    def mark_coder(self, name: str, kind: str) -> None:
+        from .coders import mark
+
+        mark(self.conn, name, kind)
 
     # -- several coders --------------------------------------------------------------------
     def merge(self, other: str | Path, coder_map: dict[str, str] | None = None):

@@ -108,9 +108,11 @@ def show_cli(
     if fmt == ListFormat.json:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    rows = [{**s, "codes": "; ".join(s["codes"])} for s in doc["segments"]]
+    rows = [{**s, "codes": "; ".join(s["codes"]), "memos": " | ".join(s["memos"])}
+            for s in doc["segments"]]
     if fmt == ListFormat.csv:
-        listing(rows, ["segment", "speaker", "time", "start", "end", "text", "codes"], fmt)
+        listing(rows, ["segment", "speaker", "time", "start", "end", "text", "codes", "memos"],
+                fmt)
         return
     attrs = ", ".join(f"{k}={v}" for k, v in doc["attributes"].items())
     out.print(f"[bold]{escape(doc['name'])}[/] ({doc['language']}, {doc['format']}) "
@@ -122,8 +124,11 @@ def show_cli(
     for column, style in columns:
         if column != "time" or timed:
             table.add_column(column, style=style, overflow="fold")
-    for row in rows:
+    for row, segment in zip(rows, doc["segments"], strict=True):
         time = [_clock(row["time"])] if timed else []
-        table.add_row(str(row["segment"]), *time, escape(row["speaker"]), escape(row["text"]),
-                      escape(row["codes"].replace("; ", "\n")))
+        memos = "".join(f"\n[italic]memo {escape(m)}[/]" for m in segment["memos"])
+        table.add_row(str(row["segment"]), *time, escape(row["speaker"]),
+                      escape(row["text"]) + memos, escape(row["codes"].replace("; ", "\n")))
     out.print(table)
+    for memo in doc["memos"]:
+        out.print(f"[italic]document memo {escape(memo)}[/]")
