@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import CodebookError, InputError
 
@@ -47,12 +47,13 @@ class CodeSpec(BaseModel):
     definition: str = ""
     include: str = ""
     exclude: str = ""
-    examples: list[str] = []
+    # default_factory: pydantic deep-copies a literal [] or {} default for every code
+    examples: list[str] = Field(default_factory=list)
     color: str | None = None
-    patterns: dict[str, list[Any]] = {}
+    patterns: dict[str, list[Any]] = Field(default_factory=dict)
     parent: str | None = None
-    renamed_from: list[str] = []
-    children: list[CodeSpec] = []
+    renamed_from: list[str] = Field(default_factory=list)
+    children: list[CodeSpec] = Field(default_factory=list)
 
     _as_text = field_validator("include", "exclude", "definition", mode="before")(_text)
 
@@ -69,7 +70,7 @@ class CodebookSpec(BaseModel):
     version: str | None = None
     title: str | None = None
     description: str | None = None
-    languages: list[str] = []
+    languages: list[str] = Field(default_factory=list)
     codes: list[CodeSpec]
 
 
@@ -129,14 +130,11 @@ def parse_codebook(text: str, source: str = "<codebook>",
                    default_name: str = "codebook") -> Codebook:
     """Parse and check a codebook. Every problem is collected (schema, ids, duplicates,
     parents, colours, patterns) and raised together as one CodebookError."""
-    root, data = _compose(text, source)
-    lines: dict[tuple, int] = {}
     problems: list[str] = []
-    if root is not None:
-        _map_lines(root, lines, problems, source)
+    root, data = _compose(text, source, problems)
     if not isinstance(data, dict):
         raise CodebookError([f"{source}:1: a codebook is a mapping with a `codes:` list"])
-    located = _Locator(source, lines, root)
+    located = _Locator(source, root)
     spec = None
     try:
         spec = CodebookSpec.model_validate(data)
@@ -157,16 +155,13 @@ def parse_codebook(text: str, source: str = "<codebook>",
     return Codebook(spec.name or default_name, spec.version, sha, codes, warnings)
 
 
-def _compose(text: str, source: str) -> tuple[yaml.Node | None, Any]:
-    """The YAML node tree (for line numbers) and the data built from it, parsed once with
-    libyaml when it is there. Anchors and aliases are refused before anything is built from
-    them: expanding them is how a small file grows into gigabytes ("billion laughs")."""
+def _compose(text: str, source: str, problems: list[str]) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (kept for line numbers) and the data built from it, parsed once
+    with libyaml when it is there."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         root = loader.get_single_node()
-        if root is not None:
-            _refuse_aliases(root, source)
-        data = loader.construct_document(root) if root is not None else None
+        data = _Builder(source, problems).build(root) if root is not None else None
     except yaml.YAMLError as exc:
         exc = _python_parser_error(text) or exc  # its messages say what it expected
         mark = getattr(exc, "problem_mark", None)
@@ -187,22 +182,72 @@ def _python_parser_error(text: str) -> yaml.YAMLError | None:
     return None
 
 
-def _refuse_aliases(root: yaml.Node, source: str) -> None:
-    """An alias makes the composer hand out the same node twice: refuse the first repeat."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise CodebookError([f"{source}:{node.start_mark.line + 1}: YAML anchors and "
-                                 "aliases (&name, *name, <<) are not allowed in a codebook; "
-                                 "write the repeated part out"])
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack += (key, value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
+class _Builder:
+    """Python data from the YAML nodes in one pass, without recursion.
+
+    Anchors and aliases are refused before anything is built from them: an alias makes the
+    composer hand out the same node again, and expanding those is how a few lines grow into
+    gigabytes ("billion laughs"). Duplicate keys, which YAML would silently collapse, are
+    reported. Plain strings (nearly every scalar of a codebook) skip PyYAML's constructor."""
+
+    _STR = "tag:yaml.org,2002:str"
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source, self.problems = source, problems
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == self._STR:
+            return node.value
+        return self.constructor.construct_object(node, deep=True)
+
+    def build(self, root: yaml.Node) -> Any:
+        seen: set[int] = set()
+        result: list[Any] = []
+        # (node, path, container, key): build `node` and store it in container[key]
+        stack: list[tuple[yaml.Node, tuple, Any, Any]] = [(root, (), result, None)]
+        while stack:
+            node, path, container, key = stack.pop()
+            if id(node) in seen:
+                raise CodebookError([f"{self.source}:{node.start_mark.line + 1}: YAML anchors "
+                                     "and aliases (&name, *name, <<) are not allowed in a "
+                                     "codebook; write the repeated part out"])
+            seen.add(id(node))
+            if isinstance(node, yaml.ScalarNode):
+                value = self.scalar(node)
+            elif isinstance(node, yaml.SequenceNode):
+                value = [None] * len(node.value)
+                stack += ((item, (*path, index), value, index)
+                          for index, item in enumerate(node.value))
+            elif isinstance(node, yaml.MappingNode):
+                value = {}
+                lines: dict[Any, int] = {}
+                for key_node, value_node in node.value:
+                    name = self._key(key_node, path)
+                    line = key_node.start_mark.line + 1
+                    if name in lines:
+                        self.problems.append(f"{self.source}:{line}: {_dotted((*path, name))}: "
+                                             f"duplicate key (first at line {lines[name]}); "
+                                             "keep one")
+                        continue
+                    lines[name] = line
+                    value[name] = None
+                    stack.append((value_node, (*path, name), value, name))
+            else:  # pragma: no cover - the composer makes only these three
+                raise CodebookError([f"{self.source}: unexpected YAML node"])
+            if key is None and container is result:
+                result.append(value)
+            else:
+                container[key] = value
+        return result[0]
+
+    def _key(self, node: yaml.Node, path: tuple) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            key = self.scalar(node)
+            if isinstance(key, str | int | float | bool) or key is None:
+                return key
+        raise CodebookError([f"{self.source}:{node.start_mark.line + 1}: "
+                             f"{_dotted(path) or '(top)'}: a key must be a plain word"])
 
 
 def _by_line(problems: list[str], source: str) -> list[str]:
@@ -216,15 +261,33 @@ def _by_line(problems: list[str], source: str) -> list[str]:
 class _Locator:
     """Turns a path inside the YAML data into `FILE:LINE: path: message`."""
 
-    def __init__(self, source: str, lines: dict[tuple, int], root: yaml.Node | None = None):
-        self.source, self.lines, self.root = source, lines, root
+    def __init__(self, source: str, root: yaml.Node | None):
+        self.source, self.root = source, root
+
+    def line(self, path: tuple) -> int:
+        """The line of the deepest part of `path` in the file: a key's line for a mapping
+        entry, the item's for a list entry."""
+        node, line = self.root, 1
+        if node is None:
+            return 1
+        line = node.start_mark.line + 1
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == str(part)
+                              or k.value == part), None)
+                if found is None:
+                    break
+                line, node = found[0].start_mark.line + 1, found[1]
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
 
     def at(self, path: tuple, message: str) -> str:
-        probe = path
-        while probe and probe not in self.lines:
-            probe = probe[:-1]
-        line = self.lines.get(probe, 1)
-        return f"{self.source}:{line}: {_dotted(path) or '(top)'}: {message}"
+        return f"{self.source}:{self.line(path)}: {_dotted(path) or '(top)'}: {message}"
 
     def pydantic(self, error: dict, data: Any) -> str:
         path: tuple = ()
@@ -279,29 +342,6 @@ def _dotted(path: tuple) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def _map_lines(root: yaml.Node, lines: dict[tuple, int], problems: list[str],
-               source: str) -> None:
-    """The line of every key and item, and duplicate keys (which YAML would silently drop)."""
-    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
-    while stack:
-        node, path = stack.pop()
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                key = key_node.value
-                line = key_node.start_mark.line + 1
-                if key in seen:
-                    problems.append(f"{source}:{line}: {_dotted((*path, key))}: duplicate key "
-                                    f"(first at line {seen[key]}); keep one")
-                else:
-                    seen[key] = line
-                    lines[(*path, key)] = line
-                    stack.append((value_node, (*path, key)))
-        elif isinstance(node, yaml.SequenceNode):
-            stack += ((item, (*path, index)) for index, item in enumerate(node.value))
 
 
 def _flatten(specs: list[CodeSpec], parent: str | None) -> list[Code]:
@@ -374,7 +414,7 @@ def _check_codes(codes: list[_RawCode], located: _Locator, problems: list[str]) 
                                        + ID_RULE))
         if code.id in first:
             problems.append(located.at((*here, "id"), f"duplicate id '{code.id}' (first at "
-                                       f"line {located.lines.get((*first[code.id], 'id'), '?')})"))
+                                       f"line {located.line((*first[code.id], 'id'))})"))
         else:
             first[code.id] = here
     ids = set(first)

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from .app import Raw, app, csv_raw, group, state
-from .output import say, warn
+from .output import progress_bar, say, warn
 
 export_app = group("Export tables, quotations and figures for theses and reports. The "
                    "format follows --out's extension (--format overrides); without --out, "
@@ -133,7 +133,8 @@ def quotes_cli(
     if frame.empty:
         warn("no coded passages: the quotation table is empty")
     if chosen == "docx":
-        write_quotes_docx(out, frame)
+        with progress_bar(state(ctx), "writing quotations") as update:
+            write_quotes_docx(out, frame, progress=update)
     elif chosen == "xlsx":
         write_xlsx(out, {"quotes": frame.set_index("code")})
     else:
