@@ -116,6 +116,7 @@ def main_options(
         "are (by default they get a leading ' so spreadsheets do not run them).")] = False,
 ) -> None:
     ctx.obj = State(project, coder, quiet, raw)
+    _global_raw[0] = raw
     from .. import store
 
     store.on_wait(lambda message: err.print(f"[yellow]{escape(message)}[/]"))
@@ -125,13 +126,12 @@ def state(ctx: typer.Context) -> State:
     return ctx.find_root().obj
 
 
+_global_raw = [False]  # `qcode --raw` of the running invocation (set by main_options)
+
+
 def csv_raw(raw: bool = False) -> bool:
     """Whether CSV output is raw: this command's --raw or the global `qcode --raw`."""
-    import click
-
-    ctx = click.get_current_context(silent=True)
-    root = ctx.find_root().obj if ctx is not None else None
-    return raw or bool(getattr(root, "raw", False))
+    return raw or _global_raw[0]
 
 
 Raw = Annotated[bool, typer.Option("--raw", help="CSV: write values starting with = + - @ "
