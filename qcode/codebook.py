@@ -26,6 +26,7 @@ from .errors import CodebookError, InputError
 # Use with fullmatch (`$` would accept a final newline): letters, digits, _ and -, dotted.
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*")
 MAX_ID_LENGTH = 100
+MAX_DEPTH = 32  # levels of `children:`; deeper trees can still be listed flat with `parent:`
 ID_RULE = (f"use letters, digits, _ and -, with dots between levels, at most {MAX_ID_LENGTH} "
            "characters")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$|^[a-z]+$")
@@ -135,12 +136,17 @@ def parse_codebook(text: str, source: str = "<codebook>",
     if not isinstance(data, dict):
         raise CodebookError([f"{source}:1: a codebook is a mapping with a `codes:` list"])
     located = _Locator(source, root)
+    raw = _raw_codes(data.get("codes"), ("codes",), None)
+    too_deep = next((c for c in raw if (len(c.path) - 2) // 2 >= MAX_DEPTH), None)
+    if too_deep is not None:
+        raise CodebookError([located.at(too_deep.path, f"codes are nested more than "
+                                        f"{MAX_DEPTH} levels deep; list deeper codes flat with "
+                                        "`parent:`")])
     spec = None
     try:
         spec = CodebookSpec.model_validate(data)
     except ValidationError as exc:
         problems += [located.pydantic(error, data) for error in exc.errors()]
-    raw = _raw_codes(data.get("codes"), ("codes",), None)
     _check_codes(raw, located, problems)
     languages = data.get("languages")
     for language in languages if isinstance(languages, list) else []:
@@ -209,9 +215,7 @@ class _Builder:
         while stack:
             node, path, container, key = stack.pop()
             if id(node) in seen:
-                raise CodebookError([f"{self.source}:{node.start_mark.line + 1}: YAML anchors "
-                                     "and aliases (&name, *name, <<) are not allowed in a "
-                                     "codebook; write the repeated part out"])
+                raise self._alias(node)
             seen.add(id(node))
             if isinstance(node, yaml.ScalarNode):
                 value = self.scalar(node)
@@ -241,7 +245,14 @@ class _Builder:
                 container[key] = value
         return result[0]
 
+    def _alias(self, node: yaml.Node) -> CodebookError:
+        return CodebookError([f"{self.source}:{node.start_mark.line + 1}: YAML anchors and "
+                              "aliases (&name, *name, <<) are not allowed in a codebook; "
+                              "write the repeated part out"])
+
     def _key(self, node: yaml.Node, path: tuple) -> Any:
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise self._alias(node)
         if isinstance(node, yaml.ScalarNode):
             key = self.scalar(node)
             if isinstance(key, str | int | float | bool) or key is None:
