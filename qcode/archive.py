@@ -206,5 +206,9 @@ def xml_errors(source: str) -> Iterator[None]:
     try:
         yield
     except etree.XMLSyntaxError as exc:
+        if "Resource limit exceeded" in str(exc) or "huge" in str(exc).lower():
+            raise InputError(f"{source}: one piece of text or markup is over the XML parser's "
+                             "10 MB limit; qcode refuses it (it may be a bomb); split the "
+                             "document") from None
         raise InputError(f"{source}: not well-formed XML ({exc}); open and re-save the file "
                          "in the program that wrote it") from None

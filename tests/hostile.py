@@ -8,15 +8,16 @@ from pathlib import Path
 from tests.conftest import digest, run
 
 
-def small_project(tmp_path: Path) -> dict:
-    """A project with one document and the sample codebook; returns the env for `run`."""
+def small_project(tmp_path: Path, codebook: bool = False) -> dict:
+    """A project with one document (and the sample codebook); returns the env for `run`."""
     from tests.conftest import CODEBOOK, write
 
     assert run("init", tmp_path / "p", "--lang", "es").exit_code == 0
     env = {"QCODE_PROJECT": str(tmp_path / "p"), "QCODE_CODER": "ana"}
     doc = write(tmp_path / "in" / "entrevista.txt", "E: ¿Cómo entran?\nR: Por las visitas.\n")
     assert run("import", doc, env=env).exit_code == 0
-    assert run("codebook", "load", CODEBOOK, env=env).exit_code == 0
+    if codebook:
+        assert run("codebook", "load", CODEBOOK, env=env).exit_code == 0
     return env
 
 

@@ -39,7 +39,7 @@ def hold_lock(database: Path, seconds: float) -> threading.Thread:
 
 
 def test_a_write_waits_for_another_process_and_says_so(tmp_path, monkeypatch):
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     monkeypatch.setattr(store, "BUSY_MS", 100)
     thread = hold_lock(tmp_path / "p" / "qcode.db", 1.0)
     result = run("code", "entrevista", "2", "route.visitors", env=env)
@@ -51,7 +51,7 @@ def test_a_write_waits_for_another_process_and_says_so(tmp_path, monkeypatch):
 
 
 def test_a_lock_held_too_long_is_one_line_and_nothing_changes(tmp_path, monkeypatch):
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     monkeypatch.setattr(store, "BUSY_MS", 100)
     monkeypatch.setattr(store, "WAIT_SECONDS", 0.5)
     database = tmp_path / "p" / "qcode.db"
@@ -70,7 +70,7 @@ def test_a_lock_held_too_long_is_one_line_and_nothing_changes(tmp_path, monkeypa
 
 @pytest.fixture
 def read_only(tmp_path):
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     folder = tmp_path / "p"
     database = folder / "qcode.db"
     database.chmod(0o444)
@@ -93,7 +93,7 @@ def test_read_only_project_reads_work_and_writes_say_so(read_only, tmp_path):
 
 def test_read_only_file_is_opened_read_only(tmp_path, monkeypatch):
     """Without root's powers: `writable` says no, so the store opens with mode=ro."""
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     monkeypatch.setattr(store, "writable", lambda path: False)
     database = tmp_path / "p" / "qcode.db"
     assert run("docs", "--format", "csv", env=env).stdout.startswith("name,")
@@ -118,7 +118,7 @@ def test_a_project_that_cannot_be_opened_is_not_called_not_a_project(tmp_path):
 
 
 def test_full_disk_under_the_store_is_one_line(tmp_path, monkeypatch):
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     database = tmp_path / "p" / "qcode.db"
     real = store._begin
 

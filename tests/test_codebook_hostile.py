@@ -34,7 +34,7 @@ def test_billion_laughs_is_refused_before_expanding(tmp_path):
 
 
 def test_billion_laughs_in_the_cli_validate_and_load(tmp_path):
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     path = write(tmp_path / "laughs.yaml", LAUGHS)
     result = run("codebook", "validate", path)
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -67,7 +67,7 @@ def test_ids_are_matched_whole_and_limited_in_length(tmp_path, code_id, shown):
 
 
 def test_rename_refuses_an_id_with_a_final_newline(tmp_path):
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     refused(env, "codebook", "rename", "route", "evil\n",
             message="'evil\\n' is not a valid code id; use letters, digits, _ and -, with dots "
             "between levels, at most 100 characters")
@@ -116,7 +116,7 @@ codes:
 
 
 def test_load_refuses_with_the_first_problem_and_a_count(tmp_path):
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     path = write(tmp_path / "cb.yaml", "codes:\n  - {id: 'a b', name: A}\n  - {id: a}\n")
     refused(env, "codebook", "load", path,
             message=f"{path}:2: codes[0].id: 'a b' is not a valid id; use letters, digits, _ "

@@ -121,3 +121,17 @@ def test_member_that_inflates_beyond_its_declared_size_is_cut_off(tmp_path):
         with pytest.raises(InputError, match=r"inflates beyond 0 MB; it may be a zip bomb"), \
                 open_member(archive, "word/document.xml", path, ".docx file", small) as stream:
             stream.read()
+
+
+def test_a_text_node_over_the_parser_limit_is_one_line(tmp_path):
+    """11 MB of text in one run: over lxml's 10 MB node limit. Random letters keep the
+    compression ratio low, so only the parser's limit stops it."""
+    import base64
+    import random
+
+    env = small_project(tmp_path)
+    letters = base64.b64encode(random.Random(1).randbytes(8_300_000)).decode()  # 11 MB
+    path = docx_with(tmp_path / "node.docx", body(para(letters)))
+    refused(env, "import", path, message=f"{path}: word/document.xml: one piece of text or "
+            "markup is over the XML parser's 10 MB limit; qcode refuses it (it may be a bomb); "
+            "split the document")

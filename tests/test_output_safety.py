@@ -25,7 +25,7 @@ FORMULA = '=HYPERLINK("http://evil.example","x")'
 
 @pytest.fixture
 def coded(tmp_path):
-    env = small_project(tmp_path)
+    env = small_project(tmp_path, codebook=True)
     result = run("code", "entrevista", "2", "route.visitors", "--memo", FORMULA, env=env)
     assert result.exit_code == 0, result.output
     return env

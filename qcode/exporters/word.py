@@ -24,7 +24,22 @@ class _Appender:
         from docx.oxml import OxmlElement
         from docx.text.paragraph import Paragraph
 
-        self._new, self._wrap = OxmlElement, Paragraph
+        class _Paragraph(Paragraph):
+            def add_run(self, text: str | None = None, style=None):
+                """python-docx's add_run, with plain text (no tab or line break) put into
+                one `w:t` at once instead of character by character."""
+                if not text or any(ch in text for ch in "\t\n\r"):
+                    return super().add_run(text, style)
+                from docx.text.run import Run
+
+                r = self._p.add_r()
+                r.add_t(text)
+                run = Run(r, self)
+                if style:
+                    run.style = style
+                return run
+
+        self._new, self._wrap = OxmlElement, _Paragraph
         self.document = document
         self._body = document._body  # the BlockItemContainer python-docx uses itself
         element = document.element.body
