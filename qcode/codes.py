@@ -101,10 +101,12 @@ def _live_codings(conn: sqlite3.Connection, code_id: str) -> int:
 
 
 def all_codes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    """Active codes in codebook order, each with its number of live codings."""
+    """Active codes in codebook order, each with its number of live codings (consensus
+    coders' left out: they repeat the coders they were drawn from)."""
     return conn.execute("""
         SELECT c.*, (SELECT count(*) FROM coding g WHERE g.code_id = c.id
-                     AND g.removed_at IS NULL) AS uses
+                     AND g.removed_at IS NULL AND g.coder NOT IN
+                     (SELECT name FROM coder WHERE kind = 'consensus')) AS uses
         FROM code c WHERE c.retired_at IS NULL ORDER BY c.position""").fetchall()
 
 

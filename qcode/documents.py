@@ -44,6 +44,7 @@ class ImportReport:
     files: list[ImportedFile] = field(default_factory=list)
     attributes_set: int = 0
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a .qdpx import brought, one line each
 
     @property
     def imported(self) -> list[ImportedFile]:
@@ -132,8 +133,15 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     """Read, segment and store transcripts: all of them in one transaction, or none.
 
     A document's language is `language` if given, else the `language` attribute (CSV
-    column or front matter), else `default_language`.
+    column or front matter), else `default_language`. REFI-QDA projects (.qdpx) go to
+    `qcode.refi`, in the same transaction.
     """
+    if projects := [p for p in paths if p.suffix.lower() == ".qdpx"]:
+        if name:
+            raise InputError("--as names one document; a .qdpx holds a whole project")
+        return _with_refi(conn, paths, projects, default_language=default_language,
+                          language=language, mode=mode, attributes=attributes,
+                          progress=progress)
     files = collect_paths(paths) if paths else []
     if name and len(files) != 1:
         raise InputError("--as NAME names one document; give exactly one file with it")
@@ -172,6 +180,26 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
             else:
                 values = {k: v for k, v in values.items() if k != "language"}
                 report.attributes_set += _set_attributes(conn, doc_name, values)
+    return report
+
+
+def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path], *,
+               default_language: str, language: str | None, mode: SegmentMode,
+               attributes: dict | None, progress: Progress | None) -> ImportReport:
+    from .refi import import_qdpx
+
+    with atomic(conn):
+        others = [p for p in paths if p not in projects]
+        report = import_files(conn, others, default_language=default_language, language=language,
+                              mode=mode, attributes=attributes, progress=progress) \
+            if others or attributes else ImportReport()
+        for path in projects:
+            loaded = import_qdpx(conn, path, default_language=default_language,
+                                 language=language, mode=mode)
+            report.files += loaded.files
+            report.warnings += loaded.warnings
+            report.attributes_set += loaded.attributes_set
+            report.notes.append(loaded.summary(path))
     return report
 
 
@@ -254,21 +282,34 @@ def segments_of(conn: sqlite3.Connection, document_id: int) -> list[sqlite3.Row]
 
 
 def show_document(conn: sqlite3.Connection, name: str, coder: str | None = None) -> dict:
-    """The document's numbered segments with their text and the codes applied to each."""
+    """The document's numbered segments with their text, the codes applied to each and the
+    memos on them. A coding that covers only part of a segment (a `--span` coding) is
+    marked `part START:END`; one spanning several segments is listed on each."""
+    from .memos import segment_memos
+
     doc = get_document(conn, name)
     coder_clause = "AND coder = ?" if coder else ""
     codings = conn.execute(
         f'SELECT code_id, coder, start, "end" FROM coding WHERE document_id = ?'
         f" AND removed_at IS NULL {coder_clause} ORDER BY start, code_id",
         (doc["id"], coder) if coder else (doc["id"],)).fetchall()
+    memos = segment_memos(conn, doc["id"], coder)
     segments = []
     for seg in segments_of(conn, doc["id"]):
-        applied = sorted({(c["code_id"], c["coder"]) for c in codings
-                          if c["start"] < seg["end"] and c["end"] > seg["start"]})
+        applied = sorted({(c["code_id"], c["coder"],
+                           "" if c["start"] <= seg["start"] and c["end"] >= seg["end"]
+                           else f", part {c['start']}:{c['end']}")
+                          for c in codings if c["start"] < seg["end"] and c["end"] > seg["start"]})
         segments.append({"segment": seg["ordinal"], "speaker": seg["speaker"] or "",
                          "start": seg["start"], "end": seg["end"],
                          "time": seg["time_start"],
                          "text": doc["text"][seg["start"]:seg["end"]],
-                         "codes": [f"{code} ({who})" for code, who in applied]})
+                         "codes": [f"{code} ({who}{part})" for code, who, part in applied],
+                         "memos": memos.get(seg["ordinal"], [])})
+    document_memos = [f"{r[0]}: {r[1]}" for r in conn.execute(
+        "SELECT author, text FROM memo WHERE target = 'document' AND target_id = ?"
+        + (" AND author = ?" if coder else "") + " ORDER BY author",
+        (str(doc["id"]), coder) if coder else (str(doc["id"]),))]
     return {"name": doc["name"], "language": doc["language"], "format": doc["format"],
-            "attributes": attributes_of(conn, doc["id"]), "segments": segments}
+            "attributes": attributes_of(conn, doc["id"]), "memos": document_memos,
+            "segments": segments}

@@ -148,6 +148,45 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "coders, per-coder suggestion decisions, reviewed segments",
+        """
+        CREATE TABLE coder (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'coder' CHECK (kind IN ('coder', 'consensus')),
+            created_at TEXT NOT NULL,
+            removed_at TEXT,
+            removed_by TEXT
+        );
+        INSERT OR IGNORE INTO coder (name, created_at)
+            SELECT coder, min(created_at) FROM coding GROUP BY coder;
+        UPDATE coder SET kind = 'consensus' WHERE name IN (SELECT coder FROM coding
+            GROUP BY coder HAVING count(*) = sum(memo LIKE 'consensus of %'));
+        CREATE TABLE decision (
+            suggestion_id INTEGER NOT NULL REFERENCES suggestion(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (suggestion_id, coder)
+        );
+        CREATE INDEX decision_coder ON decision(coder);
+        INSERT INTO decision (suggestion_id, coder, status, decided_at)
+            SELECT id, coalesce(decided_by, 'unknown'), status, coalesce(decided_at, created_at)
+            FROM suggestion WHERE status != 'pending';
+        INSERT OR IGNORE INTO coder (name, created_at)
+            SELECT coder, min(decided_at) FROM decision GROUP BY coder;
+        DROP INDEX suggestion_status;
+        ALTER TABLE suggestion DROP COLUMN status;
+        ALTER TABLE suggestion DROP COLUMN decided_by;
+        ALTER TABLE suggestion DROP COLUMN decided_at;
+        CREATE TABLE reviewed (
+            coder TEXT NOT NULL,
+            segment_id INTEGER NOT NULL REFERENCES segment(id) ON DELETE CASCADE,
+            reviewed_at TEXT NOT NULL,
+            PRIMARY KEY (coder, segment_id)
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -216,7 +216,8 @@ def disagreements_cli(
     with state(ctx).open() as project:
         rows = project.disagreements(coders=_coders(coders), codes=code, documents=docs,
                                      overlap=overlap)
-    columns = ["document", "segment", "speaker", "code", "applied_by", "not_by", "text"]
+    columns = ["document", "segment", "speaker", "code", "applied_by", "not_by", "text",
+               "memos"]
     if fmt != ReportFormat.table:
         sys.stdout.write(rows_to_text(rows, columns, fmt.value, raw=csv_raw()))
         return
@@ -229,6 +230,7 @@ def disagreements_cli(
     for row in rows:
         table.add_row(f"{escape(row['document'])} #{row['segment']} {escape(row['speaker'])}",
                       escape(row["code"]), escape(row["applied_by"]), escape(row["not_by"]),
-                      escape(row["text"]))
+                      escape(row["text"]) + (f"\n[italic]memo {escape(row['memos'])}[/]"
+                                             if row["memos"] else ""))
     out.print(table)
     say(state(ctx), f"{len(rows)} disagreements")

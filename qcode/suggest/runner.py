@@ -4,10 +4,12 @@ Rules run per document: the whole text is tokenised once, pattern hits are mappe
 segments they fall in, and each (segment, code) gets one suggestion whose evidence lists the
 matched words with their character offsets. A rule suggestion's score is 1 - 0.5^k for k
 distinct matched words (0.5, 0.75, 0.875, ...). Model suggestions carry the calibrated
-probability and the words that weighed most.
+probability (cross-fitted on the segments the model was trained on) and the words that
+raised it most.
 
 Storing is idempotent: a pending suggestion is updated in place, a pending one that no
-longer applies is removed, and an accepted or rejected one keeps its decision untouched.
+longer applies is removed, and one that any coder has decided is kept with its decisions
+(table `decision`, one row per coder).
 """
 
 from __future__ import annotations
@@ -178,10 +180,12 @@ def model_rows(conn: sqlite3.Connection, trained: learning.Model, document_ids: 
                             document_ids).fetchall()
     features = learning.terms([s[2] for s in segments], [s[1] for s in segments], model_name)
     matrix = trained.vectoriser.transform(features)
-    probabilities = trained.probabilities(matrix)
+    ids = [s[0] for s in segments]
+    probabilities = trained.scores(ids, matrix)  # cross-fitted on training segments
     rows: list[Row] = []
     for row, col in zip(*(probabilities >= min_score).nonzero(), strict=True):
-        evidence = [{"text": word} for word in trained.evidence(matrix, row, col)]
+        evidence = [{"text": word} for word in trained.evidence(matrix, row, col,
+                                                                 segment_id=ids[row])]
         rows.append((segments[row][0], trained.codes[col], float(probabilities[row, col]),
                      json.dumps(evidence, ensure_ascii=False)))
     return rows
@@ -226,8 +230,9 @@ def _store(conn: sqlite3.Connection, method: str, rows: list[Row], document_ids:
            report: SuggestReport) -> None:
     marks = ",".join("?" * len(document_ids))
     existing = {(r["segment_id"], r["code_id"]): (r["id"], r["status"]) for r in conn.execute(
-        f"""SELECT g.id, g.segment_id, g.code_id, g.status FROM suggestion g
-            JOIN segment s ON s.id = g.segment_id
+        f"""SELECT g.id, g.segment_id, g.code_id, CASE WHEN EXISTS (SELECT 1 FROM decision x
+                WHERE x.suggestion_id = g.id) THEN 'decided' ELSE 'pending' END AS status
+            FROM suggestion g JOIN segment s ON s.id = g.segment_id
             WHERE g.method = ? AND s.document_id IN ({marks})""", (method, *document_ids))}
     fresh = set()
     stamp = now()
