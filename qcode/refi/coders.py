@@ -2,7 +2,8 @@
 
 qcode marks a consensus coder in the `coder` table's `kind` column (qcode.coders).
 REFI-QDA has no such notion: an export says it in a project Note named `CONSENSUS_NOTE`
-that other tools show as a project memo; an import also takes a user named like "consensus" or "consenso" as one.
+that other tools show as a project memo; an import also takes a user named like "consensus"
+or "consenso" as one.
 """
 
 from __future__ import annotations
