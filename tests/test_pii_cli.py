@@ -207,3 +207,29 @@ def test_an_empty_allow_term_is_refused(project):
     assert result.exit_code == 1
     assert result.stderr.strip() == ("error: pii allow: give one or more non-empty terms, e.g. "
                                      "`qcode pii allow \"Penal de Ancón\" \"Patio Chico\"`")
+
+
+def test_scan_with_a_trained_pipeline_adds_its_entities(tmp_path):
+    import spacy
+
+    nlp = spacy.blank("es")  # stands in for a trained pipeline: an entity ruler saved to disk
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PER", "pattern": "Xochitl"}])
+    nlp.to_disk(tmp_path / "model")
+    path = write(tmp_path / "t.txt", "E: bueno\nR: lo trajo Xochitl ayer.\n")
+    assert run("pii", "scan", path).exit_code == 0
+    result = run("pii", "scan", path, "--model", tmp_path / "model", "--format", "json")
+    assert result.exit_code == 2
+    assert [(r["text"], r["reason"]) for r in json.loads(result.stdout)] == [
+        ("Xochitl", "PER entity of the model")]
+
+
+def test_scan_and_redact_take_the_encoding_like_import(tmp_path):
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes("E: bueno\nR: el señor Ñañez vino.\n".encode("cp1252"))
+    forced = run("pii", "scan", path, "--encoding", "utf-8")
+    assert forced.exit_code == 1 and "utf-8" in forced.stderr.lower()
+    result = run("pii", "scan", path, "--encoding", "cp1252", "--format", "json")
+    assert [r["text"] for r in json.loads(result.stdout)] == ["Ñañez"]
+    out = tmp_path / "out.txt"
+    assert run("pii", "redact", path, "-o", out, "--encoding", "cp1252").exit_code == 0
+    assert out.read_text("utf-8") == "E: bueno\nR: el señor [PERSONA_1] vino.\n"
