@@ -137,3 +137,26 @@ def test_full_disk_on_standard_output(coded):
     assert result.stderr == ("error: could not write the output: No space left on device "
                              "(errno 28); free some space or write to another place with "
                              "--out\n")
+
+
+def test_codebook_report_and_cooccurrence_csv_neutralise_unless_raw(tmp_path):
+    from tests.conftest import write
+
+    env = small_project(tmp_path)
+    book = write(tmp_path / "cb.yaml", "codes:\n  - id: a\n    name: '=cmd()'\n"
+                 "    definition: '@SUM(1)'\n  - id: b\n    name: B\n")
+    assert run("codebook", "load", book, env=env).exit_code == 0
+    assert run("code", "entrevista", "1", "a", "b", env=env).exit_code == 0
+    plain = run("export", "codebook", "--format", "csv", env=env).stdout
+    raw = run("export", "codebook", "--format", "csv", "--raw", env=env).stdout
+    assert "'=cmd()" in plain and "'@SUM(1)" in plain
+    assert "'=" not in raw and "=cmd()" in raw and "@SUM(1)" in raw
+    for flags in ([], ["--raw"]):
+        result = run("report", tmp_path / f"report{len(flags)}", *flags, env=env)
+        assert result.exit_code == 0, result.output
+    assert "'@SUM(1)" in (tmp_path / "report0" / "codebook.csv").read_text()
+    assert "'@SUM(1)" not in (tmp_path / "report1" / "codebook.csv").read_text()
+    # co-occurrence holds only ids and counts: --raw changes nothing there
+    cooccurrence = [run("export", "cooccurrence", *flags, env=env).stdout
+                    for flags in ([], ["--raw"])]
+    assert cooccurrence[0] == cooccurrence[1] and cooccurrence[0].startswith("code,a,b")
