@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from qcode.exporters.tables import neutralise
+from qcode.exporters.tables import neutralise, unneutralise
 from tests.conftest import ROOT, run
 from tests.hostile import refused, small_project
 
@@ -38,6 +38,8 @@ def coded(tmp_path):
 ])
 def test_neutralise_follows_owasp(value, shown):
     assert neutralise(value) == shown
+    if isinstance(value, str):
+        assert unneutralise(shown) == value  # what codings import reads back
 
 
 def test_xlsx_cells_are_text_never_formulas(coded, tmp_path):
@@ -160,3 +162,18 @@ def test_codebook_report_and_cooccurrence_csv_neutralise_unless_raw(tmp_path):
     cooccurrence = [run("export", "cooccurrence", *flags, env=env).stdout
                     for flags in ([], ["--raw"])]
     assert cooccurrence[0] == cooccurrence[1] and cooccurrence[0].startswith("code,a,b")
+
+
+def test_a_neutralised_codings_export_reads_back_as_written(coded, tmp_path):
+    out = tmp_path / "codings.csv"
+    assert run("codings", "export", "--out", out, env=coded).exit_code == 0
+    assert "'" + FORMULA.replace('"', '""') in out.read_text()
+    assert run("init", tmp_path / "q").exit_code == 0
+    other = {"QCODE_PROJECT": str(tmp_path / "q"), "QCODE_CODER": "ana"}
+    from tests.conftest import CODEBOOK
+
+    assert run("import", tmp_path / "in" / "entrevista.txt", env=other).exit_code == 0
+    assert run("codebook", "load", CODEBOOK, env=other).exit_code == 0
+    assert run("codings", "import", out, env=other).exit_code == 0
+    again = run("codings", "export", "--raw", env=other).stdout
+    assert next(csv.DictReader(io.StringIO(again)))["memo"] == FORMULA
