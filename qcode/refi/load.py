@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..coders import register
 from ..documents import ImportedFile, _store
 from ..errors import InputError
 from ..importers import ParsedDocument, SegmentMode, segment
@@ -163,6 +164,7 @@ def _selection(conn: sqlite3.Connection, bundle: Bundle, doc_id: int, selection:
             (doc_id, coding.code, coding.coder, selection.start, selection.end,
              own.memo_text if own else None, coding.created or now()))
         coders.add(coding.coder)
+        register(conn, coding.coder)
         if cursor.rowcount:
             report.codings_added += 1
             report.memos_added += own is not None
