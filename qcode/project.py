@@ -406,7 +406,17 @@ class Project:
         """The whole project as a REFI-QDA .qdpx (an `ExportReport`)."""
         from .refi import export_qdpx
 
-        return export_qdpx(self.conn, Path(path), self.name)
+        report = export_qdpx(self.conn, Path(path), self.name)
+        # the anonymisation check (qcode.pii) on what leaves the project: coded passages,
+        # and the documents someone imported with --allow-pii
+        report.warnings += self.pii_passage_warnings(self.quotes())
+        allowed = [r[0] for r in self.conn.execute(
+            "SELECT d.name FROM pii_allowed_document p JOIN document d ON d.id = p.document_id"
+            " ORDER BY d.name")]
+        if allowed:
+            report.warnings.append(f"the export holds documents imported with --allow-pii: "
+                                   f"{', '.join(allowed)}; check them before sharing the file")
+        return report
 
     def codebook_qdc(self) -> bytes:
         """The codebook as REFI-QDA .qdc XML."""

@@ -256,3 +256,19 @@ def test_cli_export_and_init_from(coded_project, tmp_path):
                  tmp_path / "via-option.qdpx")  # --out is the same as FILE
     assert result.exit_code == 0, result.output
     assert zipfile.is_zipfile(tmp_path / "via-option.qdpx")
+
+
+def test_export_warns_about_passages_with_identifiers(coded_project, tmp_path):
+    """The anonymisation check runs on what leaves the project (qcode.pii): a coded passage
+    holding a phone number is named in a warning; the clean sample passages are not."""
+    clean = coded_project.export_qdpx(tmp_path / "clean.qdpx")
+    assert not [w for w in clean.warnings if "identifier" in w]
+    leak = tmp_path / "leak.txt"
+    leak.write_text("E: ¿Cómo la contacto?\nR: Llame al 987 654 321.\n", encoding="utf-8")
+    coded_project.import_files([leak], allow_pii=True)
+    coded_project.code("leak", [2], ["route.visitors"], coder="ana")
+    report = coded_project.export_qdpx(tmp_path / "leak.qdpx")
+    assert any(w.startswith("leak, segment 2: the passage still holds a likely identifier")
+               for w in report.warnings)
+    assert report.warnings[-1] == ("the export holds documents imported with --allow-pii: "
+                                   "leak; check them before sharing the file")
