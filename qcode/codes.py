@@ -6,10 +6,13 @@ import difflib
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .codebook import ID_PATTERN, Code, Codebook
 from .errors import InputError, NotFoundError
 from .store import atomic, now
+
+if TYPE_CHECKING:  # pydantic loads only for the commands that read a codebook file
+    from .codebook import Code, Codebook
 
 
 @dataclass
@@ -146,6 +149,8 @@ def descendants(conn: sqlite3.Connection, code_id: str) -> list[str]:
 def rename(conn: sqlite3.Connection, old: str, new: str) -> int:
     """Give code `old` the id `new`, keeping its codings; return how many codings moved."""
     resolve(conn, old)
+    from .codebook import ID_PATTERN
+
     if not ID_PATTERN.match(new):
         raise InputError(f"'{new}' is not a valid code id; use letters, digits, _ and -, "
                          "with dots between levels")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, NotFoundError
+from .errors import InputError, NotFoundError, QcodeError
 from .importers import (
     SUPPORTED,
     ParsedDocument,
@@ -81,59 +81,134 @@ def _document_name(value: str) -> str:
     return path.stem if path.suffix.lower() in SUPPORTED else value.strip()
 
 
+# A large import is written in batches: the files of a batch are read and checked first, then
+# stored in one transaction. Memory holds one batch, never the whole corpus, and an import
+# stopped half-way (an error, Ctrl-C, kill -9) keeps the batches already committed; running
+# the same command again skips the documents that are in. An import that fits in one batch
+# (up to BATCH_FILES files and BATCH_CHARS characters) is all or nothing, as before.
+BATCH_FILES = 250
+BATCH_CHARS = 64 * 2**20
+
+
+@dataclass
+class _Parsed:
+    doc: ParsedDocument
+    sha: str
+    mode: SegmentMode
+    spans: list = field(default_factory=list)
+    used: str = ""
+    unchanged: bool = False
+
+
 def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_language: str,
                  language: str | None = None, mode: SegmentMode = "turn",
                  attributes: dict[str, dict[str, str]] | None = None,
                  name: str | None = None, encoding: str | None = None,
-                 progress: Progress | None = None) -> ImportReport:
-    """Read, segment and store transcripts: all of them in one transaction, or none.
+                 progress: Progress | None = None, batch_files: int = BATCH_FILES,
+                 batch_chars: int = BATCH_CHARS) -> ImportReport:
+    """Read, segment and store transcripts, one transaction per batch (see BATCH_FILES).
 
     A document's language is `language` if given, else the `language` attribute (CSV
-    column or front matter), else `default_language`.
+    column or front matter), else `default_language`. Names are checked for clashes before
+    anything is written. When a later batch fails, the error says how many documents the
+    earlier batches stored; the same import run again carries on after them.
     """
     files = collect_paths(paths) if paths else []
     if name and len(files) != 1:
         raise InputError("--as NAME names one document; give exactly one file with it")
     attributes = attributes or {}
+    names = _names(files, name)
     report = ImportReport()
-    parsed: list[tuple[ParsedDocument, list, str]] = []
-    names: dict[str, Path] = {}
-    for number, path in enumerate(files, start=1):
-        if progress:
-            progress(number, len(files), f"reading {path.name}")
-        doc = read_document(path, encoding)
-        doc.name = name or doc.name
-        if doc.name in names:
-            raise InputError(f"{path}: would be named '{doc.name}' like {names[doc.name]}; "
-                             "rename one file or import it alone with --as NAME")
-        names[doc.name] = path
-        listed = attributes.get(doc.name, {})
-        doc.language = check_language(language or listed.get("language") or doc.language
-                                      or default_language)
-        spans, used = segment(doc.text, mode, doc.language, doc.turns)
-        parsed.append((doc, spans, used))
-
-    with atomic(conn):
-        for number, (doc, spans, used) in enumerate(parsed, start=1):
+    batch: list[_Parsed] = []
+    chars = 0
+    committed = 0
+    outer = conn.in_transaction  # inside a caller's transaction nothing commits early
+    try:
+        for number, path in enumerate(files, start=1):
             if progress:
-                progress(number, len(parsed), f"storing {doc.name}")
-            report.files.append(_store(conn, doc, spans, used))
-            merged = {**doc.attributes, **attributes.get(doc.name, {})}
-            doc_attributes = {k: v for k, v in merged.items() if k != "language"}
-            report.attributes_set += _set_attributes(conn, doc.name, doc_attributes)
-        for doc_name, values in attributes.items():
-            if doc_name in names:
-                continue
-            if _document_id(conn, doc_name) is None:
-                report.warnings.append(f"attributes for '{doc_name}' ignored: no such document")
-            else:
-                values = {k: v for k, v in values.items() if k != "language"}
-                report.attributes_set += _set_attributes(conn, doc_name, values)
+                progress(number, len(files), f"reading {path.name}")
+            parsed = _parse(conn, path, name, encoding, language, default_language, mode,
+                            attributes)
+            batch.append(parsed)
+            chars += len(parsed.doc.text)
+            if len(batch) >= batch_files or chars >= batch_chars:
+                _write_batch(conn, batch, attributes, report, progress, len(files))
+                committed += 0 if outer else sum(1 for f in report.files[-len(batch):]
+                                                 if f.status == "imported")
+                batch, chars = [], 0
+        with atomic(conn):
+            _write_batch(conn, batch, attributes, report, progress, len(files))
+            _other_attributes(conn, attributes, names, report)
+    except QcodeError as exc:
+        if committed:
+            exc.args = (f"{exc} ({committed} documents read before it are stored; fix this "
+                        "and run the same import again: documents already in are skipped)",)
+        raise
     return report
 
 
-def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str) -> ImportedFile:
-    sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+def _names(files: list[Path], name: str | None) -> dict[str, Path]:
+    """Document names (file stems, or --as NAME) by file; two files with one name refused
+    before anything is read."""
+    names: dict[str, Path] = {}
+    for path in files:
+        doc_name = name or path.stem
+        if doc_name in names:
+            raise InputError(f"{path}: would be named '{doc_name}' like {names[doc_name]}; "
+                             "rename one file or import it alone with --as NAME")
+        names[doc_name] = path
+    return names
+
+
+def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str | None,
+           language: str | None, default_language: str, mode: SegmentMode,
+           attributes: dict[str, dict[str, str]]) -> _Parsed:
+    """Read one file; segment it unless the project already holds the same text."""
+    doc = read_document(path, encoding)
+    doc.name = name or doc.name
+    listed = attributes.get(doc.name, {})
+    doc.language = check_language(language or listed.get("language") or doc.language
+                                  or default_language)
+    parsed = _Parsed(doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), mode)
+    row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (doc.name,)).fetchone()
+    if row and row["sha256"] == parsed.sha:
+        parsed.unchanged = True  # already imported (a re-run, or a resumed import)
+    else:
+        parsed.spans, parsed.used = segment(doc.text, mode, doc.language, doc.turns)
+    return parsed
+
+
+def _write_batch(conn: sqlite3.Connection, batch: list[_Parsed],
+                 attributes: dict[str, dict[str, str]], report: ImportReport,
+                 progress: Progress | None, total: int) -> None:
+    """Store a batch of read documents in one transaction (joining an open one)."""
+    done = len(report.files)
+    with atomic(conn):
+        for number, parsed in enumerate(batch, start=done + 1):
+            doc = parsed.doc
+            if progress:
+                progress(number, total, f"storing {doc.name}")
+            report.files.append(_store(conn, parsed))
+            merged = {**doc.attributes, **attributes.get(doc.name, {})}
+            doc_attributes = {k: v for k, v in merged.items() if k != "language"}
+            report.attributes_set += _set_attributes(conn, doc.name, doc_attributes)
+
+
+def _other_attributes(conn: sqlite3.Connection, attributes: dict[str, dict[str, str]],
+                      names: dict[str, Path], report: ImportReport) -> None:
+    """Attributes from the CSV for documents imported earlier (not among these files)."""
+    for doc_name, values in attributes.items():
+        if doc_name in names:
+            continue
+        if _document_id(conn, doc_name) is None:
+            report.warnings.append(f"attributes for '{doc_name}' ignored: no such document")
+        else:
+            values = {k: v for k, v in values.items() if k != "language"}
+            report.attributes_set += _set_attributes(conn, doc_name, values)
+
+
+def _store(conn: sqlite3.Connection, parsed: _Parsed) -> ImportedFile:
+    doc, sha = parsed.doc, parsed.sha
     row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (doc.name,)).fetchone()
     if row and row["sha256"] == sha:
         return ImportedFile(doc.source, doc.name, "unchanged", encoding=doc.encoding)
@@ -144,16 +219,21 @@ def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str
     if twin:
         return ImportedFile(doc.source, doc.name, "duplicate", encoding=doc.encoding,
                             same_as=twin["name"])
+    if parsed.unchanged:  # the project changed since the file was read: segment it now
+        parsed.spans, parsed.used = segment(doc.text, parsed.mode, doc.language,
+                                               doc.turns)
     cursor = conn.execute(
         "INSERT INTO document (name, text, sha256, language, source, format, encoding,"
-        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (doc.name, doc.text, sha, doc.language, str(doc.source), doc.format, doc.encoding, now()))
+        " imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (doc.name, doc.text, sha, doc.language, str(doc.source), doc.format, doc.encoding, now(),
+         len(doc.text.split())))
+    spans = parsed.spans
     conn.executemany(
         'INSERT INTO segment (document_id, ordinal, start, "end", speaker, time_start, time_end)'
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(cursor.lastrowid, n, s.start, s.end, s.speaker, s.time_start, s.time_end)
          for n, s in enumerate(spans, start=1)])
-    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding)
+    return ImportedFile(doc.source, doc.name, "imported", len(spans), parsed.used, doc.encoding)
 
 
 def _document_id(conn: sqlite3.Connection, name: str) -> int | None:
@@ -189,18 +269,23 @@ def attributes_of(conn: sqlite3.Connection, document_id: int) -> dict[str, str]:
 
 
 def list_documents(conn: sqlite3.Connection) -> list[dict]:
+    """Every document with its counts and attributes (two queries, whatever the size)."""
     rows = conn.execute("""
-        SELECT d.id, d.name, d.language, d.format, d.text,
+        SELECT d.id, d.name, d.language, d.format, d.words,
+               CASE WHEN d.words IS NULL THEN d.text END AS text,
                (SELECT count(*) FROM segment s WHERE s.document_id = d.id) AS segments,
                (SELECT group_concat(speaker, ', ') FROM (SELECT DISTINCT speaker FROM segment s
                  WHERE s.document_id = d.id AND speaker IS NOT NULL ORDER BY speaker)) AS speakers,
                (SELECT count(*) FROM coding c WHERE c.document_id = d.id
                  AND c.removed_at IS NULL) AS codings
         FROM document d ORDER BY d.name""").fetchall()
+    attributes: dict[int, dict[str, str]] = {}
+    for row in conn.execute("SELECT document_id, name, value FROM attribute ORDER BY name"):
+        attributes.setdefault(row[0], {})[row[1]] = row[2]
     return [{"name": r["name"], "language": r["language"], "format": r["format"],
-             "words": len(r["text"].split()), "segments": r["segments"],
-             "speakers": r["speakers"] or "", "codings": r["codings"],
-             "attributes": attributes_of(conn, r["id"])} for r in rows]
+             "words": r["words"] if r["words"] is not None else len(r["text"].split()),
+             "segments": r["segments"], "speakers": r["speakers"] or "",
+             "codings": r["codings"], "attributes": attributes.get(r["id"], {})} for r in rows]
 
 
 def segments_of(conn: sqlite3.Connection, document_id: int) -> list[sqlite3.Row]:

@@ -146,6 +146,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "word counts and indexes for archive-sized projects",
+        # `words` is filled on import (NULL for documents imported before: listings count
+        # them from the text). The speaker index answers `qcode docs` without reading every
+        # segment; the document index serves the per-document coding look-ups of `show`.
+        """
+        ALTER TABLE document ADD COLUMN words INTEGER;
+        CREATE INDEX segment_speaker ON segment(document_id, speaker);
+        CREATE INDEX coding_document ON coding(document_id, start);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

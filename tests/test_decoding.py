@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qcode import InputError
-from qcode.importers.decoding import check_text, decode, normalise
+from qcode.importers.decoding import CONTROLS, check_text, decode, normalise
 
 P = Path("t.txt")
 TEXT = "Señor: ¿Cuánto cobran por un celular?\nÉl: cien soles."
@@ -77,3 +77,19 @@ def test_empty_text_is_refused(text):
 def test_control_characters_mean_binary():
     with pytest.raises(InputError, match="looks like a binary file"):
         check_text("abc" + "\x01\x02\x03\x04\x05" * 20, P)
+
+
+def test_control_regex_is_unicode_category_cc_less_newline_tab_form_feed():
+    # The one-regex check must count exactly what `unicodedata.category(ch) == "Cc"` counts,
+    # minus the three layout characters, over every code point (surrogates included).
+    for code in range(0x110000):
+        ch = chr(code)
+        expected = unicodedata.category(ch) == "Cc" and ch not in "\n\t\f"
+        assert bool(CONTROLS.match(ch)) == expected, hex(code)
+
+
+def test_a_few_controls_in_a_long_text_are_tolerated_but_one_percent_is_not():
+    text = "palabra " * 500  # 4,000 characters: 1% is 40 control characters
+    check_text(text + "\x0b" * 40, P)
+    with pytest.raises(InputError, match="looks like a binary file"):
+        check_text(text + "\x85" * 50, P)  # U+0085 (NEL) is Cc too
