@@ -13,7 +13,6 @@ codes appear only with `show_others`.
 from __future__ import annotations
 
 import difflib
-import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from ..codings import Target, add
 from ..documents import attributes_of, get_document
 from ..errors import InputError, NotFoundError
 from ..store import atomic, now
+from ..suggest import evidence
 
 Order = Literal["document", "informative"]
 
@@ -208,7 +208,7 @@ class ReviewSession:
             choice.suggestion_ids.append(row["id"])
             choice.score = max(choice.score or 0.0, row["score"])
             choice.methods = "+".join(filter(None, [choice.methods, row["method"]]))
-            choice.evidence += json.loads(row["evidence"])
+            choice.evidence += evidence.render(row["evidence"], seg["doc_text"])
         for number, choice in enumerate(choices.values(), start=1):
             choice.number = number
         return list(choices.values())
