@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 QCODE   = $(abspath $(BIN)/qcode)
 DEMO   ?= demo_out
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-scale clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,8 +61,15 @@ test: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check qcode tests bench
 
+# make bench [QUICK=1] [BENCH="import suggest ..."]: whole-process figures against baselines,
+# appended to bench/RESULTS.md (QUICK=1: 200 documents, under two minutes on an idle machine)
 bench: $(BIN)/.installed
-	$(BIN)/python -m bench $(BENCH)
+	$(BIN)/python -m bench $(if $(QUICK),--quick) $(BENCH)
+
+# make bench-scale [DOCS=17000]: archive scale (import, a killed and resumed import, rules,
+# export matrix, docs/show), at nice 10; DOCS=1700 for a scaled-down run
+bench-scale: $(BIN)/.installed
+	nice -n 10 $(BIN)/python -m bench.scale $(if $(DOCS),--docs $(DOCS))
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache .hypothesis

@@ -104,8 +104,7 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
                  language: str | None = None, mode: SegmentMode = "turn",
                  attributes: dict[str, dict[str, str]] | None = None,
                  name: str | None = None, encoding: str | None = None,
-                 progress: Progress | None = None, batch_files: int = BATCH_FILES,
-                 batch_chars: int = BATCH_CHARS) -> ImportReport:
+                 progress: Progress | None = None) -> ImportReport:
     """Read, segment and store transcripts, one transaction per batch (see BATCH_FILES).
 
     A document's language is `language` if given, else the `language` attribute (CSV
@@ -131,7 +130,7 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
                             attributes)
             batch.append(parsed)
             chars += len(parsed.doc.text)
-            if len(batch) >= batch_files or chars >= batch_chars:
+            if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
                 _write_batch(conn, batch, attributes, report, progress, len(files))
                 committed += 0 if outer else sum(1 for f in report.files[-len(batch):]
                                                  if f.status == "imported")

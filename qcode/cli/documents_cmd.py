@@ -21,6 +21,9 @@ class Segmentation(StrEnum):
     sentence = "sentence"
 
 
+LIST_FILES = 50  # a larger import lists only assumed encodings and duplicates
+
+
 @app.command("import")
 def import_cli(
     ctx: typer.Context,
@@ -39,7 +42,8 @@ def import_cli(
                                                  "UTF-8/UTF-16 by BOM, else UTF-8, else "
                                                  "Windows-1252).")] = None,
 ) -> None:
-    """Import transcripts into the project, all in one transaction.
+    """Import transcripts into the project: up to 250 files all or nothing; a larger import
+    commits in batches and, stopped half-way, carries on when run again.
 
     Re-importing an unchanged file does nothing; a changed file under an existing name is
     refused (use --as NAME). YAML front matter (a --- block) sets document attributes.
@@ -49,9 +53,12 @@ def import_cli(
         report = project.import_files(paths or [], attributes=attributes, language=lang,
                                       segment=segment.value, name=as_name, encoding=encoding,
                                       progress=progress)
+    many = len(report.files) > LIST_FILES
     for item in report.files:
         note = "" if item.encoding in (None, "utf-8", "utf-8-sig") else \
             f" [yellow]({item.encoding} assumed)[/]"
+        if many and not note and item.status != "duplicate":
+            continue  # an archive: only what needs a look, then the totals
         if item.status == "imported":
             say(st, f"imported [bold]{escape(item.name)}[/]: {item.segments} segments "
                     f"({item.segmentation}s){note}")
