@@ -62,9 +62,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check qcode tests bench
 
 # make bench [QUICK=1] [BENCH="import suggest ..."]: whole-process figures against baselines,
-# appended to bench/RESULTS.md (QUICK=1: 200 documents, under two minutes on an idle machine)
+# appended to bench/RESULTS.md (QUICK=1: 200 documents, under two minutes on an idle machine;
+# BEFORE=DIR: also against an earlier qcode source tree, e.g. from `git archive REV`)
 bench: $(BIN)/.installed
-	$(BIN)/python -m bench $(if $(QUICK),--quick) $(BENCH)
+	$(BIN)/python -m bench $(if $(QUICK),--quick) $(if $(BEFORE),--before $(BEFORE)) $(BENCH)
 
 # make bench-scale [DOCS=17000]: archive scale (import, a killed and resumed import, rules,
 # export matrix, docs/show), at nice 10; DOCS=1700 for a scaled-down run

@@ -36,6 +36,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=None)
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="also compare with an earlier qcode "
+                        "source tree (git archive REV | tar -x -C DIR)")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args()
     unknown = [name for name in args.which if name not in BENCHES]
@@ -78,6 +80,10 @@ def compare(root: Path, args) -> None:
     figures += found
     figures.append(processes.export_figure(project, args.repeat, docs))
     print("\n".join(table(figures[2:]).splitlines()[2:]), flush=True)
+    if args.before:
+        earlier = processes.before_figures(root, folder, args.repeat, docs, args.before)
+        figures += earlier
+        print("\n".join(table(earlier).splitlines()[2:]), flush=True)
     if not args.quick:
         memory = processes.memory_figures(root, max(1600, docs), args.words)
         figures += memory

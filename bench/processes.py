@@ -126,3 +126,45 @@ def memory_figures(root: Path, documents: int, words: int) -> list[Figure]:
                               [step], target="flat in the corpus"))
         shutil.rmtree(project)
     return figures
+
+
+def before_figures(root: Path, folder: Path, repeat: int, documents: int,
+                   before: Path) -> list[Figure]:
+    """This qcode against an earlier one (a source tree, e.g. `git archive REV | tar -x`),
+    each with its own project, same interpreter and packages, alternating in one loop."""
+    versions = {"now": ROOT, "before": before}
+    commands = {name: [PYTHON, "-m", "qcode"] for name in versions}
+
+    def env(name: str) -> dict:
+        return {"PYTHONPATH": str(versions[name])}
+
+    def importer(name: str):
+        project = root / f"{name}_import"
+
+        def go() -> Run:
+            shutil.rmtree(project, ignore_errors=True)
+            run([*commands[name], "init", str(project)], env=env(name))
+            return run([*commands[name], "-p", str(project), "import", str(folder)],
+                       env=env(name))
+        return go
+
+    def suggester(name: str):
+        project = root / f"{name}_suggest"
+        shutil.rmtree(project, ignore_errors=True)
+        for args in (["init", str(project)], ["-p", str(project), "import", str(folder)],
+                     ["-p", str(project), "codebook", "load", str(CODEBOOK)]):
+            run([*commands[name], *args], env=env(name))
+
+        def go() -> Run:
+            clear_suggestions(project)
+            return run([*commands[name], "-p", str(project), "suggest", "--method", "rules"],
+                       env=env(name))
+        return go
+
+    return [
+        side_by_side(f"`qcode import DIR`, {documents:,} documents: now against before", repeat,
+                     importer("now"), importer("before"), f"qcode at {before.name}"),
+        side_by_side(f"`qcode suggest --method rules`, {documents:,} documents: now against "
+                     "before", repeat, suggester("now"), suggester("before"),
+                     f"qcode at {before.name}"),
+    ]
