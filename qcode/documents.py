@@ -271,18 +271,21 @@ def list_documents(conn: sqlite3.Connection) -> list[dict]:
     """Every document with its counts and attributes (two queries, whatever the size)."""
     rows = conn.execute("""
         SELECT d.id, d.name, d.language, d.format, d.words,
-               CASE WHEN d.words IS NULL THEN d.text END AS text,
                (SELECT count(*) FROM segment s WHERE s.document_id = d.id) AS segments,
                (SELECT group_concat(speaker, ', ') FROM (SELECT DISTINCT speaker FROM segment s
                  WHERE s.document_id = d.id AND speaker IS NOT NULL ORDER BY speaker)) AS speakers,
                (SELECT count(*) FROM coding c WHERE c.document_id = d.id
                  AND c.removed_at IS NULL) AS codings
         FROM document d ORDER BY d.name""").fetchall()
+    uncounted = [r[0] for r in conn.execute(  # imported before word counts were kept
+        "SELECT id FROM document INDEXED BY document_listing WHERE words IS NULL")]
+    words = {i: len(conn.execute("SELECT text FROM document WHERE id = ?", (i,)).fetchone()[0]
+                     .split()) for i in uncounted}
     attributes: dict[int, dict[str, str]] = {}
     for row in conn.execute("SELECT document_id, name, value FROM attribute ORDER BY name"):
         attributes.setdefault(row[0], {})[row[1]] = row[2]
     return [{"name": r["name"], "language": r["language"], "format": r["format"],
-             "words": r["words"] if r["words"] is not None else len(r["text"].split()),
+             "words": r["words"] if r["words"] is not None else words[r["id"]],
              "segments": r["segments"], "speakers": r["speakers"] or "",
              "codings": r["codings"], "attributes": attributes.get(r["id"], {})} for r in rows]
 

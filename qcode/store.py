@@ -149,10 +149,12 @@ MIGRATIONS: list[tuple[str, str]] = [
     (
         "word counts and indexes for archive-sized projects",
         # `words` is filled on import (NULL for documents imported before: listings count
-        # them from the text). The speaker index answers `qcode docs` without reading every
-        # segment; the document index serves the per-document coding look-ups of `show`.
+        # them from the text). `document_listing` covers what `qcode docs` shows, so listing
+        # never reads the texts (stored before those columns in each row); the speaker index
+        # answers it without reading every segment; the coding index serves `show`.
         """
         ALTER TABLE document ADD COLUMN words INTEGER;
+        CREATE INDEX document_listing ON document(name, language, format, words);
         CREATE INDEX segment_speaker ON segment(document_id, speaker);
         CREATE INDEX coding_document ON coding(document_id, start);
         """,

@@ -3,9 +3,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcode import InputError
-from qcode.importers.decoding import CONTROLS, check_text, decode, normalise
+from qcode.importers.decoding import CONTROLS, check_text, count_controls, decode, normalise
 
 P = Path("t.txt")
 TEXT = "Señor: ¿Cuánto cobran por un celular?\nÉl: cien soles."
@@ -93,3 +95,10 @@ def test_a_few_controls_in_a_long_text_are_tolerated_but_one_percent_is_not():
     check_text(text + "\x0b" * 40, P)
     with pytest.raises(InputError, match="looks like a binary file"):
         check_text(text + "\x85" * 50, P)  # U+0085 (NEL) is Cc too
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ñ\n\t\f\r\x00\x07\x0b\x1b\x7f\x85\x9f\xa0"
+                                            "\u2028\u200b")), max_size=200))
+def test_control_count_equals_a_count_by_unicode_category(text):
+    expected = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f")
+    assert count_controls(text) == expected

@@ -110,3 +110,12 @@ def test_matrix_counted_slice_by_slice_equals_the_whole(sample_project, monkeypa
         monkeypatch.setattr(matrices, "SLICE_DOCUMENTS", 200)
         assert whole.loc["Total", "Total"] > 0
         assert sliced.equals(whole), (by, count)
+
+
+def test_documents_imported_before_word_counts_are_counted_from_their_text(sample_project):
+    conn = sample_project.conn
+    stored = {d["name"]: d["words"] for d in sample_project.documents()}
+    texts = dict(conn.execute("SELECT name, text FROM document").fetchall())
+    assert stored == {name: len(text.split()) for name, text in texts.items()}
+    conn.execute("UPDATE document SET words = NULL WHERE name LIKE 'guardia%'")
+    assert {d["name"]: d["words"] for d in sample_project.documents()} == stored
