@@ -24,8 +24,9 @@ PYTHON = sys.executable
 
 @dataclass
 class Run:
-    seconds: float
+    seconds: float  # wall
     rss_mb: float
+    cpu: float = 0.0  # user + system seconds: steadier than wall time on a busy machine
 
 
 # A minimal launcher (python -S, a few MB) forks and execs the command, then reports the
@@ -38,8 +39,9 @@ pid = os.fork()
 if pid == 0:
     os.execvp(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
-os.write(2, b"\\nqcode-bench %f %d %d\\n" % (time.perf_counter() - started, usage.ru_maxrss,
-                                       os.waitstatus_to_exitcode(status)))
+os.write(2, b"\\nqcode-bench %f %d %d %f\\n" % (
+    time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+    usage.ru_utime + usage.ru_stime))
 """
 
 
@@ -50,10 +52,10 @@ def run(command: Sequence[str], cwd: Path | None = None, env: dict | None = None
                           env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     *errors, last = done.stderr.rstrip("\n").split("\n")
-    _, seconds, peak, code = last.split()
+    _, seconds, peak, code, cpu = last.split()
     if check and int(code) != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({code}): {chr(10).join(errors)[-2000:]}")
-    return Run(float(seconds), int(peak) / 1024)  # ru_maxrss is in KiB on Linux
+    return Run(float(seconds), int(peak) / 1024, float(cpu))  # ru_maxrss: KiB on Linux
 
 
 @dataclass
@@ -78,17 +80,27 @@ class Figure:
         base = self.base_seconds
         return self.seconds / base if base else None
 
+    @property
+    def cpu_ratio(self) -> float | None:
+        if not self.baseline:
+            return None
+        base = statistics.median(r.cpu for r in self.baseline)
+        return statistics.median(r.cpu for r in self.qcode) / base if base else None
+
     def cells(self) -> list[str]:
         base = self.base_seconds
         return [self.step, f"{self.seconds:.2f} s", f"{max(r.rss_mb for r in self.qcode):.0f} MB",
                 f"{base:.2f} s ({self.baseline_name})" if base is not None else "–",
                 f"{max(r.rss_mb for r in self.baseline):.0f} MB" if self.baseline else "–",
-                f"{self.ratio:.2f}×" if self.ratio is not None else "–", self.target,
+                f"{self.ratio:.2f}×" if self.ratio is not None else "–",
+                f"{statistics.median(r.cpu for r in self.qcode):.2f} s"
+                + (f" ({self.cpu_ratio:.2f}×)" if self.cpu_ratio is not None else ""),
+                self.target,
                 str(len(self.qcode)), self.note]
 
 
 HEADER = ["step", "qcode (median)", "qcode peak RSS", "baseline (median)", "baseline peak RSS",
-          "ratio", "target", "N", "note"]
+          "ratio", "qcode CPU (CPU ratio)", "target", "N", "note"]
 
 
 def side_by_side(step: str, repeat: int, qcode: Callable[[], Run],

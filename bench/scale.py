@@ -45,7 +45,8 @@ def killed_import(project: Path, folder: Path, at: int) -> tuple[Run, int]:
         os.kill(child.pid, signal.SIGKILL)
     _, _, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
-    return Run(elapsed, usage.ru_maxrss / 1024), count_documents(project / "qcode.db")
+    return (Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime),
+            count_documents(project / "qcode.db"))
 
 
 def code_a_tenth(project: Path) -> int:
@@ -85,7 +86,8 @@ def main() -> None:
     figures: list[Figure] = []
 
     def step(name: str, result: Run, note: str = "") -> None:
-        figures.append(Figure(name, [result], note=f"{note}; project {size_mb(project):,.0f} MB"))
+        size = f"project {size_mb(project):,.0f} MB"
+        figures.append(Figure(name, [result], note=f"{note}; {size}" if note else size))
         print(table(figures[-1:]).splitlines()[-1], flush=True)
 
     killed, stored = killed_import(project, folder, args.docs // 3)
