@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import sqlite3
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,12 +124,9 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     chars = 0
     committed = 0
     outer = conn.in_transaction  # inside a caller's transaction nothing commits early
+    options = (name, encoding, language, default_language, mode, attributes)
     try:
-        for number, path in enumerate(files, start=1):
-            if progress:
-                progress(number, len(files), f"reading {path.name}")
-            parsed = _parse(conn, path, name, encoding, language, default_language, mode,
-                            attributes)
+        for parsed in _read_all(conn, files, options, progress):
             batch.append(parsed)
             chars += len(parsed.doc.text)
             if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
@@ -157,6 +156,50 @@ def _names(files: list[Path], name: str | None) -> dict[str, Path]:
                              "rename one file or import it alone with --as NAME")
         names[doc_name] = path
     return names
+
+
+# Reading, decoding and segmenting is most of an import's work; with many files it runs in
+# two forked processes (each checking the project read-only for documents already in) while
+# this one stores. Files are handed out a batch at a time, so at most one batch of parsed
+# documents waits in memory. Fewer files, another platform, or an import inside a caller's
+# transaction: everything in this process.
+PARALLEL_FILES = 64
+_READER: dict = {}
+
+
+def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
+              progress: Progress | None) -> Iterator[_Parsed]:
+    """The files parsed, in order."""
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    workers = min(2, os.cpu_count() or 1)
+    if (len(files) < PARALLEL_FILES or workers < 2 or not database or conn.in_transaction
+            or sys.platform != "linux"):
+        for number, path in enumerate(files, start=1):
+            if progress:
+                progress(number, len(files), f"reading {path.name}")
+            yield _parse(conn, path, *options)
+        return
+    import multiprocessing
+
+    number = 0
+    with multiprocessing.get_context("fork").Pool(workers, _init_reader,
+                                                  (database, options)) as pool:
+        for first in range(0, len(files), BATCH_FILES):
+            for parsed in pool.imap(_read_one, files[first:first + BATCH_FILES], chunksize=4):
+                number += 1
+                if progress:
+                    progress(number, len(files), f"reading {parsed.doc.source.name}")
+                yield parsed
+
+
+def _init_reader(database: str, options: tuple) -> None:
+    reader = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    reader.row_factory = sqlite3.Row
+    _READER.update(conn=reader, options=options)
+
+
+def _read_one(path: Path) -> _Parsed:
+    return _parse(_READER["conn"], path, *_READER["options"])
 
 
 def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str | None,
