@@ -1,7 +1,7 @@
 """`python -m bench [--quick] [--docs N] [--repeat N]`: whole-process figures against
 baselines, printed as a table and appended to bench/RESULTS.md (see bench/processes.py).
 
-`python -m bench import|suggest|review|agreement|export` runs the older in-process
+`python -m bench import|suggest|review|agreement|export|hardening` runs the older in-process
 benchmarks instead (their figures are in bench/RESULTS.md too).
 """
 
@@ -17,6 +17,7 @@ from . import (
     agreement_bench,
     corpus,
     export_bench,
+    hardening_bench,
     import_bench,
     processes,
     review_bench,
@@ -24,7 +25,7 @@ from . import (
 )
 from .measure import ROOT, machine, table
 
-BENCHES = ("import", "suggest", "review", "agreement", "export")
+BENCHES = ("import", "suggest", "review", "agreement", "export", "hardening")
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
@@ -58,6 +59,7 @@ def older(root: Path, args) -> None:
         "review": lambda: review_bench.run(root),
         "agreement": agreement_bench.run,
         "export": lambda: export_bench.run(root),
+        "hardening": lambda: hardening_bench.run(root),
     }
     for name in args.which:
         for line in lines[name]():

@@ -9,6 +9,7 @@ import os
 import re
 import sqlite3
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,35 +46,78 @@ class ImportReport:
     files: list[ImportedFile] = field(default_factory=list)
     attributes_set: int = 0
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a .qdpx import brought, one line each
 
     @property
     def imported(self) -> list[ImportedFile]:
         return [f for f in self.files if f.status == "imported"]
 
 
-def check_language(language: str) -> str:
-    if not LANGUAGE.match(language):
+def check_language(language: str, where: str | None = None) -> str:
+    """`language` if it is a language code; `where` names its source in the message."""
+    if not isinstance(language, str) or not LANGUAGE.fullmatch(language):
+        if where:
+            raise InputError(f"{where}: language {language!r} is not a language code; use a "
+                             "two-letter code such as es or en")
         raise InputError(f"--lang {language}: use a two-letter language code such as es or en")
     return language
 
 
+def document_name(name: str, source: object) -> str:
+    """A document name as stored: NFC-normalised (so `Café` typed either way is one name),
+    trimmed, one line, no control characters."""
+    clean = unicodedata.normalize("NFC", name).strip()
+    if not clean:
+        raise InputError(f"{source}: the document name is empty; give one with --as NAME")
+    if any(ch in clean for ch in "\n\r\x0b\x0c\x85\u2028\u2029"):
+        raise InputError(f"{source}: the document name {clean!r} contains a line break; "
+                         "rename the file or give a name with --as NAME")
+    if not clean.isprintable():
+        raise InputError(f"{source}: the document name {clean!r} contains control "
+                         "characters; rename the file or give a name with --as NAME")
+    return clean
+
+
 def read_attributes_csv(path: Path) -> dict[str, dict[str, str]]:
-    """`document` column plus one column per attribute -> {document: {name: value}}."""
-    rows = csv.DictReader(io.StringIO(read_text_file(path, "attributes file")))
-    columns = [c.strip() for c in rows.fieldnames or []]
-    if "document" not in columns:
-        raise InputError(f"{path}, line 1: needs a 'document' column (found: "
-                         f"{', '.join(columns) or 'nothing'}), plus one column per attribute")
-    out: dict[str, dict[str, str]] = {}
-    for row in rows:
-        line = rows.line_num
-        values = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        name = _document_name(values.pop("document"))
-        if not name:
-            raise InputError(f"{path}, line {line}: the document column is empty")
-        if name in out:
-            raise InputError(f"{path}, line {line}: document '{name}' is listed twice")
-        out[name] = {k: v for k, v in values.items() if k and v}
+    """`document` column plus one column per attribute -> {document: {name: value}}.
+
+    Refused, never ignored: a repeated or unnamed column, a row with more fields than the
+    header, a document listed twice, a `language` that is not a language code."""
+    reader = csv.reader(io.StringIO(read_text_file(path, "attributes file"), newline=""),
+                        strict=True)
+    try:
+        header = [unicodedata.normalize("NFC", c.strip()) for c in next(reader, [])]
+        if "document" not in header:
+            raise InputError(f"{path}, line 1: needs a 'document' column (found: "
+                             f"{', '.join(header) or 'nothing'}), plus one column per attribute")
+        seen: set[str] = set()
+        for number, column in enumerate(header, start=1):
+            if not column:
+                raise InputError(f"{path}, line 1: column {number} has no name; name it or "
+                                 "delete it")
+            if column in seen:
+                raise InputError(f"{path}, line 1: column '{column}' appears twice; keep one")
+            seen.add(column)
+        out: dict[str, dict[str, str]] = {}
+        for fields in reader:
+            line = reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) > len(header):
+                raise InputError(f"{path}, line {line}: {len(fields)} fields but the header "
+                                 f"has {len(header)} columns; quote values that contain commas")
+            values = dict(zip(header, (f.strip() for f in fields), strict=False))
+            name = _document_name(values.pop("document", ""))
+            if not name:
+                raise InputError(f"{path}, line {line}: the document column is empty")
+            name = document_name(name, f"{path}, line {line}")
+            if name in out:
+                raise InputError(f"{path}, line {line}: document '{name}' is listed twice")
+            if values.get("language"):
+                check_language(values["language"], f"{path}, line {line}")
+            out[name] = {k: v for k, v in values.items() if v}
+    except csv.Error as exc:
+        raise InputError(f"{path}, line {reader.line_num}: {exc}; check the quoting") from None
     return out
 
 
@@ -96,7 +140,6 @@ BATCH_CHARS = 64 * 2**20
 class _Parsed:
     doc: ParsedDocument
     sha: str
-    mode: SegmentMode
     spans: list = field(default_factory=list)
     used: str = ""
     unchanged: bool = False
@@ -112,8 +155,15 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     A document's language is `language` if given, else the `language` attribute (CSV
     column or front matter), else `default_language`. Names are checked for clashes before
     anything is written. When a later batch fails, the error says how many documents the
-    earlier batches stored; the same import run again carries on after them.
+    earlier batches stored; the same import run again carries on after them. REFI-QDA
+    projects (.qdpx) go to `qcode.refi`, in one transaction.
     """
+    if projects := [p for p in paths if p.suffix.lower() == ".qdpx"]:
+        if name:
+            raise InputError("--as names one document; a .qdpx holds a whole project")
+        return _with_refi(conn, paths, projects, default_language=default_language,
+                          language=language, mode=mode, attributes=attributes,
+                          progress=progress)
     files = collect_paths(paths) if paths else []
     if name and len(files) != 1:
         raise InputError("--as NAME names one document; give exactly one file with it")
@@ -150,7 +200,7 @@ def _names(files: list[Path], name: str | None) -> dict[str, Path]:
     before anything is read."""
     names: dict[str, Path] = {}
     for path in files:
-        doc_name = name or path.stem
+        doc_name = document_name(name or path.stem, path)
         if doc_name in names:
             raise InputError(f"{path}: would be named '{doc_name}' like {names[doc_name]}; "
                              "rename one file or import it alone with --as NAME")
@@ -207,11 +257,11 @@ def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str
            attributes: dict[str, dict[str, str]]) -> _Parsed:
     """Read one file; segment it unless the project already holds the same text."""
     doc = read_document(path, encoding)
-    doc.name = name or doc.name
+    doc.name = document_name(name or doc.name, path)
     listed = attributes.get(doc.name, {})
     doc.language = check_language(language or listed.get("language") or doc.language
-                                  or default_language)
-    parsed = _Parsed(doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), mode)
+                                  or default_language, None if language else str(path))
+    parsed = _Parsed(doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest())
     row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (doc.name,)).fetchone()
     if row and row["sha256"] == parsed.sha:
         parsed.unchanged = True  # already imported (a re-run, or a resumed import)
@@ -230,7 +280,11 @@ def _write_batch(conn: sqlite3.Connection, batch: list[_Parsed],
             doc = parsed.doc
             if progress:
                 progress(number, total, f"storing {doc.name}")
-            report.files.append(_store(conn, parsed))
+            if parsed.unchanged:  # in the project already (documents are never deleted)
+                report.files.append(ImportedFile(doc.source, doc.name, "unchanged",
+                                                 encoding=doc.encoding))
+            else:
+                report.files.append(_store(conn, doc, parsed.spans, parsed.used, parsed.sha))
             merged = {**doc.attributes, **attributes.get(doc.name, {})}
             doc_attributes = {k: v for k, v in merged.items() if k != "language"}
             report.attributes_set += _set_attributes(conn, doc.name, doc_attributes)
@@ -249,8 +303,29 @@ def _other_attributes(conn: sqlite3.Connection, attributes: dict[str, dict[str, 
             report.attributes_set += _set_attributes(conn, doc_name, values)
 
 
-def _store(conn: sqlite3.Connection, parsed: _Parsed) -> ImportedFile:
-    doc, sha = parsed.doc, parsed.sha
+def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path], *,
+               default_language: str, language: str | None, mode: SegmentMode,
+               attributes: dict | None, progress: Progress | None) -> ImportReport:
+    from .refi import import_qdpx
+
+    with atomic(conn):
+        others = [p for p in paths if p not in projects]
+        report = import_files(conn, others, default_language=default_language, language=language,
+                              mode=mode, attributes=attributes, progress=progress) \
+            if others or attributes else ImportReport()
+        for path in projects:
+            loaded = import_qdpx(conn, path, default_language=default_language,
+                                 language=language, mode=mode)
+            report.files += loaded.files
+            report.warnings += loaded.warnings
+            report.attributes_set += loaded.attributes_set
+            report.notes.append(loaded.summary(path))
+    return report
+
+
+def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str,
+           sha: str | None = None) -> ImportedFile:
+    sha = sha or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (doc.name,)).fetchone()
     if row and row["sha256"] == sha:
         return ImportedFile(doc.source, doc.name, "unchanged", encoding=doc.encoding)
@@ -261,21 +336,17 @@ def _store(conn: sqlite3.Connection, parsed: _Parsed) -> ImportedFile:
     if twin:
         return ImportedFile(doc.source, doc.name, "duplicate", encoding=doc.encoding,
                             same_as=twin["name"])
-    if parsed.unchanged:  # the project changed since the file was read: segment it now
-        parsed.spans, parsed.used = segment(doc.text, parsed.mode, doc.language,
-                                               doc.turns)
     cursor = conn.execute(
         "INSERT INTO document (name, text, sha256, language, source, format, encoding,"
         " imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (doc.name, doc.text, sha, doc.language, str(doc.source), doc.format, doc.encoding, now(),
          len(doc.text.split())))
-    spans = parsed.spans
     conn.executemany(
         'INSERT INTO segment (document_id, ordinal, start, "end", speaker, time_start, time_end)'
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(cursor.lastrowid, n, s.start, s.end, s.speaker, s.time_start, s.time_end)
          for n, s in enumerate(spans, start=1)])
-    return ImportedFile(doc.source, doc.name, "imported", len(spans), parsed.used, doc.encoding)
+    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding)
 
 
 def _document_id(conn: sqlite3.Connection, name: str) -> int | None:
@@ -294,6 +365,7 @@ def _set_attributes(conn: sqlite3.Connection, name: str, values: dict[str, str])
 
 
 def get_document(conn: sqlite3.Connection, name: str) -> sqlite3.Row:
+    name = unicodedata.normalize("NFC", name)
     row = conn.execute("SELECT * FROM document WHERE name = ?", (name,)).fetchone()
     if row is None:
         import difflib
@@ -340,21 +412,34 @@ def segments_of(conn: sqlite3.Connection, document_id: int) -> list[sqlite3.Row]
 
 
 def show_document(conn: sqlite3.Connection, name: str, coder: str | None = None) -> dict:
-    """The document's numbered segments with their text and the codes applied to each."""
+    """The document's numbered segments with their text, the codes applied to each and the
+    memos on them. A coding that covers only part of a segment (a `--span` coding) is
+    marked `part START:END`; one spanning several segments is listed on each."""
+    from .memos import segment_memos
+
     doc = get_document(conn, name)
     coder_clause = "AND coder = ?" if coder else ""
     codings = conn.execute(
         f'SELECT code_id, coder, start, "end" FROM coding WHERE document_id = ?'
         f" AND removed_at IS NULL {coder_clause} ORDER BY start, code_id",
         (doc["id"], coder) if coder else (doc["id"],)).fetchall()
+    memos = segment_memos(conn, doc["id"], coder)
     segments = []
     for seg in segments_of(conn, doc["id"]):
-        applied = sorted({(c["code_id"], c["coder"]) for c in codings
-                          if c["start"] < seg["end"] and c["end"] > seg["start"]})
+        applied = sorted({(c["code_id"], c["coder"],
+                           "" if c["start"] <= seg["start"] and c["end"] >= seg["end"]
+                           else f", part {c['start']}:{c['end']}")
+                          for c in codings if c["start"] < seg["end"] and c["end"] > seg["start"]})
         segments.append({"segment": seg["ordinal"], "speaker": seg["speaker"] or "",
                          "start": seg["start"], "end": seg["end"],
                          "time": seg["time_start"],
                          "text": doc["text"][seg["start"]:seg["end"]],
-                         "codes": [f"{code} ({who})" for code, who in applied]})
+                         "codes": [f"{code} ({who}{part})" for code, who, part in applied],
+                         "memos": memos.get(seg["ordinal"], [])})
+    document_memos = [f"{r[0]}: {r[1]}" for r in conn.execute(
+        "SELECT author, text FROM memo WHERE target = 'document' AND target_id = ?"
+        + (" AND author = ?" if coder else "") + " ORDER BY author",
+        (str(doc["id"]), coder) if coder else (str(doc["id"]),))]
     return {"name": doc["name"], "language": doc["language"], "format": doc["format"],
-            "attributes": attributes_of(conn, doc["id"]), "segments": segments}
+            "attributes": attributes_of(conn, doc["id"]), "memos": document_memos,
+            "segments": segments}

@@ -40,6 +40,22 @@ class Matches:
     def __len__(self) -> int:
         return len(self.start)
 
+    def shifted(self, offset: int) -> Matches:
+        """The same matches `offset` characters further on (a window of a long text)."""
+        if not offset:
+            return self
+        return Matches(self.start + offset, self.end + offset, self.code, self.pattern)
+
+    @staticmethod
+    def joined(parts: list[Matches]) -> Matches:
+        """Matches of consecutive windows, in text order."""
+        import numpy as np
+
+        if len(parts) == 1:
+            return parts[0]
+        return Matches(*(np.concatenate([getattr(p, name) for p in parts]).astype("int64")
+                         for name in ("start", "end", "code", "pattern")))
+
 
 class RuleMatcher:
     def __init__(self, codes: list[tuple[str, dict[str, list[Any]]]], annotator: Annotator):

@@ -6,7 +6,8 @@ compact JSON, `[[start, end, pattern], ...]`: the character offsets of each matc
 and the number of the code's pattern (in the document's language) that found it; the words
 are read from the document text when shown (`evidence.render`). A rule suggestion's score is
 1 - 0.5^k for k distinct matched words (0.5, 0.75, 0.875, ...). Model suggestions carry the
-calibrated probability and the words that weighed most.
+calibrated probability (cross-fitted on the segments the model was trained on) and the words
+that raised it most.
 
 Work streams in chunks of documents: each chunk's rows are stored before the next chunk is
 computed, so memory does not grow with the corpus; the whole command is still one
@@ -14,7 +15,8 @@ transaction. With `jobs` > 1, worker processes compute the chunks (each reading 
 read-only) and send back only the compact rows; the parent stores them with executemany.
 
 Storing is idempotent: a pending suggestion is updated in place, a pending one that no
-longer applies is removed, and an accepted or rejected one keeps its decision untouched.
+longer applies is removed, and one that any coder has decided is kept with its decisions
+(table `decision`, one row per coder).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ from ..codes import require_codebook
 from ..documents import get_document
 from ..store import atomic, now
 from . import model as learning
+from .rules import Matches
 
 Method = Literal["rules", "model", "all"]
 Progress = Callable[[int, int, str], None]
@@ -92,11 +96,15 @@ def _rule_chunk(document_ids: list[int]) -> Chunk:
             text, language = conn.execute("SELECT text, language FROM document WHERE id = ?",
                                           (document_id,)).fetchone()
             matcher = _matcher(language, chunk.warnings)
-            doc = matcher.annotator(text)
-            chunk.tokens += len(doc)
             segments = conn.execute('SELECT id, start, "end" FROM segment WHERE document_id = ?'
                                     " ORDER BY start", (document_id,)).fetchall()
-            chunk.rows += document_rows(text, matcher.matches(doc), segments, matcher.codes)
+            found = []
+            for offset, window in windows(text, [s[1] for s in segments]):
+                doc = matcher.annotator(window)
+                chunk.tokens += len(doc)
+                found.append(matcher.matches(doc).shifted(offset))
+                del doc
+            chunk.rows += document_rows(text, Matches.joined(found), segments, matcher.codes)
     finally:
         conn.close()
     return chunk
@@ -152,6 +160,31 @@ def document_rows(text: str, found, segments: list[tuple[int, int, int]],
         words.add(text[start:end].lower())
     rows.append((key[0], codes[key[1]], 1 - 0.5 ** len(words), f"[{','.join(evidence)}]"))
     return rows
+
+
+# A spaCy Doc costs a few hundred bytes per token: a 49 MB transcript tokenised at once took
+# 4 GB. Longer texts are tokenised in windows of about this many characters, cut where a
+# segment starts (a pattern never spans two speaker turns there), so memory stays bounded.
+WINDOW_CHARS = 1_000_000
+
+
+def windows(text: str, starts: list[int], size: int | None = None):
+    """(offset, text[offset:end]) pieces of about `size` characters, each ending where a
+    segment starts (or, for a single segment longer than that, at a line break or space)."""
+    size = size or WINDOW_CHARS
+    if len(text) <= size:
+        yield 0, text
+        return
+    offset = 0
+    while offset < len(text):
+        end = min(len(text), offset + size)
+        if end < len(text):
+            cut = starts[bisect_right(starts, end) - 1] if starts else 0
+            if cut <= offset:  # one very long segment: cut at a line break or a space
+                cut = max(text.rfind("\n", offset + 1, end), text.rfind(" ", offset + 1, end))
+            end = cut if cut > offset else end
+        yield offset, text[offset:end]
+        offset = end
 
 
 def rule_chunks(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: list[int],
@@ -218,10 +251,12 @@ def model_rows(conn: sqlite3.Connection, trained: learning.Model, document_ids: 
                             document_ids).fetchall()
     features = learning.terms([s[2] for s in segments], [s[1] for s in segments], model_name)
     matrix = trained.vectoriser.transform(features)
-    probabilities = trained.probabilities(matrix)
+    ids = [s[0] for s in segments]
+    probabilities = trained.scores(ids, matrix)  # cross-fitted on training segments
     rows: list[Row] = []
     for row, col in zip(*(probabilities >= min_score).nonzero(), strict=True):
-        evidence = [{"text": word} for word in trained.evidence(matrix, row, col)]
+        evidence = [{"text": word} for word in trained.evidence(matrix, row, col,
+                                                                 segment_id=ids[row])]
         rows.append((segments[row][0], trained.codes[col], float(probabilities[row, col]),
                      json.dumps(evidence, ensure_ascii=False)))
     return rows
@@ -268,8 +303,9 @@ def _store(conn: sqlite3.Connection, method: str, rows: list[Row], document_ids:
     """Store one chunk's rows for `document_ids` (inside the command's transaction)."""
     marks = ",".join("?" * len(document_ids))
     existing = {(r["segment_id"], r["code_id"]): (r["id"], r["status"]) for r in conn.execute(
-        f"""SELECT g.id, g.segment_id, g.code_id, g.status FROM suggestion g
-            JOIN segment s ON s.id = g.segment_id
+        f"""SELECT g.id, g.segment_id, g.code_id, CASE WHEN EXISTS (SELECT 1 FROM decision x
+                WHERE x.suggestion_id = g.id) THEN 'decided' ELSE 'pending' END AS status
+            FROM suggestion g JOIN segment s ON s.id = g.segment_id
             WHERE g.method = ? AND s.document_id IN ({marks})""", (method, *document_ids))}
     fresh = set()
     stamp = now()
