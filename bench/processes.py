@@ -129,7 +129,7 @@ def memory_figures(root: Path, documents: int, words: int) -> list[Figure]:
 
 
 def before_figures(root: Path, folder: Path, repeat: int, documents: int,
-                   before: Path) -> list[Figure]:
+                   before: Path, suggest: bool = True) -> list[Figure]:
     """This qcode against an earlier one (a source tree, e.g. `git archive REV | tar -x`),
     each with its own project, same interpreter and packages, alternating in one loop."""
     versions = {"now": ROOT, "before": before}
@@ -161,10 +161,11 @@ def before_figures(root: Path, folder: Path, repeat: int, documents: int,
                        env=env(name))
         return go
 
-    return [
-        side_by_side(f"`qcode import DIR`, {documents:,} documents: now against before", repeat,
-                     importer("now"), importer("before"), f"qcode at {before.name}"),
-        side_by_side(f"`qcode suggest --method rules`, {documents:,} documents: now against "
-                     "before", repeat, suggester("now"), suggester("before"),
-                     f"qcode at {before.name}"),
-    ]
+    figures = [side_by_side(f"`qcode import DIR`, {documents:,} documents: now against before",
+                            repeat, importer("now"), importer("before"),
+                            f"qcode at {before.name}")]
+    if suggest:
+        figures.append(side_by_side(f"`qcode suggest --method rules`, {documents:,} documents: "
+                                    "now against before", repeat, suggester("now"),
+                                    suggester("before"), f"qcode at {before.name}"))
+    return figures
