@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
 import sqlite3
-import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -208,48 +206,14 @@ def _names(files: list[Path], name: str | None) -> dict[str, Path]:
     return names
 
 
-# Reading, decoding and segmenting is most of an import's work; with many files it runs in
-# two forked processes (each checking the project read-only for documents already in) while
-# this one stores. Files are handed out a batch at a time, so at most one batch of parsed
-# documents waits in memory. Fewer files, another platform, or an import inside a caller's
-# transaction: everything in this process.
-PARALLEL_FILES = 64
-_READER: dict = {}
-
-
 def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
               progress: Progress | None) -> Iterator[_Parsed]:
-    """The files parsed, in order."""
-    database = conn.execute("PRAGMA database_list").fetchone()[2]
-    workers = min(2, os.cpu_count() or 1)
-    if (len(files) < PARALLEL_FILES or workers < 2 or not database or conn.in_transaction
-            or sys.platform != "linux"):
-        for number, path in enumerate(files, start=1):
-            if progress:
-                progress(number, len(files), f"reading {path.name}")
-            yield _parse(conn, path, *options)
-        return
-    import multiprocessing
-
-    number = 0
-    with multiprocessing.get_context("fork").Pool(workers, _init_reader,
-                                                  (database, options)) as pool:
-        for first in range(0, len(files), BATCH_FILES):
-            for parsed in pool.imap(_read_one, files[first:first + BATCH_FILES], chunksize=4):
-                number += 1
-                if progress:
-                    progress(number, len(files), f"reading {parsed.doc.source.name}")
-                yield parsed
-
-
-def _init_reader(database: str, options: tuple) -> None:
-    reader = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    reader.row_factory = sqlite3.Row
-    _READER.update(conn=reader, options=options)
-
-
-def _read_one(path: Path) -> _Parsed:
-    return _parse(_READER["conn"], path, *_READER["options"])
+    """The files parsed, in order. (Reading in two forked processes was tried: on a busy
+    2-core machine it cost 40 % more CPU and saved no time; see bench/RESULTS.md.)"""
+    for number, path in enumerate(files, start=1):
+        if progress:
+            progress(number, len(files), f"reading {path.name}")
+        yield _parse(conn, path, *options)
 
 
 def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str | None,

@@ -119,38 +119,3 @@ def test_documents_imported_before_word_counts_are_counted_from_their_text(sampl
     assert stored == {name: len(text.split()) for name, text in texts.items()}
     conn.execute("UPDATE document SET words = NULL WHERE name LIKE 'guardia%'")
     assert {d["name"]: d["words"] for d in sample_project.documents()} == stored
-
-
-def test_reading_in_two_processes_stores_what_one_process_stores(tmp_path, monkeypatch):
-    folder = interviews(tmp_path / "many", 12)
-    write(folder / "int_005.txt", "---\nrole: guard\n---\nE: hola\nR: chau\n")
-    stored = {}
-    for parallel in (1000, 1):  # 1: every import of a file or more reads in two processes
-        monkeypatch.setattr(document_store, "PARALLEL_FILES", parallel)
-        with Project.init(tmp_path / f"p{parallel}") as project:
-            calls: list[str] = []
-            report = project.import_files([folder], progress=lambda *a, seen=calls:
-                                          seen.append(a[2]))
-            stored[parallel] = (
-                [(f.name, f.status, f.segments) for f in report.files],
-                project.conn.execute('SELECT d.name, s.ordinal, s.start, s."end", s.speaker'
-                                     " FROM segment s JOIN document d ON d.id = s.document_id"
-                                     " ORDER BY 1, 2").fetchall(),
-                [d["attributes"] for d in project.documents()])
-            assert calls[:12] == [f"reading int_{n:03d}.txt" for n in range(12)]
-            again = project.import_files([folder])  # workers see what is in: all unchanged
-            assert {f.status for f in again.files} == {"unchanged"}
-    assert stored[1][0] == stored[1000][0]
-    assert [tuple(r) for r in stored[1][1]] == [tuple(r) for r in stored[1000][1]]
-    assert stored[1][2] == stored[1000][2] and {"role": "guard"} in stored[1][2]
-
-
-def test_a_bad_file_read_by_a_worker_is_reported_like_any_other(project, tmp_path,
-                                                                monkeypatch):
-    monkeypatch.setattr(document_store, "PARALLEL_FILES", 1)
-    folder = interviews(tmp_path / "many", 6)
-    write(folder / "int_004.txt", b"E: hola\nR: \x81\x8d\n")
-    with pytest.raises(InputError, match=r"int_004.txt, line 2: byte 0x81 is not valid UTF-8 "
-                                         r"nor Windows-1252"):
-        project.import_files([folder])
-    assert names(project) == []
