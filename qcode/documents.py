@@ -182,8 +182,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
                 committed += 0 if outer else sum(1 for f in report.files[-len(batch):]
                                                  if f.status == "imported")
                 batch, chars = [], 0
-        with atomic(conn):
-            _write_batch(conn, batch, attributes, report, progress, len(files))
+        with atomic(conn):  # the last batch and the attributes of documents already in
+            _store_batch(conn, batch, attributes, report, progress, len(files))
             _other_attributes(conn, attributes, names, report)
     except QcodeError as exc:
         if committed:
@@ -238,20 +238,26 @@ def _write_batch(conn: sqlite3.Connection, batch: list[_Parsed],
                  attributes: dict[str, dict[str, str]], report: ImportReport,
                  progress: Progress | None, total: int) -> None:
     """Store a batch of read documents in one transaction (joining an open one)."""
-    done = len(report.files)
     with atomic(conn):
-        for number, parsed in enumerate(batch, start=done + 1):
-            doc = parsed.doc
-            if progress:
-                progress(number, total, f"storing {doc.name}")
-            if parsed.unchanged:  # in the project already (documents are never deleted)
-                report.files.append(ImportedFile(doc.source, doc.name, "unchanged",
-                                                 encoding=doc.encoding))
-            else:
-                report.files.append(_store(conn, doc, parsed.spans, parsed.used, parsed.sha))
-            merged = {**doc.attributes, **attributes.get(doc.name, {})}
-            doc_attributes = {k: v for k, v in merged.items() if k != "language"}
-            report.attributes_set += _set_attributes(conn, doc.name, doc_attributes)
+        _store_batch(conn, batch, attributes, report, progress, total)
+
+
+def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
+                 attributes: dict[str, dict[str, str]], report: ImportReport,
+                 progress: Progress | None, total: int) -> None:
+    done = len(report.files)
+    for number, parsed in enumerate(batch, start=done + 1):
+        doc = parsed.doc
+        if progress:
+            progress(number, total, f"storing {doc.name}")
+        if parsed.unchanged:  # in the project already (documents are never deleted)
+            report.files.append(ImportedFile(doc.source, doc.name, "unchanged",
+                                             encoding=doc.encoding))
+        else:
+            report.files.append(_store(conn, doc, parsed.spans, parsed.used, parsed.sha))
+        merged = {**doc.attributes, **attributes.get(doc.name, {})}
+        doc_attributes = {k: v for k, v in merged.items() if k != "language"}
+        report.attributes_set += _set_attributes(conn, doc.name, doc_attributes)
 
 
 def _other_attributes(conn: sqlite3.Connection, attributes: dict[str, dict[str, str]],

@@ -353,8 +353,9 @@ def atomic(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK TO qcode_nested")
-            conn.execute("RELEASE qcode_nested")
+            if conn.in_transaction:  # SQLite itself rolls everything back on a full disk
+                conn.execute("ROLLBACK TO qcode_nested")
+                conn.execute("RELEASE qcode_nested")
             raise
         conn.execute("RELEASE qcode_nested")
         return
