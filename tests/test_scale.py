@@ -119,3 +119,39 @@ def test_documents_imported_before_word_counts_are_counted_from_their_text(sampl
     assert stored == {name: len(text.split()) for name, text in texts.items()}
     conn.execute("UPDATE document SET words = NULL WHERE name LIKE 'guardia%'")
     assert {d["name"]: d["words"] for d in sample_project.documents()} == stored
+
+
+def recording_chunk(document_ids):
+    """Stands in for the rule worker: notes which process ran, then does the work."""
+    with open(os.environ["QCODE_TEST_PIDS"], "a") as pids:
+        pids.write(f"{os.getpid()}\n")
+    return ORIGINAL_CHUNK[0](document_ids)
+
+
+ORIGINAL_CHUNK: list = []
+
+
+def test_suggest_jobs_2_runs_the_rules_in_other_processes_with_the_same_result(
+        sample_project, tmp_path, monkeypatch):
+    from qcode.suggest import runner
+    from tests.conftest import run
+
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("QCODE_TEST_PIDS", str(pids))
+    ORIGINAL_CHUNK[:] = [runner._rule_chunk]
+    monkeypatch.setattr(runner, "_rule_chunk", recording_chunk)
+    env = {"QCODE_PROJECT": str(sample_project.path)}
+    one = run("suggest", "run", "--method", "rules", "--jobs", "1", env=env)
+    assert one.exit_code == 0, one.output
+    stored = sample_project.conn.execute(
+        "SELECT segment_id, code_id, score, evidence FROM suggestion ORDER BY 1, 2").fetchall()
+    assert set(pids.read_text().split()) == {str(os.getpid())}  # all here
+    pids.unlink()
+    sample_project.conn.execute("DELETE FROM suggestion")
+    two = run("suggest", "run", "--method", "rules", "--jobs", "2", env=env)
+    assert two.exit_code == 0, two.output
+    workers = set(pids.read_text().split())
+    assert str(os.getpid()) not in workers and 1 <= len(workers) <= 2
+    again = sample_project.conn.execute(
+        "SELECT segment_id, code_id, score, evidence FROM suggestion ORDER BY 1, 2").fetchall()
+    assert [tuple(r) for r in again] == [tuple(r) for r in stored] and len(stored) > 100
