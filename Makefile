@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 QCODE   = $(abspath $(BIN)/qcode)
 DEMO   ?= demo_out
 
-.PHONY: demo test lint bench clean mutate
+.PHONY: demo test lint bench bench-scale clean mutate
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,8 +79,16 @@ test: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check qcode tests bench
 
+# make bench [QUICK=1] [BENCH="import suggest ..."]: whole-process figures against baselines,
+# appended to bench/RESULTS.md (QUICK=1: 200 documents, under two minutes on an idle machine;
+# BEFORE=DIR: also against an earlier qcode source tree, e.g. from `git archive REV`)
 bench: $(BIN)/.installed
-	$(BIN)/python -m bench $(BENCH)
+	$(BIN)/python -m bench $(if $(QUICK),--quick) $(if $(BEFORE),--before $(BEFORE)) $(BENCH)
+
+# make bench-scale [DOCS=17000]: archive scale (import, a killed and resumed import, rules,
+# export matrix, docs/show), at nice 10; DOCS=1700 for a scaled-down run
+bench-scale: $(BIN)/.installed
+	nice -n 10 $(BIN)/python -m bench.scale $(if $(DOCS),--docs $(DOCS))
 
 .PHONY: pii-eval
 pii-eval: $(BIN)/.installed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
 
@@ -32,10 +33,14 @@ def vocabulary(seed: int = 11, extra: int = 30000) -> list[str]:
 
 
 def interviews(count: int, words: int, seed: int = 7) -> list[str]:
+    return list(stream(count, words, seed))
+
+
+def stream(count: int, words: int, seed: int = 7) -> Iterator[str]:
+    """The same interviews one at a time (a corpus of 17,000 never sits in memory)."""
     vocab = vocabulary()
     cumulative = list(accumulate(1 / (rank + 1) for rank in range(len(vocab))))
     rng = random.Random(seed)
-    texts = []
     for _ in range(count):
         drawn = rng.choices(vocab, cum_weights=cumulative, k=words)
         turns, position, speaker = [], 0, 0
@@ -49,15 +54,19 @@ def interviews(count: int, words: int, seed: int = 7) -> list[str]:
             turns.append(("E: " if speaker == 0 else "R: ") + " ".join(sentences))
             position += turn_words
             speaker = 1 - speaker
-        texts.append("\n\n".join(turns))
-    return texts
+        yield "\n\n".join(turns)
 
 
 def write(folder: Path, count: int, words: int) -> list[Path]:
+    """`count` files in `folder`; files already there (same count, words) are kept."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for number, text in enumerate(interviews(count, words)):
-        path = folder / f"entrevista_{number:04d}.txt"
+    stamp = folder / ".corpus"
+    paths = [folder / f"entrevista_{number:05d}.txt" for number in range(count)]
+    if stamp.exists() and stamp.read_text() == f"{count} {words}":
+        return paths
+    for path in folder.glob("entrevista_*.txt"):
+        path.unlink()
+    for path, text in zip(paths, stream(count, words), strict=True):
         path.write_text(text, "utf-8")
-        paths.append(path)
+    stamp.write_text(f"{count} {words}")
     return paths

@@ -6,10 +6,13 @@ import difflib
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .codebook import ID_RULE, Code, Codebook, valid_id
 from .errors import InputError, NotFoundError
 from .store import atomic, now
+
+if TYPE_CHECKING:  # pydantic loads only for the commands that read a codebook file
+    from .codebook import Code, Codebook
 
 
 @dataclass
@@ -148,6 +151,8 @@ def descendants(conn: sqlite3.Connection, code_id: str) -> list[str]:
 def rename(conn: sqlite3.Connection, old: str, new: str) -> int:
     """Give code `old` the id `new`, keeping its codings; return how many codings moved."""
     resolve(conn, old)
+    from .codebook import ID_RULE, valid_id
+
     if not valid_id(new):
         raise InputError(f"{new!r} is not a valid code id; {ID_RULE}")
     if conn.execute("SELECT 1 FROM code WHERE id = ?", (new,)).fetchone():

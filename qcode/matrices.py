@@ -88,29 +88,30 @@ def parse_by(by: str, conn: sqlite3.Connection) -> tuple[str, str | None]:
 
 
 def coded_units(conn: sqlite3.Connection, coder: str | None = None,
-                documents: str | None = None):
+                documents: str | None = None, ids: list[int] | None = None):
     """DataFrame: one row per (live coding, overlapped segment), with the segment's speaker
-    and the clipped span (start/end inside the segment)."""
+    and the clipped span (start/end inside the segment). `ids` limits it to those documents
+    (a matrix reads a large project a slice at a time)."""
     import pandas as pd
 
-    if coder and not conn.execute("SELECT 1 FROM coding WHERE coder = ? LIMIT 1",
-                                  (coder,)).fetchone():
-        coders = [r[0] for r in conn.execute("SELECT DISTINCT coder FROM coding ORDER BY 1")]
-        raise InputError(f"no codings by coder '{coder}'; coders in this project: "
-                         f"{', '.join(coders) or 'none yet'}")
+    _check_coder(conn, coder)
+    only = ("" if ids is None
+            else f" WHERE document_id IN ({','.join(str(int(i)) for i in ids)})")
     docs = pd.read_sql_query("SELECT id AS document_id, name AS document, length(text) AS size"
-                             " FROM document ORDER BY id", conn)
+                             f" FROM document{only.replace('document_id', 'id')} ORDER BY id",
+                             conn)
     if documents:
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
     base = np.concatenate([[0], np.cumsum(docs["size"].to_numpy())[:-1]]) if len(docs) else []
     offset = dict(zip(docs["document_id"], base, strict=True))
     segments = pd.read_sql_query('SELECT id AS segment_id, document_id, start, "end", speaker'
-                                 " FROM segment ORDER BY document_id, start", conn)
+                                 f" FROM segment{only} ORDER BY document_id, start", conn)
     segments = segments[segments["document_id"].isin(offset)].reset_index(drop=True)
     skip, skipped = not_consensus_sql("coder", conn, coder)
     codings = pd.read_sql_query(
         'SELECT id AS coding_id, document_id, code_id AS code, coder, start, "end" FROM coding'
-        " WHERE removed_at IS NULL" + (" AND coder = ?" if coder else skip), conn,
+        " WHERE removed_at IS NULL" + (" AND coder = ?" if coder else skip)
+        + only.replace(" WHERE", " AND"), conn,
         params=(coder,) if coder else (skipped or None))
     codings = codings[codings["document_id"].isin(offset)]
     # Lay all documents end to end so one sorted search finds each coding's segments.
@@ -134,6 +135,14 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
     units["clip_end"] = np.minimum(units["end"].to_numpy(), picked["end"].to_numpy())
     units = units.merge(docs[["document_id", "document"]], on="document_id")
     return units, docs
+
+
+def _check_coder(conn: sqlite3.Connection, coder: str | None) -> None:
+    if coder and not conn.execute("SELECT 1 FROM coding WHERE coder = ? LIMIT 1",
+                                  (coder,)).fetchone():
+        coders = [r[0] for r in conn.execute("SELECT DISTINCT coder FROM coding ORDER BY 1")]
+        raise InputError(f"no codings by coder '{coder}'; coders in this project: "
+                         f"{', '.join(coders) or 'none yet'}")
 
 
 def _group_column(conn: sqlite3.Connection, units, kind: str, attribute: str | None):
@@ -171,7 +180,8 @@ def _columns(conn: sqlite3.Connection, docs, kind: str, attribute: str | None,
 
 def _word_counts(units, conn: sqlite3.Connection) -> dict[tuple, int]:
     """Words whose first character lies in the union of coded text per (code, group)."""
-    texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}
+    wanted = ",".join(str(int(i)) for i in units["document_id"].unique()) or "NULL"
+    texts = {i: t for i, t in conn.execute(f"SELECT id, text FROM document WHERE id IN ({wanted})")}
     starts: dict[int, np.ndarray] = {}
     out: dict[tuple, int] = {}
     ordered = units.sort_values(["code", "group", "document_id", "clip_start"])
@@ -219,24 +229,14 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     if level is not None:
         include_children = True
         tree = [c for c in tree if c.depth <= level]
-    units, docs = coded_units(conn, coder, documents)
+    _check_coder(conn, coder)
+    docs = _documents(conn, documents)
     columns = _columns(conn, docs, kind, attribute, coder)
-    units = units.assign(group=_group_column(conn, units, kind, attribute))
-    if include_children:
-        chains = _ancestors(code_tree(conn))
-        units = units.assign(code=units["code"].map(chains)).explode("code")
-    units = units[units["code"].isin([c.id for c in tree])]
-    keys = ["code", "group"]
-    if count == "segments" or count == "presence":
-        cells = units.groupby(keys)["segment_id"].nunique()
-    elif count == "codings":
-        cells = units.drop_duplicates(["coding_id", "code", "group"]).groupby(keys).size()
-    elif count == "documents":
-        cells = units.groupby(keys)["document_id"].nunique()
-    else:
-        cells = pd.Series(_word_counts(units, conn), dtype="int64")
-        if len(cells):
-            cells.index = pd.MultiIndex.from_tuples(cells.index, names=keys)
+    chains = _ancestors(code_tree(conn)) if include_children else {}
+    pieces = [_cells(conn, units, kind, attribute, chains, tree, count)
+              for units in _slices(conn, docs, coder, documents)]
+    pieces = [p for p in pieces if len(p)]
+    cells = pd.concat(pieces).groupby(level=[0, 1]).sum() if pieces else pd.Series(dtype="int64")
     ids = pd.Index([c.id for c in tree], name="code")
     names = pd.Index(columns, name=kind if kind != "attribute" else attribute)
     if len(cells):
@@ -257,6 +257,54 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     frame.attrs.update(count=count, by=by, coder=coder, percent=percent,
                        include_children=include_children, level=level)
     return frame
+
+
+# Documents per slice when counting: memory holds one slice's coded units, never the
+# project's. Every count is a sum over documents (a segment, a coding, a document and a
+# word belong to one document), so the slices' cells add up.
+SLICE_DOCUMENTS = 200
+
+
+def _documents(conn: sqlite3.Connection, documents: str | None):
+    import pandas as pd
+
+    docs = pd.read_sql_query("SELECT id AS document_id, name AS document FROM document"
+                             " ORDER BY id", conn)
+    if documents:
+        docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
+    return docs
+
+
+def _slices(conn: sqlite3.Connection, docs, coder: str | None, documents: str | None):
+    """Coded units, a slice of documents at a time (only documents with live codings)."""
+    coded = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM coding"
+                                        " WHERE removed_at IS NULL")}
+    ids = [int(i) for i in docs["document_id"] if int(i) in coded]
+    for first in range(0, len(ids), SLICE_DOCUMENTS):
+        units, _ = coded_units(conn, coder, documents, ids=ids[first:first + SLICE_DOCUMENTS])
+        yield units
+
+
+def _cells(conn: sqlite3.Connection, units, kind: str, attribute: str | None,
+           chains: dict[str, list[str]], tree: list[CodeInfo], count: str):
+    """One slice's counts as a Series indexed by (code, group)."""
+    import pandas as pd
+
+    keys = ["code", "group"]
+    units = units.assign(group=_group_column(conn, units, kind, attribute))
+    if chains:
+        units = units.assign(code=units["code"].map(chains)).explode("code")
+    units = units[units["code"].isin([c.id for c in tree])]
+    if count == "segments" or count == "presence":
+        return units.groupby(keys)["segment_id"].nunique()
+    if count == "codings":
+        return units.drop_duplicates(["coding_id", "code", "group"]).groupby(keys).size()
+    if count == "documents":
+        return units.groupby(keys)["document_id"].nunique()
+    cells = pd.Series(_word_counts(units, conn), dtype="int64")
+    if len(cells):
+        cells.index = pd.MultiIndex.from_tuples(cells.index, names=keys)
+    return cells
 
 
 def _has_shown_ancestor(code: CodeInfo, tree: list[CodeInfo], shown: set[str]) -> bool:

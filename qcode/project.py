@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import codes as code_store
-from . import codings, documents, matrices, store
-from .codebook import load_codebook
+from . import codings, documents, store
 from .errors import InputError, ProjectError
 from .importers import SegmentMode
 
@@ -197,6 +196,8 @@ class Project:
     def load_codebook(self, path: str | Path, force: bool = False) -> code_store.LoadReport:
         if Path(path).suffix.lower() == ".qdc":  # a REFI-QDA codebook
             return self.import_qdc(path, force=force)
+        from .codebook import load_codebook
+
         return code_store.load_into(self.conn, load_codebook(path), force=force)
 
     def codes(self, required: bool = False) -> list[dict]:
@@ -377,6 +378,8 @@ class Project:
                level: int | None = None, percent: str | None = None, labels: str = "id"):
         """Codes x documents / speakers / coders / attribute values (a pandas DataFrame with
         a Total row and column); see `qcode.matrices` for what each count means."""
+        from . import matrices
+
         return matrices.matrix(self.conn, by=by, count=count, coder=coder, codes=codes,
                                documents=documents, include_children=include_children,
                                level=level, percent=percent, labels=labels)
@@ -385,6 +388,8 @@ class Project:
                      codes: str | None = None, documents: str | None = None,
                      jaccard: bool = False):
         """Code x code co-occurrence counts (or Jaccard similarity) as a DataFrame."""
+        from . import matrices
+
         return matrices.cooccurrence(self.conn, unit=unit, coder=coder, codes=codes,
                                      documents=documents, jaccard=jaccard)
 
@@ -392,6 +397,8 @@ class Project:
                coder: str | None = None, documents: str | None = None, by: str | None = None):
         """Every coded passage (a DataFrame): code, document, segment, speaker, one column
         per attribute, coder, memo, offsets and text."""
+        from . import matrices
+
         wanted = [codes] if isinstance(codes, str) else list(codes or []) or None
         return matrices.quotes(self.conn, codes=wanted, include_children=include_children,
                                coder=coder, documents=documents, by=by)
@@ -435,4 +442,6 @@ class Project:
 
     def codebook_table(self):
         """The codebook as an appendix table with each code's frequency."""
+        from . import matrices
+
         return matrices.codebook_table(self.conn)

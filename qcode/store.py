@@ -201,6 +201,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "word counts and indexes for archive-sized projects",
+        # `words` is filled on import (NULL for documents imported before: listings count
+        # them from the text). `document_listing` covers what `qcode docs` shows, so listing
+        # never reads the texts (stored before those columns in each row); the speaker index
+        # answers it without reading every segment; the coding index serves `show`.
+        """
+        ALTER TABLE document ADD COLUMN words INTEGER;
+        CREATE INDEX document_listing ON document(name, language, format, words);
+        CREATE INDEX segment_speaker ON segment(document_id, speaker);
+        CREATE INDEX coding_document ON coding(document_id, start);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -354,8 +367,9 @@ def atomic(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK TO qcode_nested")
-            conn.execute("RELEASE qcode_nested")
+            if conn.in_transaction:  # SQLite itself rolls everything back on a full disk
+                conn.execute("ROLLBACK TO qcode_nested")
+                conn.execute("RELEASE qcode_nested")
             raise
         conn.execute("RELEASE qcode_nested")
         return

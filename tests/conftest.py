@@ -32,6 +32,12 @@ def pytest_collection_modifyitems(items):
         items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_folder(tmp_path_factory):
+    """qcode's rebuildable caches (the lemma index) go to a folder of this test session."""
+    os.environ["QCODE_CACHE_DIR"] = str(tmp_path_factory.mktemp("qcode-cache"))
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
     """Run in tmp_path, with QCODE_PROJECT and QCODE_CODER unset."""

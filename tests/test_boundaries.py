@@ -12,6 +12,7 @@ import pytest
 from qcode import InputError
 from qcode.agreement import coefficients as co
 from qcode.codings import parse_segments
+from qcode.suggest.evidence import render
 from tests.conftest import write
 
 # -- reading bands, exactly at their limits ---------------------------------------------------
@@ -335,9 +336,13 @@ def test_rule_hits_are_deduplicated_per_code_not_across_codes(project, tmp_path)
     rows = project.conn.execute("SELECT code_id, score, evidence FROM suggestion"
                                 " ORDER BY code_id").fetchall()
     assert [(r["code_id"], r["score"]) for r in rows] == [("dos", 0.5), ("uno", 0.5)]
+    text = project.conn.execute("SELECT text FROM document").fetchone()[0]
     for row in rows:
-        evidence = json.loads(row["evidence"])
-        assert [(e["text"], e["start"], e["end"]) for e in evidence] == [("visitantes", 18, 28)]
+        # stored compactly as [start, end, pattern]; the first pattern found is kept (the
+        # lemma matcher runs first: pattern 0, "visitante", for both codes)
+        assert json.loads(row["evidence"]) == [[18, 28, 0]]
+        assert [(e["text"], e["start"], e["end"]) for e in render(row["evidence"], text)] == [
+            ("visitantes", 18, 28)]
 
 
 @pytest.mark.parametrize(("raw", "message"), [

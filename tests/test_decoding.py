@@ -3,9 +3,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcode import InputError
-from qcode.importers.decoding import check_text, decode, normalise
+from qcode.importers.decoding import CONTROLS, check_text, count_controls, decode, normalise
 
 P = Path("t.txt")
 TEXT = "Señor: ¿Cuánto cobran por un celular?\nÉl: cien soles."
@@ -77,3 +79,26 @@ def test_empty_text_is_refused(text):
 def test_control_characters_mean_binary():
     with pytest.raises(InputError, match="looks like a binary file"):
         check_text("abc" + "\x01\x02\x03\x04\x05" * 20, P)
+
+
+def test_control_regex_is_unicode_category_cc_less_newline_tab_form_feed():
+    # The one-regex check must count exactly what `unicodedata.category(ch) == "Cc"` counts,
+    # minus the three layout characters, over every code point (surrogates included).
+    for code in range(0x110000):
+        ch = chr(code)
+        expected = unicodedata.category(ch) == "Cc" and ch not in "\n\t\f"
+        assert bool(CONTROLS.match(ch)) == expected, hex(code)
+
+
+def test_a_few_controls_in_a_long_text_are_tolerated_but_one_percent_is_not():
+    text = "palabra " * 500  # 4,000 characters: 1% is 40 control characters
+    check_text(text + "\x0b" * 40, P)
+    with pytest.raises(InputError, match="looks like a binary file"):
+        check_text(text + "\x85" * 50, P)  # U+0085 (NEL) is Cc too
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ñ\n\t\f\r\x00\x07\x0b\x1b\x7f\x85\x9f\xa0"
+                                            "\u2028\u200b")), max_size=200))
+def test_control_count_equals_a_count_by_unicode_category(text):
+    expected = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f")
+    assert count_controls(text) == expected

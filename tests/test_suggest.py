@@ -49,7 +49,10 @@ def test_rule_suggestions_with_evidence_and_scores(rules_project):
     evidence = json.loads(rules_project.conn.execute(
         "SELECT evidence FROM suggestion WHERE score = 0.75").fetchone()[0])
     text = rules_project.conn.execute("SELECT text FROM document").fetchone()[0]
-    assert [text[e["start"]:e["end"]] for e in evidence] == ["Ganamos poco", "sueldo"]
+    # compact: [start, end, pattern number among the code's es patterns] per passage;
+    # "Ganamos poco" is sueldo's token pattern (number 1), "sueldo" its phrase (number 0)
+    assert [(text[start:end], pattern) for start, end, pattern in evidence] == [
+        ("Ganamos poco", 1), ("sueldo", 0)]
 
 
 def test_rerun_is_idempotent_and_keeps_decisions(rules_project, tmp_path):

@@ -21,6 +21,9 @@ class Segmentation(StrEnum):
     sentence = "sentence"
 
 
+LIST_FILES = 50  # a larger import lists only assumed encodings and duplicates
+
+
 @app.command("import")
 def import_cli(
     ctx: typer.Context,
@@ -43,7 +46,8 @@ def import_cli(
         "--allow-pii", help="Import files even though the anonymisation check finds likely "
         "identifiers in them (after checking them; recorded, shown by `qcode docs`).")] = False,
 ) -> None:
-    """Import transcripts into the project, all in one transaction.
+    """Import transcripts into the project: up to 250 files all or nothing; a larger import
+    commits in batches and, stopped half-way, carries on when run again.
 
     Re-importing an unchanged file does nothing; a changed file under an existing name is
     refused (use --as NAME). YAML front matter (a --- block) sets document attributes.
@@ -57,9 +61,12 @@ def import_cli(
 
 
 def print_report(st, report) -> None:
+    many = len(report.files) > LIST_FILES
     for item in report.files:
         note = "" if item.encoding in (None, "utf-8", "utf-8-sig") else \
             f" [yellow]({item.encoding} assumed)[/]"
+        if many and not note and item.status != "duplicate":
+            continue  # an archive: only what needs a look, then the totals
         if item.status == "imported":
             say(st, f"imported [bold]{escape(item.name)}[/]: {item.segments} segments "
                     f"({item.segmentation}s){note}")

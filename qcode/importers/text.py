@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from ..errors import InputError
 from .decoding import check_text, decode, normalise
 from .model import ParsedDocument
@@ -32,6 +30,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str | Non
     match = _FRONT.match(text)
     if not match:
         return {}, None, text
+    import yaml  # only files with front matter pay for it
+
     try:
         data = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:

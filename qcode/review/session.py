@@ -19,7 +19,6 @@ reviewed (table `reviewed`): agreement uses them to tell "not applied" from "not
 from __future__ import annotations
 
 import difflib
-import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from ..codings import Target, add
 from ..documents import attributes_of, get_document
 from ..errors import InputError, NotFoundError
 from ..store import atomic, now
+from ..suggest import evidence
 from ..suggest.review import set_decision
 
 Order = Literal["document", "informative"]
@@ -221,7 +221,7 @@ class ReviewSession:
             choice.suggestion_ids.append(row["id"])
             choice.score = max(choice.score or 0.0, row["score"])
             choice.methods = "+".join(filter(None, [choice.methods, row["method"]]))
-            choice.evidence += json.loads(row["evidence"])
+            choice.evidence += evidence.render(row["evidence"], seg["doc_text"])
             decisions.setdefault(row["code_id"], set()).add(row["status"] or "pending")
         if self._visit is None or self._visit[0] != self.segment_id:
             fresh = list(dict.fromkeys(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Literal
 
@@ -11,6 +10,7 @@ from ..codings import Target, add
 from ..documents import get_document
 from ..errors import InputError, NotFoundError
 from ..store import atomic, now
+from . import evidence
 
 Status = Literal["pending", "accepted", "rejected"]
 COLUMNS = ["id", "document", "segment", "code", "score", "method", "evidence", "coder",
@@ -51,13 +51,22 @@ def listing(conn: sqlite3.Connection, documents: list[str] | None = None,
     rows = conn.execute(f"""
         SELECT g.id, d.name AS document, s.ordinal AS segment, g.code_id AS code, g.score,
                g.method, g.evidence, {who}, coalesce(x.status, 'pending') AS status,
-               x.decided_at
+               x.decided_at, d.id AS document_id
         FROM suggestion g JOIN segment s ON s.id = g.segment_id
         JOIN document d ON d.id = s.document_id JOIN code k ON k.id = g.code_id
         {join} {where} ORDER BY d.name, s.ordinal, k.position, g.method, x.coder""",
-                        [*head, *params]).fetchall()
-    return [{**dict(r), "score": round(r["score"], 3),
-             "evidence": ", ".join(e["text"] for e in json.loads(r["evidence"]))} for r in rows]
+                        [*head, *params])
+    listed = []
+    text, text_of = "", None  # rows come document by document: one text read per document
+    for r in rows:
+        if r["document_id"] != text_of:
+            text_of = r["document_id"]
+            text = conn.execute("SELECT text FROM document WHERE id = ?", (text_of,)).fetchone()[0]
+        row = dict(r)
+        del row["document_id"]
+        listed.append({**row, "score": round(r["score"], 3),
+                       "evidence": evidence.words(r["evidence"], text)})
+    return listed
 
 
 def set_decision(conn: sqlite3.Connection, ids: list[int], coder: str, status: str) -> None:

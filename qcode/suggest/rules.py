@@ -4,6 +4,10 @@ A plain-string pattern is a phrase: it matches where the lemmas of the text equa
 lemmas of the phrase, or where the lower-case words equal the phrase's lower-case words.
 A list of dicts is a spaCy Matcher token pattern, used as written. Matchers are built once
 per language and reused for every document.
+
+Matches stay numbers from the matcher to the store: `RuleMatcher.matches` gives numpy arrays
+of character offsets, code numbers and pattern numbers (no spaCy Span or Python object per
+match), one row per distinct (code, start, end), the first pattern found kept.
 """
 
 from __future__ import annotations
@@ -24,9 +28,39 @@ class Hit:
     pattern: str
 
 
+@dataclass
+class Matches:
+    """Distinct hits of a document in text order: parallel numpy arrays."""
+
+    start: Any  # character offsets, half-open
+    end: Any
+    code: Any  # index into RuleMatcher.codes
+    pattern: Any  # the pattern's number among its code's patterns for this language
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def shifted(self, offset: int) -> Matches:
+        """The same matches `offset` characters further on (a window of a long text)."""
+        if not offset:
+            return self
+        return Matches(self.start + offset, self.end + offset, self.code, self.pattern)
+
+    @staticmethod
+    def joined(parts: list[Matches]) -> Matches:
+        """Matches of consecutive windows, in text order."""
+        import numpy as np
+
+        if len(parts) == 1:
+            return parts[0]
+        return Matches(*(np.concatenate([getattr(p, name) for p in parts]).astype("int64")
+                         for name in ("start", "end", "code", "pattern")))
+
+
 class RuleMatcher:
     def __init__(self, codes: list[tuple[str, dict[str, list[Any]]]], annotator: Annotator):
         """`codes`: (code id, patterns per language) in codebook order."""
+        import numpy as np
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.annotator = annotator
@@ -34,20 +68,22 @@ class RuleMatcher:
         self.lemma = PhraseMatcher(vocab, attr="LEMMA")
         self.lower = PhraseMatcher(vocab, attr="LOWER")
         self.tokens = Matcher(vocab, validate=True)
-        self.labels: dict[int, tuple[str, str]] = {}  # match key -> (code, pattern text)
+        self.codes = [code_id for code_id, _ in codes]
+        self.descriptions: dict[tuple[int, int], str] = {}  # (code, pattern) -> as written
+        keys: dict[int, tuple[int, int]] = {}  # match id -> (code number, pattern number)
         language = annotator.language
-        for code_id, patterns in codes:
+        for code_number, (code_id, patterns) in enumerate(codes):
             for number, pattern in enumerate(patterns.get(language, [])):
                 key = f"{code_id}#{number}"
-                match_id = vocab.strings.add(key)
+                keys[vocab.strings.add(key)] = (code_number, number)
                 if isinstance(pattern, str):
-                    self.labels[match_id] = (code_id, pattern)
+                    self.descriptions[code_number, number] = pattern
                     phrase = annotator(pattern)
                     self.lower.add(key, [phrase])
                     if annotator.lemmatised:
                         self.lemma.add(key, [phrase])
                     continue
-                self.labels[match_id] = (code_id, _describe(pattern))
+                self.descriptions[code_number, number] = _describe(pattern)
                 try:
                     self.tokens.add(key, [pattern])
                 except Exception as exc:  # spaCy raises MatchPatternError or ValueError
@@ -55,18 +91,44 @@ class RuleMatcher:
                                          f"{_describe(pattern)}: spaCy rejects it: "
                                          f"{str(exc).strip().splitlines()[0]}"]) from None
         self.active = [m for m in (self.lemma, self.lower, self.tokens) if len(m)]
+        ids = np.array(sorted(keys), dtype="uint64")
+        self._ids = ids
+        self._label = np.array([keys[i] for i in ids.tolist()], dtype="int64").reshape(-1, 2)
+
+    def matches(self, doc) -> Matches:
+        """Every pattern hit in a Doc, one per (code, span), in text order."""
+        import numpy as np
+        from spacy.attrs import IDX, LENGTH
+
+        found = [m for matcher in self.active for m in matcher(doc)]
+        if not found:
+            empty = np.zeros(0, dtype="int64")
+            return Matches(empty, empty, empty, empty)
+        raw = np.array(found, dtype="uint64")
+        label = self._label[np.searchsorted(self._ids, raw[:, 0])]
+        tokens = raw[:, 1:].astype("int64")
+        offsets = doc.to_array([IDX, LENGTH]).astype("int64")
+        start = offsets[tokens[:, 0], 0]
+        last = offsets[tokens[:, 1] - 1]
+        end = last[:, 0] + last[:, 1]
+        code = label[:, 0]
+        # keep the first hit (in matcher order) of each (code, start, end)
+        order = np.lexsort((np.arange(len(code)), end, start, code))
+        key = np.stack([code[order], start[order], end[order]])
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (key[:, 1:] != key[:, :-1]).any(axis=0)
+        kept = order[first]
+        kept = kept[np.lexsort((end[kept], start[kept]))]
+        return Matches(start[kept], end[kept], code[kept], label[kept, 1])
 
     def hits(self, doc) -> list[Hit]:
-        """Every pattern hit in a Doc, one per (code, span), in text order."""
-        found: dict[tuple[str, int, int], Hit] = {}
-        for matcher in self.active:
-            for match_id, start, end in matcher(doc):
-                code, pattern = self.labels[match_id]
-                span = doc[start:end]
-                key = (code, span.start_char, span.end_char)
-                if key not in found:
-                    found[key] = Hit(code, span.start_char, span.end_char, span.text, pattern)
-        return sorted(found.values(), key=lambda h: (h.start, h.end, h.code))
+        """The matches as objects with their text (for display and tests)."""
+        found = self.matches(doc)
+        text = doc.text
+        return [Hit(self.codes[c], s, e, text[s:e], self.descriptions[c, p])
+                for s, e, c, p in zip(found.start.tolist(), found.end.tolist(),
+                                      found.code.tolist(), found.pattern.tolist(),
+                                      strict=True)]
 
 
 def _describe(pattern: list[dict]) -> str:

@@ -1,11 +1,18 @@
 """Computing suggestions for segments and storing them (`qcode suggest`).
 
 Rules run per document: the whole text is tokenised once, pattern hits are mapped to the
-segments they fall in, and each (segment, code) gets one suggestion whose evidence lists the
-matched words with their character offsets. A rule suggestion's score is 1 - 0.5^k for k
-distinct matched words (0.5, 0.75, 0.875, ...). Model suggestions carry the calibrated
-probability (cross-fitted on the segments the model was trained on) and the words that
-raised it most.
+segments they fall in, and each (segment, code) gets one suggestion. Its evidence is
+compact JSON, `[[start, end, pattern], ...]`: the character offsets of each matched passage
+and the number of the code's pattern (in the document's language) that found it; the words
+are read from the document text when shown (`evidence.render`). A rule suggestion's score is
+1 - 0.5^k for k distinct matched words (0.5, 0.75, 0.875, ...). Model suggestions carry the
+calibrated probability (cross-fitted on the segments the model was trained on) and the words
+that raised it most.
+
+Work streams in chunks of documents: each chunk's rows are stored before the next chunk is
+computed, so memory does not grow with the corpus; the whole command is still one
+transaction. With `jobs` > 1, worker processes compute the chunks (each reading the project
+read-only) and send back only the compact rows; the parent stores them with executemany.
 
 Storing is idempotent: a pending suggestion is updated in place, a pending one that no
 longer applies is removed, and one that any coder has decided is kept with its decisions
@@ -18,7 +25,7 @@ import json
 import sqlite3
 import time
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
@@ -27,10 +34,12 @@ from ..codes import require_codebook
 from ..documents import get_document
 from ..store import atomic, now
 from . import model as learning
+from .rules import Matches
 
 Method = Literal["rules", "model", "all"]
 Progress = Callable[[int, int, str], None]
 Row = tuple[int, str, float, str]  # segment id, code, score, evidence JSON
+CHUNK = 20  # documents per unit of work (and per store)
 
 
 @dataclass
@@ -48,6 +57,16 @@ class SuggestReport:
     training: learning.TrainReport | None = None
 
 
+@dataclass
+class Chunk:
+    """The rows for some documents, with the tokens read and any warnings."""
+
+    document_ids: list[int]
+    rows: list[Row]
+    tokens: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
 # -- rules, in this process or in worker processes -----------------------------------------
 
 _WORKER: dict = {}
@@ -57,47 +76,90 @@ def _init_rules(database: str, codes: list[tuple[str, dict]], model_name: str | 
     _WORKER.update(database=database, codes=codes, model=model_name, matchers={})
 
 
-def _rule_rows(document_ids: list[int]) -> tuple[list[Row], int, list[str]]:
-    """Rule suggestions for these documents; also the number of tokens and any warnings."""
+def _matcher(language: str, warnings: list[str]):
     from ..nlp import annotator
     from .rules import RuleMatcher
 
+    if language not in _WORKER["matchers"]:
+        nlp = annotator(language, _WORKER["model"])
+        warnings += nlp.warnings
+        _WORKER["matchers"][language] = RuleMatcher(_WORKER["codes"], nlp)
+    return _WORKER["matchers"][language]
+
+
+def _rule_chunk(document_ids: list[int]) -> Chunk:
+    """Rule suggestions for these documents (run in a worker or in this process)."""
     conn = sqlite3.connect(f"file:{_WORKER['database']}?mode=ro", uri=True)
+    chunk = Chunk(document_ids, [])
+    try:
+        for document_id in document_ids:
+            text, language = conn.execute("SELECT text, language FROM document WHERE id = ?",
+                                          (document_id,)).fetchone()
+            matcher = _matcher(language, chunk.warnings)
+            segments = conn.execute('SELECT id, start, "end" FROM segment WHERE document_id = ?'
+                                    " ORDER BY start", (document_id,)).fetchall()
+            found = []
+            for offset, window in windows(text, [s[1] for s in segments]):
+                doc = matcher.annotator(window)
+                chunk.tokens += len(doc)
+                found.append(matcher.matches(doc).shifted(offset))
+                del doc
+            chunk.rows += document_rows(text, Matches.joined(found), segments, matcher.codes)
+    finally:
+        conn.close()
+    return chunk
+
+
+def document_rows(text: str, found, segments: list[tuple[int, int, int]],
+                  codes: list[str]) -> list[Row]:
+    """(segment, code, score, evidence) for one document's matches (`rules.Matches`).
+
+    A hit belongs to every segment it overlaps, found with one sorted search: the segment
+    that starts last at or before the hit, then any later ones the hit reaches into. (A
+    hit starting before the first segment, in a header, belongs to none.)
+    """
+    import numpy as np
+
+    if not len(found) or not segments:
+        return []
+    table = np.array(segments, dtype="int64").reshape(-1, 3)
+    ids, starts, ends = table[:, 0], table[:, 1], table[:, 2]
+    where = np.searchsorted(starts, found.start, side="right") - 1
+    inside = where >= 0
+    inside[inside] = ends[where[inside]] > found.start[inside]
+    hit_index = np.flatnonzero(inside)
+    segment_index = where[inside]
+    later = np.flatnonzero((where + 1 < len(starts))
+                           & (starts[np.minimum(where + 1, len(starts) - 1)] < found.end)
+                           & (where >= 0))
+    if len(later):  # rare: a hit that runs past the end of its segment into the next
+        extra_hits, extra_segments = [], []
+        for h in later.tolist():
+            n = int(where[h]) + 1
+            while n < len(starts) and starts[n] < found.end[h]:
+                extra_hits.append(h)
+                extra_segments.append(n)
+                n += 1
+        hit_index = np.concatenate([hit_index, np.array(extra_hits, dtype="int64")])
+        segment_index = np.concatenate([segment_index, np.array(extra_segments, dtype="int64")])
+    code = found.code[hit_index]
+    order = np.lexsort((found.end[hit_index], found.start[hit_index], code, segment_index))
     rows: list[Row] = []
-    tokens = 0
-    warnings: list[str] = []
-    for document_id in document_ids:
-        text, language = conn.execute("SELECT text, language FROM document WHERE id = ?",
-                                      (document_id,)).fetchone()
-        if language not in _WORKER["matchers"]:
-            nlp = annotator(language, _WORKER["model"])
-            warnings += nlp.warnings
-            _WORKER["matchers"][language] = RuleMatcher(_WORKER["codes"], nlp)
-        matcher = _WORKER["matchers"][language]
-        segments = conn.execute('SELECT id, start, "end" FROM segment WHERE document_id = ?'
-                                " ORDER BY start", (document_id,)).fetchall()
-        starts = [s[1] for s in segments]
-        found: dict[tuple[int, str], list[dict]] = {}
-        for offset, window in windows(text, starts):
-            doc = matcher.annotator(window)
-            tokens += len(doc)
-            for hit in matcher.hits(doc):
-                hit_start, hit_end = hit.start + offset, hit.end + offset
-                index = bisect_right(starts, hit_start) - 1
-                while 0 <= index < len(segments) and segments[index][1] < hit_end:
-                    segment_id, start, end = segments[index]
-                    if start < hit_end and hit_start < end:
-                        found.setdefault((segment_id, hit.code), []).append(
-                            {"text": hit.text, "start": hit_start, "end": hit_end,
-                             "pattern": hit.pattern})
-                    index += 1
-            del doc
-        for (segment_id, code), evidence in found.items():
-            distinct = len({e["text"].lower() for e in evidence})
-            rows.append((segment_id, code, 1 - 0.5 ** distinct,
-                         json.dumps(evidence, ensure_ascii=False)))
-    conn.close()
-    return rows, tokens, warnings
+    key = None
+    evidence: list[str] = []
+    words: set[str] = set()
+    for s, c, h in zip(ids[segment_index[order]].tolist(), code[order].tolist(),
+                       hit_index[order].tolist(), strict=True):
+        if (s, c) != key:
+            if key is not None:
+                rows.append((key[0], codes[key[1]], 1 - 0.5 ** len(words),
+                             f"[{','.join(evidence)}]"))
+            key, evidence, words = (s, c), [], set()
+        start, end = int(found.start[h]), int(found.end[h])
+        evidence.append(f"[{start},{end},{int(found.pattern[h])}]")
+        words.add(text[start:end].lower())
+    rows.append((key[0], codes[key[1]], 1 - 0.5 ** len(words), f"[{','.join(evidence)}]"))
+    return rows
 
 
 # A spaCy Doc costs a few hundred bytes per token: a 49 MB transcript tokenised at once took
@@ -125,25 +187,21 @@ def windows(text: str, starts: list[int], size: int | None = None):
         offset = end
 
 
-def rule_rows(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: list[int],
-              model_name: str | None = None, jobs: int = 1,
-              progress: Progress | None = None) -> tuple[list[Row], int, list[str]]:
-    """Run the codes' patterns over documents, split into chunks over `jobs` processes
-    (each worker reads the project itself, read-only)."""
+def rule_chunks(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: list[int],
+                model_name: str | None = None, jobs: int = 1,
+                progress: Progress | None = None) -> Iterator[Chunk]:
+    """Run the codes' patterns over documents chunk by chunk, over `jobs` processes
+    (each worker reads the project itself, read-only); chunks come back in order."""
     database = conn.execute("PRAGMA database_list").fetchone()[2]
     patterns = [(c["id"], json.loads(c["patterns"])) for c in codes]
-    rows: list[Row] = []
-    tokens = 0
-    warnings: list[str] = []
-    chunk = max(1, min(20, len(document_ids) // (jobs * 4) or 1))
-    chunks = [document_ids[i:i + chunk] for i in range(0, len(document_ids), chunk)]
+    size = max(1, min(CHUNK, len(document_ids) // (jobs * 4) or 1))
+    chunks = [document_ids[i:i + size] for i in range(0, len(document_ids), size)]
     if jobs <= 1:
         _init_rules(database, patterns, model_name)
-        results = map(_rule_rows, chunks)
+        results = map(_rule_chunk, chunks)
         pool = None
     else:
-        # Load the lemma tables once here: forked workers share them instead of each
-        # spending seconds loading its own copy.
+        # Load the lemma indexes here first: forked workers share them.
         from ..nlp import annotator
 
         marks = ",".join("?" * len(document_ids))
@@ -152,17 +210,30 @@ def rule_rows(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: 
             annotator(language, model_name)
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_rules,
                                    initargs=(database, patterns, model_name))
-        results = pool.map(_rule_rows, chunks)
+        results = pool.map(_rule_chunk, chunks)
+    done = 0
     try:
-        for done, (chunk_rows, chunk_tokens, chunk_warnings) in enumerate(results, start=1):
-            rows += chunk_rows
-            tokens += chunk_tokens
-            warnings += [w for w in chunk_warnings if w not in warnings]
+        for chunk in results:
+            done += len(chunk.document_ids)
             if progress:
-                progress(min(done * chunk, len(document_ids)), len(document_ids), "documents")
+                progress(done, len(document_ids), "documents")
+            yield chunk
     finally:
         if pool:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
+
+
+def rule_rows(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: list[int],
+              model_name: str | None = None, jobs: int = 1,
+              progress: Progress | None = None) -> tuple[list[Row], int, list[str]]:
+    """All rule rows at once (for evaluation), with the tokens read and any warnings."""
+    rows: list[Row] = []
+    tokens = 0
+    warnings: list[str] = []
+    for chunk in rule_chunks(conn, codes, document_ids, model_name, jobs, progress):
+        rows += chunk.rows
+        tokens += chunk.tokens
+        warnings += [w for w in chunk.warnings if w not in warnings]
     return rows, tokens, warnings
 
 
@@ -207,27 +278,29 @@ def suggest(conn: sqlite3.Connection, documents: list[str] | None = None, *,
     if not document_ids:
         return report
     started = time.perf_counter()
-    produced: dict[str, list[Row]] = {}
-    if method in ("rules", "all"):
-        produced["rules"], report.tokens, report.warnings = rule_rows(
-            conn, codes, document_ids, model_name, jobs, progress)
-    if method in ("model", "all"):
-        report.training = learning.ensure_model(conn, min_positives=min_positives,
-                                                model_name=model_name)
-        produced["model"] = model_rows(conn, report.training.model, document_ids, model_name,
-                                       min_score)
-    report.seconds = time.perf_counter() - started
+    with atomic(conn):
+        if method in ("rules", "all"):
+            for chunk in rule_chunks(conn, codes, document_ids, model_name, jobs, progress):
+                report.tokens += chunk.tokens
+                report.warnings += [w for w in chunk.warnings if w not in report.warnings]
+                _store(conn, "rules", chunk.rows, chunk.document_ids, report)
+        if method in ("model", "all"):
+            report.training = learning.ensure_model(conn, min_positives=min_positives,
+                                                    model_name=model_name)
+            for first in range(0, len(document_ids), CHUNK * 10):
+                some = document_ids[first:first + CHUNK * 10]
+                rows = model_rows(conn, report.training.model, some, model_name, min_score)
+                _store(conn, "model", rows, some, report)
+        report.seconds = time.perf_counter() - started
     report.segments = conn.execute(
         f"SELECT count(*) FROM segment WHERE document_id IN ({','.join('?' * len(document_ids))})",
         document_ids).fetchone()[0]
-    with atomic(conn):
-        for name, rows in produced.items():
-            _store(conn, name, rows, document_ids, report)
     return report
 
 
 def _store(conn: sqlite3.Connection, method: str, rows: list[Row], document_ids: list[int],
            report: SuggestReport) -> None:
+    """Store one chunk's rows for `document_ids` (inside the command's transaction)."""
     marks = ",".join("?" * len(document_ids))
     existing = {(r["segment_id"], r["code_id"]): (r["id"], r["status"]) for r in conn.execute(
         f"""SELECT g.id, g.segment_id, g.code_id, CASE WHEN EXISTS (SELECT 1 FROM decision x
@@ -236,22 +309,23 @@ def _store(conn: sqlite3.Connection, method: str, rows: list[Row], document_ids:
             WHERE g.method = ? AND s.document_id IN ({marks})""", (method, *document_ids))}
     fresh = set()
     stamp = now()
+    inserts, updates = [], []
     for segment_id, code, score, evidence in rows:
         fresh.add((segment_id, code))
         known = existing.get((segment_id, code))
         if known is None:
-            conn.execute("INSERT INTO suggestion (segment_id, code_id, method, score, evidence,"
-                         " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                         (segment_id, code, method, score, evidence, stamp))
-            report.created += 1
+            inserts.append((segment_id, code, method, score, evidence, stamp))
         elif known[1] == "pending":
-            conn.execute("UPDATE suggestion SET score = ?, evidence = ? WHERE id = ?",
-                         (score, evidence, known[0]))
-            report.updated += 1
+            updates.append((score, evidence, known[0]))
         else:
             report.decided_kept += 1
+    conn.executemany("INSERT INTO suggestion (segment_id, code_id, method, score, evidence,"
+                     " created_at) VALUES (?, ?, ?, ?, ?, ?)", inserts)
+    conn.executemany("UPDATE suggestion SET score = ?, evidence = ? WHERE id = ?", updates)
+    report.created += len(inserts)
+    report.updated += len(updates)
     stale = [known[0] for key, known in existing.items()
              if key not in fresh and known[1] == "pending"]
     conn.executemany("DELETE FROM suggestion WHERE id = ?", [(i,) for i in stale])
     report.removed += len(stale)
-    report.by_method[method] = len(rows)
+    report.by_method[method] = report.by_method.get(method, 0) + len(rows)

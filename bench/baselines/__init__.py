@@ -1,0 +1,1 @@
+"""Minimal scripts qcode is measured against, each run as its own process."""
