@@ -284,6 +284,13 @@ def test_memos_add_replace_delete_list_and_show(coded):
     coding = coded.conn.execute("SELECT id FROM coding WHERE memo IS NOT NULL").fetchone()[0]
     assert coded.memo("revisar", coding=coding) == \
         f"memo replaced on coding {coding} (sueldo by ana)"
+    assert coded.memo("ver", document="a", segment="3", code="sueldo", coder="ana") == \
+        "memo replaced on ana's coding of sueldo on segment 3 of a"
+    assert coded.memo("revisar", document="a", segment="3", code="sueldo", coder="ana") == \
+        "memo replaced on ana's coding of sueldo on segment 3 of a"
+    with pytest.raises(NotFoundError, match="ben has not coded segment 3 of a with sueldo; "
+                                            "code it first"):
+        coded.memo("x", document="a", segment="3", code="sueldo", coder="ben")
     rows = coded.memos()
     assert [(r["target"], r["document"], r["segment"], r["code"], r["coder"], r["text"])
             for r in rows] == [
@@ -314,6 +321,10 @@ def test_memo_cli_and_exports(coded, tmp_path):
     assert run("memo", "a", "2", "dudoso", env=env).stderr == "memo added on segment 2 of a\n"
     assert run("memo", "a", "un documento largo", env=env).exit_code == 0
     assert run("memo", "--code", "miedo", "miedo a los internos", env=env).exit_code == 0
+    assert run("memo", "a", "2", "sube el sueldo", "--code", "sueldo", env=env).stderr == \
+        "memo added on ana's coding of sueldo on segment 2 of a\n"
+    assert run("memo", "a", "2", "--code", "sueldo", "--delete", env=env).stderr == \
+        "deleted the memo on ana's coding of sueldo on segment 2 of a\n"
     assert run("memo", "a", "2", "x", "y", env=env).stderr == (
         "error: unexpected argument(s) x; quote the memo text\n")
     listed = json.loads(run("memos", "--format", "json", env=env).stdout)
