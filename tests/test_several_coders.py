@@ -65,6 +65,11 @@ def test_decisions_are_per_coder_and_blind(study):
     assert everyone == [("visitas", "ana", "accepted"), ("sueldo", "ana", "accepted"),
                         ("miedo", "ana", "rejected"), ("miedo", "ben", "accepted")]
     assert study.suggestions(["a"], status="rejected", coder="ben") == []
+    # ana changes her mind: rejecting what she accepted takes her coding back (recorded)
+    study.decide([on_a2["sueldo"]], accept=False, coder="ana")
+    assert {r["code"] for r in study.codings("ana")} == {"visitas"}
+    assert study.conn.execute("SELECT removed_by FROM coding WHERE coder = 'ana' AND"
+                              " code_id = 'sueldo'").fetchone()[0] == "ana"
 
 
 def test_suggestions_cli_coder_column_and_option(study):
