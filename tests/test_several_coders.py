@@ -579,3 +579,65 @@ def test_snap_never_cuts_a_word_and_keeps_the_words_asked_for(text, data):
     assert not text[low].isspace() and not text[high - 1].isspace()
     for edge in (low, high):  # a boundary never has letters on both sides
         assert not (0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum())
+
+
+def test_review_memo_key_prefills_the_memo_on_a_terminal(study):
+    """On a real terminal (a pty), `m` shows the existing memo ready for editing; adding to
+    it and pressing Enter replaces it."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    from tests.conftest import ROOT
+
+    study.memo("primera idea", document="a", segment="1", coder="ana")
+    study.close()
+    env = {**os.environ, "QCODE_PROJECT": str(study.path), "QCODE_CODER": "ana",
+           "TERM": "dumb", "COLUMNS": "80", "LINES": "24"}
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "qcode", "review", "a"], cwd=ROOT,
+                             env=env, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes, start: int = 0) -> int:
+        """Wait until `marker` appears after position `start`; return where it ends."""
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while marker not in seen[start:]:
+            assert time.monotonic() < deadline, seen[-400:]
+            if select.select([leader], [], [], 0.2)[0]:
+                seen += os.read(leader, 4096)
+        return seen.index(marker, start) + len(marker)
+
+    def wait_for_raw_terminal() -> None:  # keys typed before that would wait for Enter
+        deadline = time.monotonic() + 30
+        while termios.tcgetattr(leader)[3] & termios.ICANON:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+    read_until(b"q quit")
+    wait_for_raw_terminal()
+    os.write(leader, b"m")
+    prompt = read_until(b"empty removes it): ")
+    read_until(b"primera idea", prompt)  # the prompt is pre-filled with the memo
+    wait_for_raw_terminal()              # readline edits in raw mode too
+    os.write(leader, b", revisada\r")
+    read_until(b"memo saved", prompt)
+    deadline = time.monotonic() + 30
+    while child.poll() is None:          # q until it quits (a key typed mid-redraw waits)
+        assert time.monotonic() < deadline
+        os.write(leader, b"q")
+        if select.select([leader], [], [], 0.3)[0]:
+            try:
+                seen += os.read(leader, 4096)  # keep the terminal drained
+            except OSError:                    # the review has exited
+                break
+    child.wait(timeout=30)
+    os.close(leader)
+    with Project(study.path) as reopened:
+        assert [m["text"] for m in reopened.memos()] == ["primera idea, revisada"]
