@@ -10,9 +10,12 @@ external-entity attacks start.
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -109,6 +112,47 @@ def read_member(archive: zipfile.ZipFile, name: str, path: Path, what: str,
     return data
 
 
+class _BoundedMember(io.RawIOBase):
+    """A zip member's inflated stream that fails once it passes `limit` bytes (the header's
+    declared size can lie) and turns a damaged stream into one line."""
+
+    def __init__(self, member: IO[bytes], limit: int, label: str, what: str):
+        self._member, self._limit, self._read = member, limit, 0
+        self._label, self._what = label, what
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            chunk = self._member.read(len(buffer))
+        except Exception as exc:  # BadZipFile, zlib.error, EOFError
+            raise InputError(f"{self._label} in the {self._what} is damaged ({exc})") from None
+        self._read += len(chunk)
+        if self._read > self._limit:
+            raise InputError(f"{self._label} in the {self._what} inflates beyond "
+                             f"{self._limit // MiB} MB; it may be a zip bomb")
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+    def close(self) -> None:
+        self._member.close()
+        super().close()
+
+
+def open_member(archive: zipfile.ZipFile, name: str, path: Path, what: str,
+                limits: ZipLimits = DEFAULT_LIMITS) -> IO[bytes]:
+    """A member as a stream for incremental parsing, bounded like `read_member`."""
+    try:
+        member = archive.open(name)
+    except KeyError:
+        raise InputError(f"{path}: the {what} has no {name}") from None
+    except Exception as exc:
+        raise InputError(f"{path}: {name} in the {what} is damaged ({exc})") from None
+    return io.BufferedReader(_BoundedMember(member, limits.member_bytes, f"{path}: {name}", what),
+                             buffer_size=256 * 1024)
+
+
 def _refuse_doctype(data: bytes, source: str) -> None:
     """Refuse XML whose prolog (before the root element) declares a DTD."""
     for marker, root in ((b"<!DOCTYPE", _ROOT), ("<!DOCTYPE".encode("utf-16-le"), _ROOT16)):
@@ -138,3 +182,33 @@ def parse_xml(data: bytes, source: str):
     if root is None:
         raise InputError(f"{source}: the XML is empty")
     return root
+
+
+def iterparse_xml(stream: IO[bytes], source: str, **options: Any):
+    """`lxml.etree.iterparse` over an untrusted stream (such as `open_member`'s): the prolog
+    is checked for a DTD first, entities are not resolved and no text node may pass lxml's
+    10 MB limit. Wrap the iteration in `xml_errors(source)`."""
+    from lxml import etree
+
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        _refuse_doctype(peek(256 * 1024), source)
+    return etree.iterparse(stream, resolve_entities=False, load_dtd=False, no_network=True,
+                           dtd_validation=False, huge_tree=False, remove_comments=True,
+                           **options)
+
+
+@contextmanager
+def xml_errors(source: str) -> Iterator[None]:
+    """Turn lxml's syntax errors while parsing `source` into one InputError line."""
+    from lxml import etree
+
+    try:
+        yield
+    except etree.XMLSyntaxError as exc:
+        if "Resource limit exceeded" in str(exc) or "huge" in str(exc).lower():
+            raise InputError(f"{source}: one piece of text or markup is over the XML parser's "
+                             "10 MB limit; qcode refuses it (it may be a bomb); split the "
+                             "document") from None
+        raise InputError(f"{source}: not well-formed XML ({exc}); open and re-save the file "
+                         "in the program that wrote it") from None

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from .codebook import ID_PATTERN, Code, Codebook
+from .codebook import ID_RULE, Code, Codebook, valid_id
 from .errors import InputError, NotFoundError
 from .store import atomic, now
 
@@ -148,9 +148,8 @@ def descendants(conn: sqlite3.Connection, code_id: str) -> list[str]:
 def rename(conn: sqlite3.Connection, old: str, new: str) -> int:
     """Give code `old` the id `new`, keeping its codings; return how many codings moved."""
     resolve(conn, old)
-    if not ID_PATTERN.match(new):
-        raise InputError(f"'{new}' is not a valid code id; use letters, digits, _ and -, "
-                         "with dots between levels")
+    if not valid_id(new):
+        raise InputError(f"{new!r} is not a valid code id; {ID_RULE}")
     if conn.execute("SELECT 1 FROM code WHERE id = ?", (new,)).fetchone():
         raise InputError(f"code '{new}' already exists; choose another id")
     with atomic(conn):

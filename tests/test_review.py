@@ -295,3 +295,32 @@ def test_killed_review_loses_nothing_and_resumes(reviewed):
     with Project(reviewed.path) as reopened:
         again = session(reopened)
         assert again.resumed and where(again) == ("a", 4)
+
+
+def test_review_options_from_the_command_line(reviewed):
+    """Each option reaches the session: quitting at once prints where the review stands.
+    a has 4 segments, b 2; pending suggestions on a#2, a#3, a#4 and b#2."""
+    env = {"QCODE_PROJECT": str(reviewed.path)}
+
+    def stop(*options):
+        result = run("review", "--coder", "ana", *options, env=env, input="q\n")
+        assert result.exit_code == 0, result.output
+        return result.stdout.rstrip().splitlines()[-1]
+
+    assert stop().startswith("saved; stopped at a segment 1 (0/6")
+    assert stop("--pending-only").startswith("saved; stopped at a segment 2 (0/4")
+    # the position is saved: resuming at a#2, three steps on is b#1
+    moved = run("review", "--coder", "ana", env=env, input="\n\n\nq\n").stdout
+    assert moved.rstrip().splitlines()[-1].startswith("saved; stopped at b segment 1")
+    assert stop().startswith("saved; stopped at b segment 1")
+    assert stop("--restart").startswith("saved; stopped at a segment 1")
+    reviewed.conn.execute("UPDATE suggestion SET method = 'model', score = 0.55 WHERE id = "
+                          "(SELECT g.id FROM suggestion g JOIN segment s ON s.id = g.segment_id"
+                          " JOIN document d ON d.id = s.document_id WHERE d.name = 'b')")
+    assert stop("--order", "informative", "--restart").startswith(
+        "saved; stopped at b segment 2")
+    reviewed.code("a", [1], ["miedo"], coder="ben")
+    blind = run("review", "--coder", "ana", "--restart", env=env, input="q\n").stdout
+    shown = run("review", "--coder", "ana", "--restart", "--show-others", env=env,
+                input="q\n").stdout
+    assert "ben" not in blind and "miedo" in shown and "ben" in shown

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
-from .app import app, out, state
+from .app import app, csv_raw, out, state
 from .output import say, warn
 
 
@@ -128,7 +128,7 @@ def agree_cli(
     if fmt != ReportFormat.table:
         from ..exporters import rows_to_text
 
-        sys.stdout.write(rows_to_text(report.rows, columns, fmt.value))
+        sys.stdout.write(rows_to_text(report.rows, columns, fmt.value, raw=csv_raw()))
         return
     unused = _table(report, chosen, uses)
     say(st, f"[dim]low = α below {threshold:.3f}; rare = applied fewer than 5 times, too few "
@@ -219,7 +219,7 @@ def disagreements_cli(
     columns = ["document", "segment", "speaker", "code", "applied_by", "not_by", "text",
                "memos"]
     if fmt != ReportFormat.table:
-        sys.stdout.write(rows_to_text(rows, columns, fmt.value))
+        sys.stdout.write(rows_to_text(rows, columns, fmt.value, raw=csv_raw()))
         return
     if not rows:
         say(state(ctx), "no disagreements")

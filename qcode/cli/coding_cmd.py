@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from ..exporters import rows_to_text, write_atomic
-from .app import app, group, out, state
+from .app import Raw, app, csv_raw, group, out, state
 from .output import ListFormat, listing, say
 
 codings_app = group("Import and export codings as CSV or JSON.")
@@ -107,6 +107,7 @@ def codings_export_cli(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="File to write "
                                                   "(default: standard output).")] = None,
     coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+    raw: Raw = False,
 ) -> None:
     """Export live codings with the columns `codings import` reads."""
     from ..codings import CSV_COLUMNS
@@ -114,7 +115,7 @@ def codings_export_cli(
 
     chosen = format_for(out_file, fmt, ("csv", "json"))
     with state(ctx).open() as project:
-        text = rows_to_text(project.codings(coder), CSV_COLUMNS, chosen)
+        text = rows_to_text(project.codings(coder), CSV_COLUMNS, chosen, raw=csv_raw(raw))
     if out_file:
         write_atomic(out_file, text)
         say(state(ctx), f"wrote {escape(str(out_file))}")

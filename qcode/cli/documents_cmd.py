@@ -25,7 +25,8 @@ class Segmentation(StrEnum):
 def import_cli(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Transcript files (.txt .md .docx .vtt .srt) or folders.")] = None,
+        help="Transcript files (.txt .md .docx .vtt .srt), folders, or REFI-QDA projects "
+        "(.qdpx).")] = None,
     attributes: Annotated[Path | None, typer.Option(
         help="CSV with a `document` column and one column per attribute.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of these documents "
@@ -49,6 +50,10 @@ def import_cli(
         report = project.import_files(paths or [], attributes=attributes, language=lang,
                                       segment=segment.value, name=as_name, encoding=encoding,
                                       progress=progress)
+    print_report(st, report)
+
+
+def print_report(st, report) -> None:
     for item in report.files:
         note = "" if item.encoding in (None, "utf-8", "utf-8-sig") else \
             f" [yellow]({item.encoding} assumed)[/]"
@@ -62,6 +67,8 @@ def import_cli(
                     f"'{escape(item.same_as or '')}'[/]")
     for message in report.warnings:
         warn(message)
+    for line in report.notes:
+        say(st, escape(line))
     say(st, f"{len(report.imported)} imported, {len(report.files) - len(report.imported)} "
             f"already present, {report.attributes_set} attribute values set")
 
