@@ -81,7 +81,8 @@ def read_csv(path: Path, text: str, expected: set[str],
                              f"quote fields that contain '{_shown(delimiter)}'"
                              + (" (a quote left open above?)" if "-" in where else ""))
                 continue
-            rows.append((start, dict(zip(columns, (f.strip() for f in fields), strict=False))))
+            rows.append((start, dict(zip(columns, (_unneutralised(f.strip()) for f in fields),
+                                         strict=False))))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             problems.add(line, f"a field is longer than {csv.field_size_limit():,} characters; "
@@ -91,6 +92,16 @@ def read_csv(path: Path, text: str, expected: set[str],
         else:
             problems.add(reader.line_num, f"{exc}; check the quotes on this line")
     return columns, rows
+
+
+def _unneutralised(value: str) -> str:
+    """Undo the `'` that CSV exports put before a value a spreadsheet would run as a formula
+    (`'=...`, `'+...`, `'-...`, `'@...`), so an export imports back unchanged."""
+    from .exporters.tables import neutralise
+
+    if value.startswith("'") and neutralise(value[1:]) == value:
+        return value[1:]
+    return value
 
 
 def _shown(delimiter: str) -> str:

@@ -81,7 +81,8 @@ def test_suggestions_cli_coder_column_and_option(study):
     assert ana.splitlines()[0] == "id,document,segment,code,score,method,evidence,coder,status"
     assert f"{on_a2['visitas']},a,2,visitas,0.5,rules,visitantes,ana,accepted" in ana
     assert f"{on_a2['visitas']},a,2,visitas,0.5,rules,visitantes,ben,pending" in ben
-    everyone = run("suggestions", "a", "--all-coders", "--format", "json", env=env).stdout
+    everyone = run("suggestions", "list", "a", "--all-coders", "--format", "json",
+                   env=env).stdout
     rows = [r for r in json.loads(everyone) if r["segment"] == 2]
     assert [(r["code"], r["coder"], r["status"]) for r in rows] == [
         ("visitas", "ana", "accepted"), ("sueldo", "", "pending"), ("miedo", "", "pending")]
@@ -250,6 +251,9 @@ def test_coders_cli(coded):
     assert result.stderr == "renamed coder cy to carla (1 codings)\n"
     result = run("--coder", "ana", "coders", "remove", "carla", env=env)
     assert result.stderr == "removed coder carla: 1 codings marked removed\n"
+    assert "carla" not in run("coders", "list", "--format", "csv", env=env).stdout
+    removed = run("coders", "list", "--removed", "--format", "csv", env=env).stdout
+    assert ",removed " in next(line for line in removed.splitlines() if line.startswith("carla"))
     assert run("coders", "mark", "ben", "boss", env=env).exit_code == 2
     assert run("coders", "mark", "zed", "consensus", env=env).stderr.startswith(
         "error: no coder 'zed'")
@@ -342,6 +346,12 @@ def test_memo_cli_and_exports(coded, tmp_path):
     assert csv_text.splitlines()[0] == "target,document,segment,code,coding,coder,text,created_at"
     assert run("memo", "a", "2", "--delete", env=env).stderr == \
         "deleted the memo on segment 2 of a\n"
+    coding = coded.conn.execute("SELECT id FROM coding WHERE coder = 'ana' AND code_id ="
+                                " 'sueldo' ORDER BY start").fetchone()[0]
+    assert run("memo", "--coding", coding, "pago tardío", env=env).stderr == \
+        f"memo added on coding {coding} (sueldo by ana)\n"
+    assert [m["text"] for m in coded.memos(coder="ana") if m["target"] == "coding"] == [
+        "pago tardío"]
     shown = run("show", "a", "--format", "csv", env=env).stdout
     assert shown.splitlines()[0] == "segment,speaker,time,start,end,text,codes,memos"
 
@@ -442,7 +452,7 @@ def test_review_numbers_stay_fixed_for_the_visit(study):
 
 def test_codings_json_round_trip_with_memos(coded, tmp_path):
     env = {"QCODE_PROJECT": str(coded.path)}
-    coded.code("a", [3], ["sueldo"], coder="ana", memo="ojo: pregunta")
+    coded.code("a", [3], ["sueldo"], coder="ana", memo="=ojo: pregunta")  # formula-like
     text = coded.conn.execute("SELECT text FROM document WHERE name = 'b'").fetchone()[0]
     coded.code("b", None, ["miedo"], span=(text.index("pasan"), text.index("pasan") + 5),
                coder="ben")
@@ -456,7 +466,7 @@ def test_codings_json_round_trip_with_memos(coded, tmp_path):
                                 write(tmp_path / "b.txt", DOC_B)])
             assert fresh.import_codings(tmp_path / name) == (len(before), 0)
             assert fresh.codings() == before
-    assert {"code": "sueldo", "memo": "ojo: pregunta"}.items() <= \
+    assert {"code": "sueldo", "memo": "=ojo: pregunta"}.items() <= \
         next(r for r in before if r["segment"] == 3).items()
 
 
