@@ -30,11 +30,16 @@ class MemoTarget:
 
 def target_for(conn: sqlite3.Connection, document: str | None = None,
                segment: str | int | None = None, coding: int | None = None,
-               code: str | None = None) -> MemoTarget:
-    """What a memo is about, from the command's arguments (one kind of target only)."""
+               code: str | None = None, coder: str | None = None) -> MemoTarget:
+    """What a memo is about, from the command's arguments: a code (`code` alone), a coding
+    (`coding`, or DOC SEGMENT with `code`: `coder`'s coding of it there), a segment or a
+    document."""
+    if code is not None and document and segment is not None and coding is None:
+        return _coding_on_segment(conn, document, segment, code, coder)
     if code is not None:
         if document or segment is not None or coding is not None:
-            raise InputError("a code memo is about the code only; drop DOC/SEGMENT/--coding")
+            raise InputError("a code memo is about the code only; drop DOC/--coding (or give "
+                             "DOC SEGMENT --code C for the memo of your coding there)")
         return MemoTarget("code", resolve(conn, code)["id"], f"code {code}")
     if coding is not None:
         row = conn.execute("SELECT c.id, d.name, c.code_id, c.coder FROM coding c JOIN document d"
@@ -58,6 +63,27 @@ def target_for(conn: sqlite3.Connection, document: str | None = None,
         raise NotFoundError(f"document '{document}' has no segment {segment} (it has "
                             f"1-{len(rows)}); a memo is about one segment")
     return MemoTarget("segment", str(rows[numbers[0]]), f"segment {numbers[0]} of {document}")
+
+
+def _coding_on_segment(conn: sqlite3.Connection, document: str, segment: str | int,
+                       code: str, coder: str | None) -> MemoTarget:
+    where = target_for(conn, document, segment)
+    resolve(conn, code)
+    rows = conn.execute("""
+        SELECT c.id, c.start, c."end", s.start = c.start AND s."end" = c."end" AS whole
+        FROM coding c JOIN segment s ON s.id = ? AND s.document_id = c.document_id
+        AND c.start < s."end" AND c."end" > s.start
+        WHERE c.code_id = ? AND c.coder = ? AND c.removed_at IS NULL
+        ORDER BY whole DESC, c.start""", (int(where.target_id or 0), code, coder)).fetchall()
+    if not rows:
+        raise NotFoundError(f"{coder} has not coded {where.label} with {code}; code it first, "
+                            "or drop --code for a memo on the segment")
+    if len(rows) > 1 and not rows[0]["whole"]:
+        listed = ", ".join(f"{r['id']} ({r['start']}:{r['end']})" for r in rows)
+        raise InputError(f"{coder} has several codings of {code} in {where.label}: {listed}; "
+                         "choose one with --coding ID")
+    return MemoTarget("coding", str(rows[0]["id"]), f"{coder}'s coding of {code} on "
+                      f"{where.label}")
 
 
 def get_memo(conn: sqlite3.Connection, target: str, target_id: str | None,

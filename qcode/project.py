@@ -311,8 +311,9 @@ class Project:
         `delete`, remove it. Returns a one-line message."""
         from .memos import target_for, write_memo
 
-        where = target_for(self.conn, document, segment, coding, code)
-        author = self.coder(coder) if where.target != "coding" else (coder or "")
+        who = self.coder(coder) if coding is None else coder or ""
+        where = target_for(self.conn, document, segment, coding, code, who)
+        author = who if where.target != "coding" else ""
         return write_memo(self.conn, where, author, text, delete)
 
     # -- coders ----------------------------------------------------------------------------

@@ -65,6 +65,11 @@ def test_decisions_are_per_coder_and_blind(study):
     assert everyone == [("visitas", "ana", "accepted"), ("sueldo", "ana", "accepted"),
                         ("miedo", "ana", "rejected"), ("miedo", "ben", "accepted")]
     assert study.suggestions(["a"], status="rejected", coder="ben") == []
+    # ana changes her mind: rejecting what she accepted takes her coding back (recorded)
+    study.decide([on_a2["sueldo"]], accept=False, coder="ana")
+    assert {r["code"] for r in study.codings("ana")} == {"visitas"}
+    assert study.conn.execute("SELECT removed_by FROM coding WHERE coder = 'ana' AND"
+                              " code_id = 'sueldo'").fetchone()[0] == "ana"
 
 
 def test_suggestions_cli_coder_column_and_option(study):
@@ -76,7 +81,8 @@ def test_suggestions_cli_coder_column_and_option(study):
     assert ana.splitlines()[0] == "id,document,segment,code,score,method,evidence,coder,status"
     assert f"{on_a2['visitas']},a,2,visitas,0.5,rules,visitantes,ana,accepted" in ana
     assert f"{on_a2['visitas']},a,2,visitas,0.5,rules,visitantes,ben,pending" in ben
-    everyone = run("suggestions", "a", "--all-coders", "--format", "json", env=env).stdout
+    everyone = run("suggestions", "list", "a", "--all-coders", "--format", "json",
+                   env=env).stdout
     rows = [r for r in json.loads(everyone) if r["segment"] == 2]
     assert [(r["code"], r["coder"], r["status"]) for r in rows] == [
         ("visitas", "ana", "accepted"), ("sueldo", "", "pending"), ("miedo", "", "pending")]
@@ -245,6 +251,9 @@ def test_coders_cli(coded):
     assert result.stderr == "renamed coder cy to carla (1 codings)\n"
     result = run("--coder", "ana", "coders", "remove", "carla", env=env)
     assert result.stderr == "removed coder carla: 1 codings marked removed\n"
+    assert "carla" not in run("coders", "list", "--format", "csv", env=env).stdout
+    removed = run("coders", "list", "--removed", "--format", "csv", env=env).stdout
+    assert ",removed " in next(line for line in removed.splitlines() if line.startswith("carla"))
     assert run("coders", "mark", "ben", "boss", env=env).exit_code == 2
     assert run("coders", "mark", "zed", "consensus", env=env).stderr.startswith(
         "error: no coder 'zed'")
@@ -284,6 +293,13 @@ def test_memos_add_replace_delete_list_and_show(coded):
     coding = coded.conn.execute("SELECT id FROM coding WHERE memo IS NOT NULL").fetchone()[0]
     assert coded.memo("revisar", coding=coding) == \
         f"memo replaced on coding {coding} (sueldo by ana)"
+    assert coded.memo("ver", document="a", segment="3", code="sueldo", coder="ana") == \
+        "memo replaced on ana's coding of sueldo on segment 3 of a"
+    assert coded.memo("revisar", document="a", segment="3", code="sueldo", coder="ana") == \
+        "memo replaced on ana's coding of sueldo on segment 3 of a"
+    with pytest.raises(NotFoundError, match="ben has not coded segment 3 of a with sueldo; "
+                                            "code it first"):
+        coded.memo("x", document="a", segment="3", code="sueldo", coder="ben")
     rows = coded.memos()
     assert [(r["target"], r["document"], r["segment"], r["code"], r["coder"], r["text"])
             for r in rows] == [
@@ -314,6 +330,10 @@ def test_memo_cli_and_exports(coded, tmp_path):
     assert run("memo", "a", "2", "dudoso", env=env).stderr == "memo added on segment 2 of a\n"
     assert run("memo", "a", "un documento largo", env=env).exit_code == 0
     assert run("memo", "--code", "miedo", "miedo a los internos", env=env).exit_code == 0
+    assert run("memo", "a", "2", "sube el sueldo", "--code", "sueldo", env=env).stderr == \
+        "memo added on ana's coding of sueldo on segment 2 of a\n"
+    assert run("memo", "a", "2", "--code", "sueldo", "--delete", env=env).stderr == \
+        "deleted the memo on ana's coding of sueldo on segment 2 of a\n"
     assert run("memo", "a", "2", "x", "y", env=env).stderr == (
         "error: unexpected argument(s) x; quote the memo text\n")
     listed = json.loads(run("memos", "--format", "json", env=env).stdout)
@@ -326,6 +346,12 @@ def test_memo_cli_and_exports(coded, tmp_path):
     assert csv_text.splitlines()[0] == "target,document,segment,code,coding,coder,text,created_at"
     assert run("memo", "a", "2", "--delete", env=env).stderr == \
         "deleted the memo on segment 2 of a\n"
+    coding = coded.conn.execute("SELECT id FROM coding WHERE coder = 'ana' AND code_id ="
+                                " 'sueldo' ORDER BY start").fetchone()[0]
+    assert run("memo", "--coding", coding, "pago tardío", env=env).stderr == \
+        f"memo added on coding {coding} (sueldo by ana)\n"
+    assert [m["text"] for m in coded.memos(coder="ana") if m["target"] == "coding"] == [
+        "pago tardío"]
     shown = run("show", "a", "--format", "csv", env=env).stdout
     assert shown.splitlines()[0] == "segment,speaker,time,start,end,text,codes,memos"
 
@@ -426,7 +452,7 @@ def test_review_numbers_stay_fixed_for_the_visit(study):
 
 def test_codings_json_round_trip_with_memos(coded, tmp_path):
     env = {"QCODE_PROJECT": str(coded.path)}
-    coded.code("a", [3], ["sueldo"], coder="ana", memo="ojo: pregunta")
+    coded.code("a", [3], ["sueldo"], coder="ana", memo="=ojo: pregunta")  # formula-like
     text = coded.conn.execute("SELECT text FROM document WHERE name = 'b'").fetchone()[0]
     coded.code("b", None, ["miedo"], span=(text.index("pasan"), text.index("pasan") + 5),
                coder="ben")
@@ -440,7 +466,7 @@ def test_codings_json_round_trip_with_memos(coded, tmp_path):
                                 write(tmp_path / "b.txt", DOC_B)])
             assert fresh.import_codings(tmp_path / name) == (len(before), 0)
             assert fresh.codings() == before
-    assert {"code": "sueldo", "memo": "ojo: pregunta"}.items() <= \
+    assert {"code": "sueldo", "memo": "=ojo: pregunta"}.items() <= \
         next(r for r in before if r["segment"] == 3).items()
 
 
@@ -563,3 +589,65 @@ def test_snap_never_cuts_a_word_and_keeps_the_words_asked_for(text, data):
     assert not text[low].isspace() and not text[high - 1].isspace()
     for edge in (low, high):  # a boundary never has letters on both sides
         assert not (0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum())
+
+
+def test_review_memo_key_prefills_the_memo_on_a_terminal(study):
+    """On a real terminal (a pty), `m` shows the existing memo ready for editing; adding to
+    it and pressing Enter replaces it."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    from tests.conftest import ROOT
+
+    study.memo("primera idea", document="a", segment="1", coder="ana")
+    study.close()
+    env = {**os.environ, "QCODE_PROJECT": str(study.path), "QCODE_CODER": "ana",
+           "TERM": "dumb", "COLUMNS": "80", "LINES": "24"}
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "qcode", "review", "a"], cwd=ROOT,
+                             env=env, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes, start: int = 0) -> int:
+        """Wait until `marker` appears after position `start`; return where it ends."""
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while marker not in seen[start:]:
+            assert time.monotonic() < deadline, seen[-400:]
+            if select.select([leader], [], [], 0.2)[0]:
+                seen += os.read(leader, 4096)
+        return seen.index(marker, start) + len(marker)
+
+    def wait_for_raw_terminal() -> None:  # keys typed before that would wait for Enter
+        deadline = time.monotonic() + 30
+        while termios.tcgetattr(leader)[3] & termios.ICANON:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+    read_until(b"q quit")
+    wait_for_raw_terminal()
+    os.write(leader, b"m")
+    prompt = read_until(b"empty removes it): ")
+    read_until(b"primera idea", prompt)  # the prompt is pre-filled with the memo
+    wait_for_raw_terminal()              # readline edits in raw mode too
+    os.write(leader, b", revisada\r")
+    read_until(b"memo saved", prompt)
+    deadline = time.monotonic() + 30
+    while child.poll() is None:          # q until it quits (a key typed mid-redraw waits)
+        assert time.monotonic() < deadline
+        os.write(leader, b"q")
+        if select.select([leader], [], [], 0.3)[0]:
+            try:
+                seen += os.read(leader, 4096)  # keep the terminal drained
+            except OSError:                    # the review has exited
+                break
+    child.wait(timeout=30)
+    os.close(leader)
+    with Project(study.path) as reopened:
+        assert [m["text"] for m in reopened.memos()] == ["primera idea, revisada"]

@@ -33,16 +33,18 @@ class Keys:
             line = self.stream.readline()
             return None if not line else line.rstrip("\n")
         echo(prompt)
-        if default:
-            import readline
-
+        try:
+            import readline  # pre-fills the line for editing; absent on some platforms
+        except ImportError:
+            readline = None
+        if default and readline:
             readline.set_startup_hook(lambda: readline.insert_text(default))
         try:
             return input()
         except EOFError:
             return None
         finally:
-            if default:
+            if default and readline:
                 readline.set_startup_hook()
 
     def _raw_key(self) -> str | None:

@@ -58,10 +58,12 @@ def memo_cli(
     ctx: typer.Context,
     items: Annotated[list[str] | None, typer.Argument(
         help="DOC [SEGMENT] TEXT: a memo on a document or one of its segments; with --code "
-        "or --coding just TEXT.", metavar="[DOC] [SEGMENT] TEXT")] = None,
-    coding: Annotated[int | None, typer.Option(help="A memo on this coding (its id, from "
-                                               "`qcode memos` or `codings export`).")] = None,
-    code: Annotated[str | None, typer.Option(help="A memo on this code (analytic memo).")]
+        "C alone or --coding ID just TEXT; DOC SEGMENT TEXT --code C: on your coding of C "
+        "there.", metavar="[DOC] [SEGMENT] TEXT")] = None,
+    coding: Annotated[int | None, typer.Option(help="A memo on this coding (its id, as "
+                                               "`qcode memos` lists it).")] = None,
+    code: Annotated[str | None, typer.Option(help="A memo on this code (the analytic memo); "
+                                             "with DOC SEGMENT, on your coding of it there.")]
     = None,
     delete: Annotated[bool, typer.Option(help="Delete the memo instead.")] = False,
     coder: Annotated[str | None, typer.Option(help="Whose memo.")] = None,
@@ -72,7 +74,7 @@ def memo_cli(
     st = state(ctx)
     items = list(items or [])
     text = None if delete or not items else items.pop()
-    document = items.pop(0) if items and code is None else None
+    document = items.pop(0) if items and (code is None or len(items) >= 2) else None
     segment = items.pop(0) if items and coding is None else None
     if items:
         raise InputError(f"unexpected argument(s) {' '.join(items)}; quote the memo text")

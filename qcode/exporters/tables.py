@@ -29,8 +29,9 @@ def neutralise(value):
 
 
 def unneutralise(value: str) -> str:
-    """The inverse of `neutralise` for text read back from a CSV qcode wrote."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    """The inverse of `neutralise` for text read back from a CSV qcode wrote: only a `'`
+    that `neutralise` would have added is taken off."""
+    if value.startswith("'") and neutralise(value[1:]) == value:
         return value[1:]
     return value
 

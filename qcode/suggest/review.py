@@ -125,6 +125,13 @@ def decide(conn: sqlite3.Connection, ids: list[int], accept: bool, coder: str) -
             if accept:
                 add(conn, row["name"], [Target(row["start"], row["end"], row["ordinal"])],
                     [row["code_id"]], coder, origin="suggestion")
+            else:  # rejecting what this coder accepted earlier takes its coding back (recorded)
+                conn.execute(
+                    'UPDATE coding SET removed_at = ?, removed_by = ? WHERE code_id = ? AND'
+                    ' coder = ? AND start = ? AND "end" = ? AND origin = \'suggestion\''
+                    " AND removed_at IS NULL AND document_id = (SELECT id FROM document"
+                    " WHERE name = ?)", (now(), coder, row["code_id"], coder, row["start"],
+                                         row["end"], row["name"]))
             decided.append({"id": suggestion_id, "document": row["name"],
                             "segment": row["ordinal"], "code": row["code_id"], "status": status})
     return decided
