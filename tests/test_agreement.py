@@ -118,9 +118,9 @@ def test_agree_report_per_code_and_overall(three):
     # x, 8 units: ana 1,1,0,0,0,0,0,1  ben 0,1,0,0,0,0,0,1 -> 7/8 agree;
     # p_e = (3/8)(2/8) + (5/8)(6/8) = 36/64; kappa = (56/64 - 36/64) / (28/64) = 20/28
     assert (x["units"], x["uses_ana"], x["uses_ben"]) == (8, 3, 2)
-    assert x["percent"] == 0.875 and x["kappa"] == round(20 / 28, 3)
+    assert x["percent"] == 0.875 and x["kappa"] == pytest.approx(20 / 28)  # full precision
     # alpha: 16 values, five 1s; one disagreeing pair: D_o = 2/16, D_e = 2*5*11/(16*15)
-    assert x["alpha"] == round(1 - (2 / 16) / (110 / 240), 3) and x["flags"] == ""
+    assert x["alpha"] == pytest.approx(1 - (2 / 16) / (110 / 240)) and x["flags"] == ""
     assert rows["z"]["reading"] == "undefined: nobody used this code"
     # y: ana alone applied it once: D_o = 2/16 = D_e = 2*1*15/240, alpha = 0
     assert rows["y"]["alpha"] == 0.0
@@ -179,7 +179,7 @@ def test_ratings_csv_reproduces_krippendorff_2011(tmp_path):
     for level, published in (("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849),
                              ("ratio", 0.797)):
         report = agree_ratings(path, level)
-        assert report.rows[0]["alpha"] == published
+        assert round(report.rows[0]["alpha"], 3) == published
         assert report.rows[0]["units"] == 11
     nominal = agree_ratings(path, "nominal").rows[0]
     assert nominal["kappa"] is not None  # Fleiss' kappa for four coders
@@ -264,15 +264,18 @@ def test_agree_and_disagreements_commands(three):
     assert table.exit_code == 0, table.output
     assert "ana, ben: 8 units per code; κ = Cohen's kappa" in table.stdout
     data = json.loads(run("agree", "--coders", "ana,ben", "--format", "json", env=env).stdout)
-    assert data[0]["code"] == "x" and data[0]["kappa"] == round(20 / 28, 3)
+    assert data[0]["code"] == "x" and data[0]["kappa"] == pytest.approx(20 / 28)
     tex = run("agree", "--coders", "ana,ben", "--format", "tex", env=env).stdout
-    assert tex.startswith("\\begin{tabular}") and "overall (pooled)" in tex
+    assert "\\begin{longtable}" in tex and "overall (pooled)" in tex
+    assert "$\\kappa$" in tex and "κ" not in tex and "0.714" in tex and "87.5\\%" in tex
     result = run("agree", "--metrics", "alpha,nope", env=env)
     assert result.stderr == ("error: --metrics: unknown nope; choose from percent, kappa, "
                              "alpha, pi, bp, ac1\n")
     md = run("disagreements", "--coders", "ana,ben", "--format", "md", env=env).stdout
-    assert md.splitlines()[0] == "| document | segment | speaker | code | applied_by | not_by " \
-                                 "| text |"
+    assert md.splitlines()[0] == "# Disagreements"
+    csv_header = run("disagreements", "--coders", "ana,ben", "--format", "csv", env=env)
+    assert csv_header.stdout.splitlines()[0] == ("document,segment,speaker,code,applied_by,"
+                                                 "not_by,text,memos")
     consensus = run("agree", "--coders", "ana,ben", "--consensus", "final", env=env)
     assert "consensus: 2 codings written for coder final" in consensus.stderr
 

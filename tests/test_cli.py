@@ -110,7 +110,7 @@ def test_codings_import_export_and_matrix_files(tmp_path):
     out.parent.mkdir()
     assert run("export", "matrix", "--out", out, env=env).exit_code == 0
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("code,administrador_castro_castro_2017,expert_ngo_2016,")
+    assert lines[0].startswith("code (segments),administrador_castro_castro_2017,expert_ngo_")
     assert lines[-1].startswith("Total,")
     assert [p.name for p in out.parent.iterdir()] == ["matrix.csv"]  # no temp file left
     result = run("export", "matrix", "--format", "xls", env=env)

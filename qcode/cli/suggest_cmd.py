@@ -156,7 +156,10 @@ def list_cli(
 
     with state(ctx).open() as project:
         rows = project.suggestions(documents or [], status.value if status else None)
-    listing(rows, COLUMNS, fmt, empty="no suggestions; run `qcode suggest` first")
+    listing(rows, COLUMNS, fmt, empty="no suggestions; run `qcode suggest` first",
+            hints={"segment": {"short": "seg"}, "status": {"priority": 2},
+                   "method": {"priority": 9}, "score": {"priority": 3},
+                   "evidence": {"below": True}})
 
 
 def _decide(ctx: typer.Context, ids: list[int], accept: bool, coder: str | None) -> None:
