@@ -184,8 +184,8 @@ def get_document(conn: sqlite3.Connection, name: str) -> sqlite3.Row:
             return found[0]
         if found:
             names = ", ".join(r["name"] for r in found[:5]) + (", …" if len(found) > 5 else "")
-            raise InputError(f"document '{name}' is ambiguous: it starts {names}; give more "
-                             "of the name")
+            raise InputError(f"document '{name}' is ambiguous: {names} begin with it; give "
+                             "more of the name")
     if row is None:
         import difflib
 

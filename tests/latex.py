@@ -33,6 +33,7 @@ def assert_compiles(tex: str, folder: Path, name: str = "doc") -> Path:
     source.write_text(document_for(tex), encoding="utf-8")
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                              source.name], cwd=folder, capture_output=True, text=True,
+                            encoding="utf-8", errors="replace",
                             timeout=180)
     log = (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")
     assert result.returncode == 0, log[-3000:]

@@ -45,6 +45,10 @@ _TEXT = {"…": r"\ldots{}", "•": r"\textbullet{}", "€": "EUR", "°": r"\tex
          "®": r"\textregistered{}", "™": r"\texttrademark{}", "\u200b": ""}
 
 
+_T1_ONLY = set("ÐÞðþĄąĐđĘęĮįŊŋŲų")
+_UNSET = set("ĦħĸĿŀŉŦŧſ")  # Latin Extended-A letters LaTeX's utf8 input does not define
+
+
 def tex_escape(value, breakable: bool = False) -> str:
     """Text as LaTeX: special characters escaped, Greek and math symbols in math mode,
     typographic quotes and dashes as LaTeX ligatures, and characters LaTeX's default fonts
@@ -58,7 +62,9 @@ def tex_escape(value, breakable: bool = False) -> str:
             part = f"${_MATH[ch]}$"
         elif ch in _TEXT:
             part = _TEXT[ch]
-        elif ord(ch) < 0x180:  # Latin-1 and Latin Extended-A: LaTeX's utf8 input knows them
+        elif ch in _T1_ONLY:  # letters the default OT1 fonts lack (Icelandic, Polish...)
+            part = f"{{\\fontencoding{{T1}}\\selectfont {ch}}}"
+        elif ord(ch) < 0x180 and ch not in _UNSET:  # Latin-1, Latin Extended-A: utf8 knows
             part = ch
         else:
             part = f"[U+{ord(ch):04X}]"
