@@ -51,8 +51,11 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) export matrix --by attribute:role --level 1 --labels name --format md
 	cd $(DEMO)/study && $(QCODE) export heatmap --by attribute:role --out ../heatmap.png
 	cd $(DEMO)/study && $(QCODE) export quotes --code route --by attribute:role --out ../quotes.docx
+	@echo "== 10. LaTeX for a thesis: fragments to \\input that fit an A4 page (--standalone compiles alone)"
+	cd $(DEMO)/study && $(QCODE) export codebook --out ../codebook.tex
+	cd $(DEMO)/study && $(QCODE) agree --coders ana,ben --format tex --standalone > ../agreement.tex
 	cd $(DEMO)/study && $(QCODE) report ../report
-	@echo "== done: the project is $(DEMO)/study/qcode.db; tables, heatmap and quotations are in $(DEMO)/, the report in $(DEMO)/report/index.md"
+	@echo "== done: the project is $(DEMO)/study/qcode.db; tables, heatmap and quotations are in $(DEMO)/; the report: open $(DEMO)/report/index.html (or index.md), compile report.tex"
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check qcode tests bench

@@ -137,7 +137,7 @@ def test_codebook_commands(tmp_path):
                              "missing (and 1 more problem; `qcode codebook validate FILE` "
                              "lists them all)\n")
     shown = run("codebook", "show", env=env).stdout
-    assert "route.visitors Through visitors (0)" in shown
+    assert "  route.visitors  Through visitors (0 codings)\n" in shown   # plain when piped
     assert run("codebook", "rename", "route.thrown", "route.over_wall", env=env).exit_code == 0
     assert "route.over_wall" in run("codebook", "show", "--format", "csv", env=env).stdout
 

@@ -149,7 +149,8 @@ def _print_quotes(rows: list[dict]) -> None:
     for row in rows:
         title = (f"{row['document']} #{row['segment']} {row['speaker']} - {row['code']} "
                  f"({row['coder']})")
-        out.print(f"[bold]{escape(title)}[/]", soft_wrap=True)
+        for line in wrap(title, width()):
+            out.print(f"[bold]{escape(line)}[/]", soft_wrap=True)
         for line in wrap(str(row["text"]), width() - 4):
             out.print("    " + escape(line), soft_wrap=True)
         if row["memo"]:

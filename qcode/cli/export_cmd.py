@@ -244,4 +244,4 @@ def report_cli(
     if report.empty:
         warn("the project has no codings yet: the tables are empty")
     say(st, f"wrote {len(report.files)} files to {escape(str(folder))}; start with "
-            f"{escape(str(folder / 'index.md'))}")
+            f"{escape(str(folder / 'index.html'))} (or index.md)")

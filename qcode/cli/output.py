@@ -37,7 +37,10 @@ def table(rows: list[dict], columns, title: str | None = None) -> None:
     """Print a fitted table (see cli.columns) and say on stderr what did not fit."""
     fitted = fit(rows, columns, width())
     if title:
-        out.print(escape(title), soft_wrap=True)
+        from .columns import wrap
+
+        for line in wrap(title, width()):
+            out.print(escape(line), soft_wrap=True)
     head, rule, *body = fitted.lines
     if out.is_terminal:
         out.print(f"[bold]{escape(head)}[/]", soft_wrap=True)

@@ -331,8 +331,7 @@ def codebook(frame, *, caption: str | None = "Codebook", label: str | None = Non
     if caption or label:
         lines.append(f"\\caption{{{tex_escape(caption or '')}}}"
                      + (f"\\label{{{label}}}" if label else "") + "\\\\")
-    lines += ["\\toprule", "\\endfirsthead", "\\toprule", "\\endhead", "\\bottomrule",
-              "\\endfoot"]
+    lines += ["\\endfirsthead", "\\endhead", "\\endfoot"]
     for number, row in enumerate(rows):
         if number in rule_before:
             lines.append("\\midrule")
