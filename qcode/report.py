@@ -69,8 +69,12 @@ def _agreement(project, coder: str | None):
     tried one segment) are left out and named in the report's notes."""
     if coder:
         return None
+    from .coders import not_consensus_sql
+
+    skip, skipped = not_consensus_sql("coder", project.conn)
     counts = dict(project.conn.execute(
-        "SELECT coder, count(*) FROM coding WHERE removed_at IS NULL GROUP BY coder"))
+        f"SELECT coder, count(*) FROM coding WHERE removed_at IS NULL{skip} GROUP BY coder",
+        skipped))
     busiest = max(counts.values(), default=0)
     coders = sorted(c for c, n in counts.items() if n >= busiest / 5)
     if len(coders) < 2:
@@ -86,7 +90,7 @@ def _agreement(project, coder: str | None):
     return result
 
 
-def write_report(project, folder: Path, coder: str | None = None) -> Report:
+def write_report(project, folder: Path, coder: str | None = None, raw: bool = False) -> Report:
     """Matrices (by document, speaker, coder and each attribute), co-occurrence, agreement
     (two or more coders), quotations, memos, the codebook appendix and a heatmap: CSV,
     Markdown and LaTeX per table, one Excel workbook, Word documents, an index.html and
@@ -146,7 +150,7 @@ def write_report(project, folder: Path, coder: str | None = None) -> Report:
         chosen = ["percent", "kappa", "alpha", "ac1"]
         rows, columns = agreement_rows(agreement, chosen)
         full = list(agreement.rows)
-        names = [save("agreement.csv", rows_to_text(full, list(full[0]), "csv")),
+        names = [save("agreement.csv", rows_to_text(full, list(full[0]), "csv", raw=raw)),
                  save("agreement.md", rendered(agreement, chosen, "md")),
                  save("agreement.tex", rendered(agreement, chosen, "tex"))]
         inputs.append("agreement.tex")
@@ -157,7 +161,7 @@ def write_report(project, folder: Path, coder: str | None = None) -> Report:
     for title, frame in tables.items():
         stem = title.replace(" ", "_")
         caption, note = describe_table(frame, title=True), describe_table(frame)
-        names = [save(f"{stem}.csv", frame_to_text(frame, "csv")),
+        names = [save(f"{stem}.csv", frame_to_text(frame, "csv", raw=raw)),
                  save(f"{stem}.md", frame_to_text(frame, "md")),
                  save(f"{stem}.tex", frame_to_text(frame, "tex", caption=caption,
                                                    label=f"tab:{stem}", note=note))]
@@ -179,7 +183,7 @@ def write_report(project, folder: Path, coder: str | None = None) -> Report:
     memo_columns = ["on", "where", "author", "memo", "written"]
     memo_md = rows_to_text(memos, memo_columns, "md") if memos else "No memos yet.\n"
     save("memos.md", "# Memos\n\n" + memo_md)
-    save("memos.csv", rows_to_text(memos, memo_columns, "csv"))
+    save("memos.csv", rows_to_text(memos, memo_columns, "csv", raw=raw))
     authors = ", ".join(sorted({m["author"] for m in memos})) or "nobody yet"
     section("Memos", f"{len(memos)} memos by {authors}", memo_md,
             rows_to_text(memos, memo_columns, "html") if memos else "<p>No memos yet.</p>",

@@ -178,7 +178,7 @@ def test_disagreements_carry_the_whole_passage_and_memos(sample):
     longest = max(rows, key=lambda r: len(r["text"]))
     assert len(longest["text"]) > 300 and not longest["text"].endswith("…")
     memo = [r for r in rows if r["memos"]]
-    assert memo and all(re.match(r"^(ana|ben): ", m) for r in memo
+    assert memo and all(re.match(r"^(ana|ben)( on \S+)?: ", m) for r in memo
                         for m in r["memos"].splitlines())
     md = ok("disagreements", "--coders", "ana,ben", "-f", "md", env=sample).stdout
     assert longest["text"].splitlines()[0] in md

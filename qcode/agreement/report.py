@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..coders import consensus_coders, register
 from ..errors import InputError
 from ..store import atomic, now
 from . import coefficients as co
@@ -119,9 +120,11 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                         **{f"uses_{c}": None for c in selection.coders}, **mean,
                         "reading": "", "flags": ""})
     report.notes += [
-        f"units: segments of {len(report.documents)} documents coded by at least two of "
-        f"{', '.join(selection.coders)}, once per code; a coder applied a code to a segment "
-        f"when a coding covers at least {overlap:.0%} of the segment or of the coding",
+        f"units: the {len(units.segments)} segments of {len(report.documents)} documents read "
+        f"by every one of {', '.join(selection.coders)}, once per code; a coder applied a code "
+        f"to a segment when a coding covers at least {overlap:.0%} of the segment or of the "
+        "coding",
+        *coverage_notes(selection),
         "overall (pooled) treats every segment x code pair as one binary unit; 'mean of "
         "codes' averages the per-code values that are defined",
         f"kappa is {report.kappa_name}; Fleiss' kappa equals Scott's pi in its multi-coder "
@@ -130,6 +133,20 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
         "Landis & Koch (1977) bands for kappa",
     ]
     return report
+
+
+def coverage_notes(selection: Selection) -> list[str]:
+    """Why units were left out: partial coverage, consensus coders."""
+    notes = []
+    if selection.left_out:
+        whose = ", ".join(f"{n} not read by {c}" for c, n in selection.missing.items() if n)
+        notes.append(f"{selection.left_out} segments left out because not every coder has read "
+                     f"them ({whose}); read = moved past or decided in `qcode review`, or "
+                     "coded in (a document coded outside review counts as read whole)")
+    if selection.consensus_left_out:
+        notes.append(f"consensus coder(s) {', '.join(selection.consensus_left_out)} left out; "
+                     "name them in --coders to compare them")
+    return notes
 
 
 def _span_report(conn: sqlite3.Connection, selection: Selection,
@@ -159,6 +176,7 @@ def _span_report(conn: sqlite3.Connection, selection: Selection,
         f"Krippendorff's unitizing alpha (α-u) on one continuum: the {len(units.documents)} "
         f"documents coded by every one of {', '.join(selection.coders)}, end to end "
         f"({units.length:,} characters); a coder's overlapping codings of a code are merged",
+        *coverage_notes(selection),
         "overall = 1 - mean(D_o) / mean(D_e) over the codes anyone used",
     ]
     return report
@@ -238,12 +256,15 @@ def agree_ratings(path: Path, level: co.Level = "nominal",
 def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                   codes: str | None = None, documents: str | None = None,
                   overlap: float = 0.5, width: int | None = None) -> list[dict]:
-    """Every segment x code the coders differ on, with the whole passage and the memos the
-    compared coders wrote on it (their codings' memos and their segment memos, "coder:
-    text", one per line). `width` shortens the passage (for screens; default: whole)."""
+    """Every segment x code the coders differ on, with the whole passage and the memos on
+    the segment (segment and coding memos, "author: text", one per line). `width` shortens
+    the passage (for screens; default: whole)."""
+    from ..memos import segment_memos
+
     selection = select(conn, coders, codes, documents)
     units = segment_units(conn, selection, overlap)
     texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}
+    memos: dict[int, dict[int, list[str]]] = {}  # the discussion's memos, per document
     out = []
     for row, segment in enumerate(units.segments):
         for code, data in units.data.items():
@@ -262,36 +283,34 @@ def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                 "not_by": ", ".join(c for c, v in zip(selection.coders, values, strict=True)
                                     if v == 0),
                 "text": text,
-                "memos": "\n".join(_memos(conn, segment, code, selection.coders))})
+                "memos": "\n".join(memos.setdefault(
+                    segment["document_id"], segment_memos(conn, segment["document_id"]))
+                    .get(segment["ordinal"], []))})
     return out
-
-
-def _memos(conn: sqlite3.Connection, segment, code: str, coders: list[str]) -> list[str]:
-    marks = ",".join("?" * len(coders))
-    rows = conn.execute(
-        f'SELECT coder, memo FROM coding WHERE document_id = ? AND code_id = ? AND start < ?'
-        f' AND "end" > ? AND removed_at IS NULL AND memo IS NOT NULL AND memo != \'\''
-        f" AND coder IN ({marks}) ORDER BY coder, id",
-        (segment["document_id"], code, segment["end"], segment["start"], *coders)).fetchall()
-    notes = [f"{r['coder']}: {r['memo']}" for r in rows]
-    notes += [f"{r['author']}: {r['text']}" for r in conn.execute(
-        f"SELECT author, text FROM memo WHERE target = 'segment' AND target_id = ? AND"
-        f" author IN ({marks}) ORDER BY id", (str(segment["id"]), *coders))]
-    return list(dict.fromkeys(notes))
 
 
 def consensus(conn: sqlite3.Connection, name: str, *, coders: list[str] | None = None,
               codes: str | None = None, documents: str | None = None,
               overlap: float = 0.5) -> int:
-    """Code, as coder `name`, every segment that all coders of its document agree on."""
+    """Code, as coder `name` (marked as a consensus coder), every segment that all the
+    coders read and applied the code to."""
     selection = select(conn, coders, codes, documents)
     if name in selection.coders:
         raise InputError(f"--consensus {name}: that is one of the coders compared; choose a "
                          "new name such as 'consensus'")
+    if name not in consensus_coders(conn) and conn.execute(
+            "SELECT 1 FROM coding WHERE coder = ? AND removed_at IS NULL", (name,)).fetchone():
+        raise InputError(f"--consensus {name}: {name} is a coder with codings of their own; "
+                         "choose a new name such as 'consensus'")
+    from ..memos import put_memo
+
     units = segment_units(conn, selection, overlap)
-    memo = f"consensus of {', '.join(selection.coders)}"
     added = 0
     with atomic(conn):
+        register(conn, name, "consensus")
+        # one project memo says where the consensus came from (not a memo on every coding)
+        put_memo(conn, "project", None, name, f"consensus of {', '.join(selection.coders)} "
+                 f"(`agree --consensus`, {now()[:10]})")
         for code, data in units.data.items():
             present = ~np.isnan(data)
             agreed = (present.sum(axis=1) >= 2) & (np.nan_to_num(data, nan=1.0) == 1).all(axis=1)
@@ -299,7 +318,7 @@ def consensus(conn: sqlite3.Connection, name: str, *, coders: list[str] | None =
                 segment = units.segments[row]
                 added += conn.execute(
                     'INSERT INTO coding (document_id, code_id, coder, start, "end", memo, origin,'
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, 'manual', ?) ON CONFLICT DO NOTHING",
-                    (segment["document_id"], code, name, segment["start"], segment["end"], memo,
-                     now())).rowcount
+                    " created_at) VALUES (?, ?, ?, ?, ?, NULL, 'manual', ?) ON CONFLICT DO"
+                    " NOTHING", (segment["document_id"], code, name, segment["start"],
+                                 segment["end"], now())).rowcount
     return added

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import InputError
-from .app import app, state
+from .app import app, csv_raw, state
 from .output import say, warn
 
 
@@ -127,7 +127,7 @@ def agree_cli(
     if fmt in (ReportFormat.csv, ReportFormat.json):  # full precision, undefined as null
         from ..exporters import rows_to_text
 
-        sys.stdout.write(rows_to_text(report.rows, columns, fmt.value))
+        sys.stdout.write(rows_to_text(report.rows, columns, fmt.value, raw=csv_raw()))
         return
     if fmt in (ReportFormat.md, ReportFormat.tex):
         from ..agreement.render import rendered
@@ -217,7 +217,7 @@ def disagreements_cli(
         sys.stdout.write(disagreements_markdown(rows))
         return
     if fmt != ReportFormat.table:
-        sys.stdout.write(rows_to_text(rows, columns, fmt.value))
+        sys.stdout.write(rows_to_text(rows, columns, fmt.value, raw=csv_raw()))
         return
     if not rows:
         say(state(ctx), "no disagreements")

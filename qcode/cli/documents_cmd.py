@@ -24,7 +24,8 @@ class Segmentation(StrEnum):
 def import_cli(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Transcript files (.txt .md .docx .vtt .srt) or folders.")] = None,
+        help="Transcript files (.txt .md .docx .vtt .srt), folders, or REFI-QDA projects "
+        "(.qdpx).")] = None,
     attributes: Annotated[Path | None, typer.Option(
         help="CSV with a `document` column and one column per attribute.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of these documents "
@@ -48,6 +49,10 @@ def import_cli(
         report = project.import_files(paths or [], attributes=attributes, language=lang,
                                       segment=segment.value, name=as_name, encoding=encoding,
                                       progress=progress)
+    print_report(st, report)
+
+
+def print_report(st, report) -> None:
     for item in report.files:
         note = "" if item.encoding in (None, "utf-8", "utf-8-sig") else \
             f" [yellow]({item.encoding} assumed)[/]"
@@ -61,6 +66,8 @@ def import_cli(
                     f"'{escape(item.same_as or '')}'[/]")
     for message in report.warnings:
         warn(message)
+    for line in report.notes:
+        say(st, escape(line))
     say(st, f"{len(report.imported)} imported, {len(report.files) - len(report.imported)} "
             f"already present, {report.attributes_set} attribute values set")
 
@@ -114,9 +121,11 @@ def show_cli(
     if fmt == ListFormat.json:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    rows = [{**s, "codes": "; ".join(s["codes"])} for s in doc["segments"]]
+    rows = [{**s, "codes": "; ".join(s["codes"]), "memos": " | ".join(s["memos"])}
+            for s in doc["segments"]]
     if fmt == ListFormat.csv:
-        listing(rows, ["segment", "speaker", "time", "start", "end", "text", "codes"], fmt)
+        listing(rows, ["segment", "speaker", "time", "start", "end", "text", "codes", "memos"],
+                fmt)
         return
     attrs = ", ".join(f"{k}={v}" for k, v in doc["attributes"].items())
     out.print(f"[bold]{escape(doc['name'])}[/] ({doc['language']}, {doc['format']}) "
@@ -126,11 +135,15 @@ def show_cli(
     from .output import table
 
     shown = [{"#": row["segment"], "time": _clock(row["time"]), "speaker": row["speaker"],
-              "text": row["text"], "codes": "\n".join(_by_code(seg["codes"]))}
+              "text": row["text"], "codes": "\n".join(_by_code(seg["codes"])),
+              "memo": "\n".join(seg["memos"])}
              for row, seg in zip(rows, doc["segments"], strict=True)]
     longest_code = max([len(c.split(" (")[0]) for r in rows for c in r["codes"].split("; ")]
                        + [5])
     table(shown, [Col("#", kind="num"), *([Col("time", kind="id", priority=2)] if timed else []),
                   Col("speaker", kind="text", min=6, priority=1),
                   Col("text", kind="wrap", min=24),
-                  Col("codes", kind="wrap", min=min(longest_code, 28), priority=3)])
+                  Col("codes", kind="wrap", min=min(longest_code, 28), priority=3),
+                  Col("memo", below=True)])
+    for memo in doc["memos"]:
+        out.print(f"[italic]document memo {escape(memo)}[/]", soft_wrap=True)

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from .app import app, group, state
-from .output import say, warn
+from .app import Raw, app, csv_raw, group, state
+from .output import progress_bar, say, warn
 
 export_app = group("Export tables, quotations and figures for theses and reports. The "
                    "format follows --out's extension (--format overrides); without --out, "
@@ -37,7 +37,8 @@ Standalone = Annotated[bool, typer.Option(help="LaTeX: a whole document that com
 
 
 def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, title: str,
-                 caption: str | None = None, label: str | None = None, **tex) -> None:
+                 caption: str | None = None, label: str | None = None,
+                 raw: bool = False, **tex) -> None:
     from ..exporters import format_for, frame_to_text, write_atomic
     from ..exporters.xlsx import write_xlsx
 
@@ -54,7 +55,7 @@ def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, t
             tex.setdefault("note", describe_table(frame) or None)
         text = frame_to_text(frame, chosen, caption or (
             describe_table(frame, title=True) if chosen == "tex" else None), label,
-            **(tex if chosen == "tex" else {}))
+            csv_raw(raw), **(tex if chosen == "tex" else {}))
         if out is None:
             sys.stdout.write(text)
             return
@@ -91,13 +92,14 @@ def matrix_cli(ctx: typer.Context, by: By = "document", count: Count = "segments
                include_children: Children = None, level: Level = None,
                percent: Percent = None, labels: Labels = "id", fmt: Format = None,
                out: Out = None, caption: Caption = None, label: Label = None,
-               landscape: Landscape = False, standalone: Standalone = False) -> None:
+               landscape: Landscape = False, standalone: Standalone = False,
+               raw: Raw = False) -> None:
     """Codes (rows, codebook order) × documents, speakers, coders or attribute values, with
     row and column totals."""
     with state(ctx).open() as project:
         frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
                         percent, labels)
-    _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label,
+    _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label, raw,
                  landscape=landscape, standalone=standalone)
 
 
@@ -112,7 +114,7 @@ def cooccurrence_cli(
                                            "rows and columns).")] = False,
     coder: Coder = None, codes: Codes = None, docs: Docs = None, fmt: Format = None,
     out: Out = None, caption: Caption = None, label: Label = None,
-    landscape: Landscape = False, standalone: Standalone = False,
+    landscape: Landscape = False, standalone: Standalone = False, raw: Raw = False,
 ) -> None:
     """Code × code: how many segments (or documents) carry both codes. Codes nobody used
     are left out (--all keeps them)."""
@@ -122,7 +124,7 @@ def cooccurrence_cli(
     if frame.attrs.get("dropped"):
         say(state(ctx), f"[dim]{frame.attrs['dropped']} codes nobody used are left out "
                         "(--all keeps them)[/]")
-    _write_table(ctx, frame, out, fmt, "co-occurrence", caption, label,
+    _write_table(ctx, frame, out, fmt, "co-occurrence", caption, label, raw,
                  landscape=landscape, standalone=standalone)
 
 
@@ -137,7 +139,7 @@ def quotes_cli(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, csv, xlsx, docx, "
                                             "json, html or tex (default: from --out, else "
                                             "md).")] = None,
-    out: Out = None, standalone: Standalone = False,
+    out: Out = None, standalone: Standalone = False, raw: Raw = False,
 ) -> None:
     """Every coded passage once, with document, segment, speaker, attributes, the coders
     who coded it and their memos; as Word (a heading per code name, ready to quote from),
@@ -153,7 +155,8 @@ def quotes_cli(
     if frame.empty:
         warn("no coded passages: the quotation table is empty")
     if chosen == "docx":
-        write_quotes_docx(out, frame)
+        with progress_bar(state(ctx), "writing quotations") as update:
+            write_quotes_docx(out, frame, progress=update)
     elif chosen == "xlsx":
         write_xlsx(out, {"quotes": frame.set_index("code")})
     else:
@@ -164,7 +167,7 @@ def quotes_cli(
 
             text = wrap(quotations(frame), standalone_doc=standalone)
         else:
-            text = frame_to_text(frame.set_index("code"), chosen)
+            text = frame_to_text(frame.set_index("code"), chosen, raw=csv_raw(raw))
         if out is None:
             sys.stdout.write(text)
             return
@@ -201,7 +204,7 @@ def codebook_cli(
                                             "json or html (default: from --out, else md).")]
     = None,
     out: Out = None, caption: Caption = None, label: Label = None,
-    standalone: Standalone = False,
+    standalone: Standalone = False, raw: Raw = False,
 ) -> None:
     """The codebook as an appendix: code, name, definition, include and exclude criteria,
     every example, and how often it is used (codings, segments, documents)."""
@@ -225,14 +228,14 @@ def codebook_cli(
             write_atomic(out, text)
         say(state(ctx), f"wrote {escape(str(out))}: {len(frame)} codes")
         return
-    _write_table(ctx, frame, out, chosen, "codebook", caption, label)
+    _write_table(ctx, frame, out, chosen, "codebook", caption, label, raw)
 
 
 @app.command("report")
 def report_cli(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(help="Folder to write into (created if needed).")],
-    coder: Coder = None,
+    coder: Coder = None, raw: Raw = False,
 ) -> None:
     """Write every matrix, the co-occurrence table, quotations, the codebook and a heatmap
     into FOLDER, with an index.md that links them."""
@@ -240,7 +243,7 @@ def report_cli(
 
     st = state(ctx)
     with st.open() as project:
-        report = write_report(project, folder, coder)
+        report = write_report(project, folder, coder, raw=csv_raw(raw))
     if report.empty:
         warn("the project has no codings yet: the tables are empty")
     say(st, f"wrote {len(report.files)} files to {escape(str(folder))}; start with "

@@ -10,7 +10,7 @@ from enum import StrEnum
 from rich.markup import escape
 
 from ..exporters import rows_to_text
-from .app import State, err, out
+from .app import State, csv_raw, err, out
 from .columns import columns_for, fit
 
 
@@ -25,7 +25,7 @@ def listing(rows: list[dict], columns: list[str], fmt: ListFormat, title: str | 
     """Print rows as a table that fits the terminal (for people) or CSV/JSON (scripts).
     `hints`: per column, Col fields (kind, priority, short, min, below)."""
     if fmt != ListFormat.table:
-        sys.stdout.write(rows_to_text(rows, columns, fmt.value))
+        sys.stdout.write(rows_to_text(rows, columns, fmt.value, raw=csv_raw()))
         return
     if not rows:
         err.print(f"[yellow]{escape(empty)}[/]")

@@ -138,7 +138,8 @@ def act(session, key: str, keys: Keys, console: Console, screen: Screen | None =
                                                        console.print) or "", keys, console,
                         screen)
     if command == "m":
-        text = argument or keys.line("memo: ", console.print)
+        text = argument or keys.line("memo (edit; empty removes it): ", console.print,
+                                     default=session.current_memo())
         return session.memo(text or "")
     if command == "?":
         which = argument or keys.line("definition of (number or code): ", console.print) or ""
@@ -307,7 +308,7 @@ def _clip(console: Console, text: Text, width: int, limit: int) -> list[Text]:
 
 
 def _choice_line(choice, width: int) -> Text:
-    mark = "✓" if choice.applied else "·"
+    mark = {"applied": "✓", "rejected": "✗", "removed": "-"}.get(choice.state, "·")
     line = Text(f" {choice.number} {mark} ", style="bold" if choice.applied else "")
     line.append(choice.code, style=f"bold {choice.color}" if choice.color else "bold")
     if choice.score is not None:

@@ -6,8 +6,23 @@ import csv
 import html
 import io
 import json
+import re
 
 TEXT_FORMATS = ("csv", "json", "md", "tex", "html")
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise(value):
+    """A text value a spreadsheet would run as a formula, prefixed with `'` so it is shown as
+    text (OWASP's advice); numbers, and text that is just a number such as -3, stay as they are."""
+    if (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and not _NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
 
 
 def tex_escape(value) -> str:
@@ -55,8 +70,10 @@ def _flat(rows: list[dict], joiner: str, bullet: str = "") -> list[dict]:
 
 
 def rows_to_text(rows: list[dict], columns: list[str], fmt: str, caption: str | None = None,
-                 label: str | None = None, **tex) -> str:
-    """Render plain rows as CSV, JSON, Markdown, LaTeX or HTML (`tex`: LaTeX options)."""
+                 label: str | None = None, raw: bool = False, **tex) -> str:
+    """Render plain rows as CSV, JSON, Markdown, LaTeX or HTML (`tex`: LaTeX options). CSV
+    values that would run as spreadsheet formulas are neutralised (see `neutralise`) unless
+    `raw`."""
     if fmt != "json":
         rows = _flat(rows, {"md": "<br>", "html": "\n", "tex": "; "}.get(fmt, "\n"),
                      "• " if fmt == "md" else "")
@@ -75,8 +92,12 @@ def rows_to_text(rows: list[dict], columns: list[str], fmt: str, caption: str | 
         return "\n".join(lines) + "\n"
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    if raw:
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        writer.writerow({c: neutralise(c) for c in columns})
+        writer.writerows({c: neutralise(row.get(c)) for c in columns} for row in rows)
     return buffer.getvalue()
 
 
@@ -90,8 +111,8 @@ def frame_rows(frame) -> tuple[list[dict], list[str]]:
 
 
 def frame_to_text(frame, fmt: str, caption: str | None = None, label: str | None = None,
-                  **tex) -> str:
+                  raw: bool = False, **tex) -> str:
     rows, columns = frame_rows(frame)
     if fmt == "tex" and "Total" in [r.get(columns[0]) for r in rows]:
         tex.setdefault("rule_before", {[r.get(columns[0]) for r in rows].index("Total")})
-    return rows_to_text(rows, columns, fmt, caption, label, **tex)
+    return rows_to_text(rows, columns, fmt, caption, label, raw, **tex)

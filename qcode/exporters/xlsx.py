@@ -22,13 +22,13 @@ def write_xlsx(path: Path, sheets: dict[str, object]) -> None:
     for name, frame in sheets.items():
         sheet = book.create_sheet(_sheet_name(name, book.sheetnames))
         rows, columns = frame_rows(frame)
-        sheet.append(columns)
+        sheet.append([_cell(sheet, c) for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         formats = frame.attrs.get("number_formats", {})  # column or "*" -> (divisor, format)
         for row in rows:
-            sheet.append([_cell(row[c], formats.get(c, formats.get("*")) if i else None)
-                          for i, c in enumerate(columns)])
+            sheet.append([_cell(sheet, _value(row[c], formats.get(c, formats.get("*")) if i
+                                              else None)) for i, c in enumerate(columns)])
         for index, column in enumerate(columns[1:], start=2):
             spec = formats.get(column, formats.get("*"))
             integers = all(isinstance(r[column], int) for r in rows if r[column] is not None)
@@ -40,7 +40,7 @@ def write_xlsx(path: Path, sheets: dict[str, object]) -> None:
         sheet.freeze_panes = "B2"
         for index, column in enumerate(columns, start=1):
             longest = max([len(str(column))] + [len(line) for r in rows for line in
-                                                 str(_cell(r[column], None) or "").split("\n")])
+                                                 str(_value(r[column], None) or "").split("\n")])
             sheet.column_dimensions[get_column_letter(index)].width = min(_MAX_WIDTH,
                                                                           longest + 2)
             if longest > _MAX_WIDTH:
@@ -49,7 +49,7 @@ def write_xlsx(path: Path, sheets: dict[str, object]) -> None:
     write_with(path, lambda tmp: book.save(tmp))
 
 
-def _cell(value, spec: tuple[float, str] | None):
+def _value(value, spec: tuple[float, str] | None):
     """Lists (criteria, examples) one item a line; percentages as fractions that Excel
     shows with its own percent format, so nothing is rounded in the workbook."""
     if isinstance(value, list | tuple):
@@ -57,6 +57,22 @@ def _cell(value, spec: tuple[float, str] | None):
     if spec and isinstance(value, int | float) and not isinstance(value, bool):
         return value / spec[0]
     return value
+
+
+def _cell(sheet, value):
+    """Text is always written as a text cell: openpyxl would store a string starting with
+    `=` as a live formula (spreadsheet formula injection). Characters XML cannot hold
+    (control characters) are dropped instead of failing the whole workbook."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith("="):
+        return value
+    cell = Cell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _sheet_name(name: str, taken: list[str]) -> str:
