@@ -99,7 +99,7 @@ def test_out_symlink_writes_its_target_and_stays_a_link(coded, tmp_path):
     link.symlink_to(target)
     assert run("export", "matrix", "--out", link, env=coded).exit_code == 0
     assert link.is_symlink() and os.readlink(link) == str(target)
-    assert target.read_text().startswith("code,")
+    assert target.read_text().startswith("code (segments),")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640  # an existing file keeps its mode
 
 
