@@ -174,7 +174,8 @@ def test_a_span_may_run_to_the_last_character(tiny):
 def test_ranges_code_and_uncode_every_segment_named(tiny):
     assert [r[0] for r in tiny.code("d", parse_segments("1-3"), ["x"])] == [
         "segment 1", "segment 2", "segment 3"]
-    assert tiny.uncode("d", parse_segments("1,3"), ["x"]) == 2
+    assert tiny.uncode("d", parse_segments("1,3"), ["x"]) == [("segment 1", "x"),
+                                                              ("segment 3", "x")]
     assert [(r["segment"], r["code"]) for r in tiny.codings()] == [(2, "x")]
 
 
@@ -401,8 +402,9 @@ def test_selection_errors_and_document_filter(pair, tmp_path):
     with pytest.raises(InputError, match=r"^--codes q\*: matches no code; use a pattern such "
                                          r"as 'route.\*'$"):
         select(pair.conn, codes="q*")
-    with pytest.raises(InputError, match=r"^no document has been coded by two of these coders"
-                                         r" among those matching 'z\*'$"):
+    with pytest.raises(InputError, match=r"^no segment has been read by all of ana, ben in "
+                                         r"documents matching 'z\*'; choose --coders who "
+                                         r"coded the same documents$"):
         select(pair.conn, documents="z*")
     assert select(pair.conn, codes="[y]").codes == ["y"]
     # a second document coded by ana alone is not compared

@@ -75,10 +75,12 @@ def test_code_range_and_uncode_list_from_the_command_line(study):
     assert got == [(1, "tres"), (2, "tres"), (3, "tres")]
     cli(study, "uncode", "a", "1,3", "z", "--coder", "cy")
     assert [r["segment"] for r in study.codings("cy")] == [2]
-    cli(study, "code", "a", "z", "--span", "0:50", "--coder", "cy")  # to the last character
+    # to the last character (--exact: no snapping to words, which would drop the final "\n")
+    cli(study, "code", "a", "z", "--span", "0:50", "--exact", "--coder", "cy")
     assert [(r["start"], r["end"]) for r in study.codings("cy")] == [(0, 50), (11, 19)]
-    cli(study, "uncode", "a", "z", "--span", "0:50", "--coder", "cy")
-    assert [(r["start"], r["end"]) for r in study.codings("cy")] == [(11, 19)]
+    # uncoding a span removes every coding of z by cy inside it: the span and segment 2's
+    cli(study, "uncode", "a", "z", "--span", "0:50", "--exact", "--coder", "cy")
+    assert study.codings("cy") == []
 
 
 # -- import: --segment, --encoding, --as, --lang ----------------------------------------------
@@ -363,8 +365,9 @@ def test_evaluate_min_score_changes_model_predictions(learnable):
         micro = next(r for r in rows if r["code"] == "micro")
         return micro["model_tp"], micro["model_fp"]
 
-    # 36 positives (18 visitas + 18 sueldo); at 0 every one of 54 x 2 pairs is predicted
-    assert model_counts("0") == (36, 108 - 36)
+    # 42 positive rows (visitas: ana 18 + ben 6; sueldo: ana 18); at 0 every one of the
+    # 72 labelled rows (ana 54 + ben 18) x 2 codes is predicted
+    assert model_counts("0") == (42, 144 - 42)
     assert model_counts("1") == (0, 0)
 
 
@@ -480,14 +483,17 @@ def test_codebook_load_force_and_show_definitions(tree, tmp_path):
 
 def test_suggestions_status_format_and_model(tree):
     cli(tree, "suggest", "run", "--method", "rules")  # 'dos' in segment 2 of a and b
-    listed = json.loads(cli(tree, "suggestions", "list", "--format", "json").stdout)
+    # cy has coded nothing, so both are pending for cy (ana, the project's coder, already
+    # coded route.visitors on a#2 and is not shown that one)
+    listed = json.loads(cli(tree, "suggestions", "list", "--coder", "cy", "--format",
+                            "json").stdout)
     assert [(r["document"], r["segment"]) for r in listed] == [("a", 2), ("b", 2)]
     cli(tree, "suggestions", "accept", str(listed[0]["id"]), "--coder", "cy")
-    accepted = csv_rows(cli(tree, "suggestions", "list", "--status", "accepted", "--format",
-                            "csv").stdout)
+    accepted = csv_rows(cli(tree, "suggestions", "list", "--coder", "cy", "--status",
+                            "accepted", "--format", "csv").stdout)
     assert [r["document"] for r in accepted] == ["a"]
-    pending = csv_rows(cli(tree, "suggestions", "list", "--status", "pending", "--format",
-                           "csv").stdout)
+    pending = csv_rows(cli(tree, "suggestions", "list", "--coder", "cy", "--status",
+                           "pending", "--format", "csv").stdout)
     assert [r["document"] for r in pending] == ["b"]
     assert [r["coder"] for r in tree.codings("cy")] == ["cy"]
     missing = run("suggest", "run", "--method", "rules", "--model", "xx_no_such_pipeline",
@@ -507,12 +513,13 @@ def test_agree_ratings_level(tmp_path):
 
 
 def test_evaluation_rows_worked_by_hand(learnable):
-    """Rules against ana's coding, 54 labelled segments (6 documents x 9 turns):
-    visitas: its pattern hits the 18 visitor turns, all coded: tp 18 -> P = R = F1 = 1.
-    sueldo: no pattern: fn 18, precision undefined, recall 0, F1 undefined.
-    patio: hits the 18 question turns, never coded: fp 18, precision 0, recall undefined.
+    """Rules against every coder's labels: one row per (segment, coder who labelled it):
+    ana labels 54 segments (6 documents x 9 turns), ben 18 (d0, d1), 72 rows on 54 segments.
+    visitas: its pattern hits the visitor turns, all coded: ana 18 + ben 6 = tp 24 -> 1, 1, 1.
+    sueldo: no pattern; ana coded 18, ben none: fn 18, precision undefined, recall 0.
+    patio: hits the question turns, never coded: ana 18 + ben 6 = fp 24, precision 0.
     nada: no hit and never coded: no row.
-    micro: tp 18, fp 18, fn 18 -> .5 each; positives 36.
+    micro: tp 24, fp 24, fn 18 -> precision .5, recall 24/42, F1 2PR/(P+R) = 48/90.
     macro (codes with positives: visitas, sueldo; undefined values left out):
     precision 1, recall (1 + 0)/2 = .5, F1 1."""
     result = learnable.evaluate_suggestions(folds=10)
@@ -524,13 +531,15 @@ def test_evaluation_rows_worked_by_hand(learnable):
         return tuple(rows[code][f"rules_{m}"] for m in ("tp", "fp", "fn", "precision",
                                                          "recall", "f1"))
 
-    assert rules("visitas") == (18, 0, 0, 1.0, 1.0, 1.0)
+    assert rules("visitas") == (24, 0, 0, 1.0, 1.0, 1.0)
     assert rules("sueldo") == (0, 0, 18, None, 0.0, None)
-    assert rules("patio") == (0, 18, 0, 0.0, None, None)
-    assert rules("micro") == (18, 18, 18, 0.5, 0.5, 0.5)
+    assert rules("patio") == (0, 24, 0, 0.0, None, None)
+    assert rules("micro")[:4] == (24, 24, 18, 0.5)
+    assert rules("micro")[4:] == (round(24 / 42, 3), round(48 / 90, 3))
     assert rules("macro") == ("", "", "", 1.0, 0.5, 1.0)
-    assert [rows[c]["positives"] for c in rows] == [18, 18, 0, 36, 36]
-    assert [rows[c]["segments"] for c in rows] == [54] * 5
+    assert [rows[c]["positives"] for c in rows] == [24, 18, 0, 42, 42]
+    # a code's figures rest on its 72 labelled rows; micro and macro name the 54 segments
+    assert [rows[c]["segments"] for c in rows] == [72, 72, 72, 54, 54]
     assert [rows[c]["model_folds"] for c in rows] == ["6/6", "6/6", "0/6", "", ""]
 
 
