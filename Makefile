@@ -56,6 +56,9 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) export matrix --by attribute:role --level 1 --labels name --format md
 	cd $(DEMO)/study && $(QCODE) export heatmap --by attribute:role --out ../heatmap.png
 	cd $(DEMO)/study && $(QCODE) export quotes --code route --by attribute:role --out ../quotes.docx
+	@echo "== 9b. hostile files get one line and change nothing: a codebook with YAML aliases ('billion laughs')"
+	printf 'a: &a [lol, lol]\nb: [*a, *a]\ncodes: []\n' > $(DEMO)/laughs.yaml
+	-$(QCODE) codebook validate $(DEMO)/laughs.yaml
 	@echo "== 10. LaTeX for a thesis: fragments to \\input that fit an A4 page (--standalone compiles alone)"
 	cd $(DEMO)/study && $(QCODE) export codebook --out ../codebook.tex
 	cd $(DEMO)/study && $(QCODE) agree --coders ana,ben --format tex --standalone > ../agreement.tex
