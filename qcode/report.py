@@ -169,7 +169,8 @@ def write_report(project, folder: Path, coder: str | None = None, raw: bool = Fa
         section(title, caption, frame_to_text(frame, "md"),
                 frame_to_text(frame, "html", caption=caption), names, note)
     coders_used = ", ".join(codebook.attrs.get("coders", [])) or "nobody yet"
-    codebook_names = [save("codebook.md", frame_to_text(codebook, "md")),
+    codebook_names = [save("codebook.csv", frame_to_text(codebook, "csv", raw=raw)),
+                      save("codebook.md", frame_to_text(codebook, "md")),
                       save("codebook.tex", codebook_tex(codebook, label="tab:codebook"))]
     write_codebook_docx(folder / "codebook.docx", codebook)
     report.files.append("codebook.docx")

@@ -161,7 +161,7 @@ def test_codebook_report_and_cooccurrence_csv_neutralise_unless_raw(tmp_path):
     # co-occurrence holds only ids and counts: --raw changes nothing there
     cooccurrence = [run("export", "cooccurrence", *flags, env=env).stdout
                     for flags in ([], ["--raw"])]
-    assert cooccurrence[0] == cooccurrence[1] and cooccurrence[0].startswith("code,a,b")
+    assert cooccurrence[0] == cooccurrence[1] and cooccurrence[0].startswith("code (segments),a,b")
 
 
 def test_a_neutralised_codings_export_reads_back_as_written(coded, tmp_path):
