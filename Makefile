@@ -62,15 +62,19 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) export matrix --by attribute:role --level 1 --labels name --format md
 	cd $(DEMO)/study && $(QCODE) export heatmap --by attribute:role --out ../heatmap.png
 	cd $(DEMO)/study && $(QCODE) export quotes --code route --by attribute:role --out ../quotes.docx
-	cd $(DEMO)/study && $(QCODE) report ../report
 	@echo "== 9b. hostile files get one line and change nothing: a codebook with YAML aliases ('billion laughs')"
 	printf 'a: &a [lol, lol]\nb: [*a, *a]\ncodes: []\n' > $(DEMO)/laughs.yaml
 	-$(QCODE) codebook validate $(DEMO)/laughs.yaml
-	@echo "== 10. REFI-QDA: the whole project for NVivo, ATLAS.ti, MAXQDA, QualCoder; back into a new project"
+	@echo "== 10. LaTeX for a thesis: fragments to \\input that fit an A4 page (--standalone compiles alone)"
+	cd $(DEMO)/study && $(QCODE) export codebook --out ../codebook.tex
+	cd $(DEMO)/study && $(QCODE) agree --coders ana,ben --format tex --standalone > ../agreement.tex
+	@echo "== 11. REFI-QDA: the whole project for NVivo, ATLAS.ti, MAXQDA, QualCoder; back into a new project"
 	cd $(DEMO)/study && $(QCODE) export qdpx ../study.qdpx
 	$(QCODE) init $(DEMO)/from_qdpx --from $(DEMO)/study.qdpx
 	cd $(DEMO)/study && $(QCODE) codebook export --format qdc --out ../codebook.qdc
-	@echo "== done: the project is $(DEMO)/study/qcode.db; tables, heatmap and quotations are in $(DEMO)/, the report in $(DEMO)/report/index.md"
+	@echo "== 12. the report a supervisor opens as it is"
+	cd $(DEMO)/study && $(QCODE) report ../report
+	@echo "== done: the project is $(DEMO)/study/qcode.db; tables, heatmap and quotations are in $(DEMO)/; the report: open $(DEMO)/report/index.html (or index.md), compile report.tex"
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check qcode tests bench

@@ -345,8 +345,21 @@ def _set_attributes(conn: sqlite3.Connection, name: str, values: dict[str, str])
 
 
 def get_document(conn: sqlite3.Connection, name: str) -> sqlite3.Row:
+    """The document called `name`, or the one document whose name starts with it
+    (`guardia` finds guardia_lurigancho_2016); an ambiguous prefix names the candidates."""
     name = unicodedata.normalize("NFC", name)
     row = conn.execute("SELECT * FROM document WHERE name = ?", (name,)).fetchone()
+    if row is None and name:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found = conn.execute("SELECT * FROM document WHERE name LIKE ? ESCAPE '\\' "
+                             "ORDER BY name LIMIT 6", (escaped + "%",)).fetchall()
+        found = [r for r in found if r["name"].startswith(name)]  # LIKE ignores ASCII case
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = ", ".join(r["name"] for r in found[:5]) + (", …" if len(found) > 5 else "")
+            raise InputError(f"document '{name}' is ambiguous: {names} begin with it; give "
+                             "more of the name")
     if row is None:
         import difflib
 

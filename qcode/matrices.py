@@ -13,8 +13,11 @@ Columns group by document, speaker, coder or a document attribute (`attribute:ro
 Consensus coders (`qcode coders`) are left out unless asked for with `coder=NAME`.
 With `include_children` (or `level`) a parent's row counts the *distinct* units of itself
 and all its descendants, so a segment coded with two children counts once for the parent.
-The Total column sums each row; the Total row sums the rows (with `include_children`, only
-the rows whose ancestors are not shown, so nothing is counted twice).
+By default (`include_children=None`) only parents with no codings of their own do so, and
+their labels say so ("route (with children)"), since an all-zero parent row misleads.
+The Total column sums each row; the Total row sums the rows whose ancestors are not
+aggregating them, so nothing is counted twice. The first header names the unit counted
+("code (segments)").
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ NONE = "(none)"
 COUNTS = ("segments", "codings", "presence", "words", "documents")
 PERCENTS = ("row", "column", "total")
 LABELS = ("id", "name", "indent", "path")
+AGGREGATED = " (with children)"
 _WORD = re.compile(r"\S+")
 
 
@@ -209,9 +213,11 @@ def _word_counts(units, conn: sqlite3.Connection) -> dict[tuple, int]:
 
 def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segments",
            coder: str | None = None, codes: str | None = None, documents: str | None = None,
-           include_children: bool = False, level: int | None = None,
+           include_children: bool | None = None, level: int | None = None,
            percent: str | None = None, labels: str = "id"):
-    """Codes (rows, codebook order) x groups (columns), with a Total row and column."""
+    """Codes (rows, codebook order) x groups (columns), with a Total row and column.
+    `include_children`: True aggregates every parent, False none, None (the default) the
+    parents that have no codings of their own."""
     import pandas as pd
 
     if count not in COUNTS:
@@ -232,7 +238,15 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     _check_coder(conn, coder)
     docs = _documents(conn, documents)
     columns = _columns(conn, docs, kind, attribute, coder)
-    chains = _ancestors(code_tree(conn)) if include_children else {}
+    own, coders = _used(conn, coder, docs if documents else None)
+    full_tree = code_tree(conn)
+    ancestors = _ancestors(full_tree)
+    if include_children is None:  # parents above a used code that have no codings of their own
+        aggregated = {a for code in own for a in ancestors.get(code, [code])[1:]} - own
+    else:
+        aggregated = {c.id for c in full_tree} if include_children else set()
+    chains = {code: [c for i, c in enumerate(chain) if i == 0 or c in aggregated]
+              for code, chain in ancestors.items()} if aggregated else {}
     pieces = [_cells(conn, units, kind, attribute, chains, tree, count)
               for units in _slices(conn, docs, coder, documents)]
     pieces = [p for p in pieces if len(p)]
@@ -247,16 +261,35 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     if count == "presence":
         frame = (frame > 0).astype("int64")
     frame[TOTAL] = frame.sum(axis=1)
-    shown = set(frame.index)
-    roots = [c.id for c in tree if not (include_children and _has_shown_ancestor(c, tree, shown))]
+    if include_children is None:  # marked parents repeat their children: total the children
+        roots = [c.id for c in tree if c.id not in aggregated]
+    else:
+        shown = {c for c in frame.index if c in aggregated}
+        roots = [c.id for c in tree if not _has_shown_ancestor(c, tree, shown)]
     frame.loc[TOTAL] = frame.loc[roots].sum(axis=0)
     frame = frame.astype("int64")
     if percent:
         frame = _percent(frame, percent)
-    frame.index = _labels(frame.index, tree, labels)
+        frame.attrs["number_formats"] = {"*": (100, "0.0%")}
+    marked = {c.id for c in tree if c.id in aggregated and include_children is None}
+    frame.index = _labels(frame.index, tree, labels, marked)
+    frame.index.name = f"code ({f'% of {percent}, ' if percent else ''}{count})"
     frame.attrs.update(count=count, by=by, coder=coder, percent=percent,
-                       include_children=include_children, level=level)
+                       include_children=include_children, level=level,
+                       aggregated=sorted(marked), coders=sorted(coders))
     return frame
+
+
+def _used(conn: sqlite3.Connection, coder: str | None, docs) -> tuple[set[str], set[str]]:
+    """The codes with live codings, and their coders, under the matrix's filters (consensus
+    coders left out unless named; `docs` limits it to those documents)."""
+    skip, skipped = not_consensus_sql("coder", conn, coder)
+    only = ("" if docs is None else " AND document_id IN ("
+            + ",".join(str(int(i)) for i in docs["document_id"]) + ")")
+    rows = conn.execute("SELECT DISTINCT code_id, coder FROM coding WHERE removed_at IS NULL"
+                        + (" AND coder = ?" if coder else skip) + only,
+                        (coder,) if coder else skipped).fetchall()
+    return {r[0] for r in rows}, {r[1] for r in rows}
 
 
 # Documents per slice when counting: memory holds one slice's coded units, never the
@@ -292,8 +325,8 @@ def _cells(conn: sqlite3.Connection, units, kind: str, attribute: str | None,
 
     keys = ["code", "group"]
     units = units.assign(group=_group_column(conn, units, kind, attribute))
-    if chains:
-        units = units.assign(code=units["code"].map(chains)).explode("code")
+    if chains:  # each code also counts for the ancestors that aggregate it
+        units = units.assign(code=units["code"].map(lambda c: chains.get(c, [c]))).explode("code")
     units = units[units["code"].isin([c.id for c in tree])]
     if count == "segments" or count == "presence":
         return units.groupby(keys)["segment_id"].nunique()
@@ -332,10 +365,10 @@ def _percent(frame, how: str):
     else:
         total = values.loc[TOTAL, TOTAL]
         result = values / total if total else values * np.nan
-    return (result * 100).round(1).fillna(0.0)
+    return (result * 100).fillna(0.0)  # full precision: screens and LaTeX round, not the data
 
 
-def _labels(index, tree: list[CodeInfo], style: str):
+def _labels(index, tree: list[CodeInfo], style: str, marked: set[str] = frozenset()):
     import pandas as pd
 
     info = {c.id: c for c in tree}
@@ -355,14 +388,16 @@ def _labels(index, tree: list[CodeInfo], style: str):
             cursor = parents.get(cursor)
         return " > ".join(reversed(chain))
 
-    return pd.Index([label(c) for c in index], name="code")
+    return pd.Index([label(c) + (AGGREGATED if c in marked else "") for c in index],
+                    name="code")
 
 
 def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str | None = None,
                  codes: str | None = None, documents: str | None = None,
-                 jaccard: bool = False):
+                 jaccard: bool = False, keep_empty: bool = False):
     """Code x code: units (segments or documents) coded with both; the diagonal holds each
-    code's own units. With `jaccard`, |A and B| / |A or B| instead."""
+    code's own units. With `jaccard`, |A and B| / |A or B| instead. Codes never used (an
+    all-zero row and column) are left out unless `keep_empty`."""
     import pandas as pd
 
     if unit not in ("segment", "document"):
@@ -377,20 +412,30 @@ def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str 
     presence = pd.crosstab(units[column], units["code"]).clip(upper=1)
     presence = presence.reindex(columns=ids, fill_value=0).to_numpy(dtype="int64")
     both = pd.DataFrame(presence.T @ presence, index=ids, columns=ids, dtype="int64")
-    both.index.name, both.columns.name = "code", "code"
+    if not keep_empty:
+        used = [code for code in ids if both.loc[code, code] > 0]
+        both = both.loc[used, used]
+    both.index.name, both.columns.name = f"code ({unit}s)", "code"
+    both.attrs.update(unit=unit, dropped=len(ids) - len(both), jaccard=jaccard, coder=coder,
+                      coders=sorted(set(units["coder"])))
     if not jaccard:
         return both
     diagonal = np.diag(both.to_numpy())
     union = diagonal[:, None] + diagonal[None, :] - both.to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where(union > 0, both.to_numpy() / union, 0.0)
-    return pd.DataFrame(values.round(3), index=both.index, columns=both.columns)
+    frame = pd.DataFrame(values, index=both.index, columns=both.columns)
+    frame.index.name = f"code (Jaccard, {unit}s)"
+    frame.attrs.update(both.attrs)
+    return frame
 
 
 def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
            include_children: bool = True, coder: str | None = None,
            documents: str | None = None, by: str | None = None):
-    """Every live coded passage with document, segment, speaker, attributes, coder, memo."""
+    """Every live coded passage once, with the code's name, document, segment, speaker,
+    attributes, the coders who coded that span (`coder`: "ana, ben") and their memos
+    ("ana: ...; ben: ..." when several coded it)."""
     import pandas as pd
 
     from .codes import descendants, resolve
@@ -403,6 +448,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
             wanted += descendants(conn, code) if include_children else [code]
     tree = code_tree(conn)
     order = {c.id: c.position for c in tree}
+    names_of = {c.id: c.name for c in tree}
     skip, skipped = not_consensus_sql("c.coder", conn, coder)
     rows = conn.execute(f"""
         SELECT c.id, c.code_id, c.coder, c.start, c."end", c.memo, d.id AS document_id,
@@ -419,22 +465,35 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     for document_id, name, value in conn.execute("SELECT document_id, name, value FROM attribute"):
         attributes.setdefault(document_id, {})[name] = value
     names = sorted({n for a in attributes.values() for n in a})
-    records = []
-    for r in rows:
+    passages: dict[tuple, dict] = {}  # one record per (code, document, span)
+    for r in sorted(rows, key=lambda r: (r["coder"], r["id"])):
         if wanted is not None and r["code_id"] not in wanted:
             continue
         if documents and not fnmatch.fnmatchcase(r["document"], documents):
             continue
-        record = {"code": r["code_id"], "document": r["document"], "segment": r["segment"],
-                  "speaker": r["speaker"] or "", "coder": r["coder"],
-                  "start": r["start"], "end": r["end"],
-                  "text": texts[r["document_id"]][r["start"]:r["end"]],
-                  "memo": r["memo"] or ""}
-        for name in names:
-            record[name] = attributes.get(r["document_id"], {}).get(name, "")
+        key = (r["code_id"], r["document_id"], r["start"], r["end"])
+        record = passages.get(key)
+        if record is None:
+            record = passages[key] = {
+                "code": r["code_id"], "name": names_of.get(r["code_id"], r["code_id"]),
+                "document": r["document"], "segment": r["segment"],
+                "speaker": r["speaker"] or "", "coders": [], "memos": [],
+                "start": r["start"], "end": r["end"],
+                "text": texts[r["document_id"]][r["start"]:r["end"]]}
+            for name in names:
+                record[name] = attributes.get(r["document_id"], {}).get(name, "")
+        record["coders"].append(r["coder"])
+        if r["memo"]:
+            record["memos"].append((r["coder"], r["memo"]))
+    records = []
+    for record in passages.values():
+        memos = record.pop("memos")
+        several = len(record["coders"]) > 1
+        record["memo"] = "; ".join(f"{who}: {memo}" if several else memo for who, memo in memos)
+        record["coder"] = ", ".join(record.pop("coders"))
         records.append(record)
-    columns = ["code", "document", "segment", "speaker", *names, "coder", "memo", "start",
-               "end", "text"]
+    columns = ["code", "name", "document", "segment", "speaker", *names, "coder", "memo",
+               "start", "end", "text"]
     frame = pd.DataFrame(records, columns=columns)
     sort = ["code", "document", "start"]
     if by:
@@ -450,21 +509,34 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
 
 
 def codebook_table(conn: sqlite3.Connection):
-    """The codebook as an appendix table: code, name, definition, include, exclude, example,
-    frequency (live codings)."""
+    """The codebook as an appendix table: code, name, definition, include and exclude
+    criteria and every example (lists), and how often the code is used, each count naming
+    its unit: codings (by all coders), distinct segments and documents."""
     import json
 
     import pandas as pd
 
+    units, _ = coded_units(conn)  # consensus coders left out, as everywhere
+    segments = units.groupby("code")["segment_id"].nunique().to_dict() if len(units) else {}
+    documents = units.groupby("code")["document_id"].nunique().to_dict() if len(units) else {}
     skip, skipped = not_consensus_sql("g.coder", conn)
     rows = conn.execute(f"""
         SELECT c.id, c.name, c.definition, c.include, c.exclude, c.examples,
                (SELECT count(*) FROM coding g WHERE g.code_id = c.id AND g.removed_at IS NULL
-                {skip}) AS frequency
+                {skip}) AS codings
         FROM code c WHERE c.retired_at IS NULL ORDER BY c.position""", skipped).fetchall()
+
+    def items(text: str | None) -> list[str]:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
     records = [{"code": r["id"], "name": r["name"], "definition": r["definition"],
-                "include": r["include"], "exclude": r["exclude"],
-                "example": (json.loads(r["examples"]) or [""])[0], "frequency": r["frequency"]}
-               for r in rows]
-    columns = ["code", "name", "definition", "include", "exclude", "example", "frequency"]
-    return pd.DataFrame(records, columns=columns).set_index("code")
+                "include": items(r["include"]), "exclude": items(r["exclude"]),
+                "examples": list(json.loads(r["examples"] or "[]")), "codings": r["codings"],
+                "segments": int(segments.get(r["id"], 0)),
+                "documents": int(documents.get(r["id"], 0))} for r in rows]
+    columns = ["code", "name", "definition", "include", "exclude", "examples", "codings",
+               "segments", "documents"]
+    frame = pd.DataFrame(records, columns=columns).set_index("code")
+    coders = sorted(set(units["coder"])) if len(units) else []
+    frame.attrs.update(kind="codebook", coders=coders)
+    return frame

@@ -375,7 +375,7 @@ class Project:
     # -- analysis ------------------------------------------------------------------------
     def matrix(self, by: str = "document", *, count: str = "segments",
                coder: str | None = None, codes: str | None = None,
-               documents: str | None = None, include_children: bool = False,
+               documents: str | None = None, include_children: bool | None = None,
                level: int | None = None, percent: str | None = None, labels: str = "id"):
         """Codes x documents / speakers / coders / attribute values (a pandas DataFrame with
         a Total row and column); see `qcode.matrices` for what each count means."""
@@ -387,12 +387,14 @@ class Project:
 
     def cooccurrence(self, *, unit: str = "segment", coder: str | None = None,
                      codes: str | None = None, documents: str | None = None,
-                     jaccard: bool = False):
-        """Code x code co-occurrence counts (or Jaccard similarity) as a DataFrame."""
+                     jaccard: bool = False, keep_empty: bool = False):
+        """Code x code co-occurrence counts (or Jaccard similarity) as a DataFrame; codes
+        nobody used are left out unless `keep_empty`."""
         from . import matrices
 
         return matrices.cooccurrence(self.conn, unit=unit, coder=coder, codes=codes,
-                                     documents=documents, jaccard=jaccard)
+                                     documents=documents, jaccard=jaccard,
+                                     keep_empty=keep_empty)
 
     def quotes(self, codes: str | Sequence[str] | None = None, *, include_children: bool = True,
                coder: str | None = None, documents: str | None = None, by: str | None = None):

@@ -122,9 +122,9 @@ def test_agree_report_per_code_and_overall(three):
     # x, 8 units: ana 1,1,0,0,0,0,0,1  ben 0,1,0,0,0,0,0,1 -> 7/8 agree;
     # p_e = (3/8)(2/8) + (5/8)(6/8) = 36/64; kappa = (56/64 - 36/64) / (28/64) = 20/28
     assert (x["units"], x["uses_ana"], x["uses_ben"]) == (8, 3, 2)
-    assert x["percent"] == 0.875 and x["kappa"] == round(20 / 28, 3)
+    assert x["percent"] == 0.875 and x["kappa"] == pytest.approx(20 / 28)  # full precision
     # alpha: 16 values, five 1s; one disagreeing pair: D_o = 2/16, D_e = 2*5*11/(16*15)
-    assert x["alpha"] == round(1 - (2 / 16) / (110 / 240), 3) and x["flags"] == ""
+    assert x["alpha"] == pytest.approx(1 - (2 / 16) / (110 / 240)) and x["flags"] == ""
     assert rows["z"]["reading"] == "undefined: nobody used this code"
     # y: ana alone applied it once: D_o = 2/16 = D_e = 2*1*15/240, alpha = 0
     assert rows["y"]["alpha"] == 0.0
@@ -140,9 +140,10 @@ def test_agree_report_per_code_and_overall(three):
     pooled = report.rows[-2]
     assert pooled["code"] == "overall (pooled)"
     assert (pooled["units"], pooled["uses_ana"], pooled["uses_ben"]) == (24, 4, 2)
-    assert pooled["percent"] == round(22 / 24, 3) and pooled["kappa"] == 0.625
-    assert pooled["alpha"] == round(1 - (4 / 48) / (504 / 2256), 3) == 0.627
-    assert (pooled["pi"], pooled["bp"], pooled["ac1"]) == (0.619, 0.833, 0.893)
+    assert pooled["percent"] == pytest.approx(22 / 24) and pooled["kappa"] == 0.625
+    assert pooled["alpha"] == pytest.approx(1 - (4 / 48) / (504 / 2256))
+    assert round(pooled["alpha"], 3) == 0.627
+    assert tuple(round(pooled[m], 3) for m in ("pi", "bp", "ac1")) == (0.619, 0.833, 0.893)
     # Mean of the codes whose alpha is defined: x and y (z: nobody used it).
     #   x: pi_1 = 5/16 -> pi = (224 - 146)/(256 - 146) = .709; ac1 = (224 - 110)/(256 - 110)
     #      = .781; bp = (.875 - .5)/.5 = .75
@@ -181,14 +182,14 @@ def test_span_agreement_uses_documents_everyone_coded(three):
     # 3 "tres tres tres." [23, 38). ana coded 1 and 2, ben 2, cy 2 and 3: those spans are
     # the units on a continuum of 50 (Krippendorff's alpha-u itself is checked above).
     expected = unitizing_alpha(50, [[(3, 7), (11, 19)], [(11, 19)], [(11, 19), (23, 38)]])
-    assert x["alpha_u"] == round(expected.alpha, 3) and x["alpha_u"] < 1
+    assert x["alpha_u"] == pytest.approx(expected.alpha) and x["alpha_u"] < 1
     # ana and ben coded both documents: b follows a on the continuum (offset 50); x in
     # b#4 [42, 49) becomes [92, 99), y in b#1 [3, 7) becomes [53, 57) (ana only).
     pair = {r["code"]: r for r in three.agree(unit="span", coders=["ana", "ben"]).rows}
     x_pair = unitizing_alpha(100, [[(3, 7), (11, 19), (92, 99)], [(11, 19), (92, 99)]])
     y_pair = unitizing_alpha(100, [[(53, 57)], []])
-    assert pair["x"]["alpha_u"] == round(x_pair.alpha, 3)
-    assert pair["y"]["alpha_u"] == round(y_pair.alpha, 3)
+    assert pair["x"]["alpha_u"] == pytest.approx(x_pair.alpha)
+    assert pair["y"]["alpha_u"] == pytest.approx(y_pair.alpha)
     assert report.rows[-1]["code"] == "overall"
 
 
@@ -217,7 +218,7 @@ def test_ratings_csv_reproduces_krippendorff_2011(tmp_path):
     for level, published in (("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849),
                              ("ratio", 0.797)):
         report = agree_ratings(path, level)
-        assert report.rows[0]["alpha"] == published
+        assert round(report.rows[0]["alpha"], 3) == published
         assert report.rows[0]["units"] == 11
     nominal = agree_ratings(path, "nominal").rows[0]
     # Fleiss' kappa for four coders, computed here from the table (units rated at least
@@ -229,7 +230,7 @@ def test_ratings_csv_reproduces_krippendorff_2011(tmp_path):
                 / (len(unit) * (len(unit) - 1)) for unit in table]
     shares = [sum(unit.count(c) / len(unit) for unit in table) / len(table) for c in categories]
     p_a, p_e = sum(agreeing) / len(table), sum(p * p for p in shares)
-    assert nominal["kappa"] == round((p_a - p_e) / (1 - p_e), 3)
+    assert nominal["kappa"] == pytest.approx((p_a - p_e) / (1 - p_e))
     assert agree_ratings(path, "interval").rows[0]["kappa"] is None
 
 
@@ -320,17 +321,20 @@ def test_agree_and_disagreements_commands(three):
     assert table.exit_code == 0, table.output
     assert "ana, ben: 8 units per code; κ = Cohen's kappa" in table.stdout
     data = json.loads(run("agree", "--coders", "ana,ben", "--format", "json", env=env).stdout)
-    assert data[0]["code"] == "x" and data[0]["kappa"] == round(20 / 28, 3)
+    assert data[0]["code"] == "x" and data[0]["kappa"] == pytest.approx(20 / 28)
     tex = run("agree", "--coders", "ana,ben", "--format", "tex", env=env).stdout
-    assert tex.startswith("\\begin{tabular}") and "overall (pooled)" in tex
+    assert "\\begin{longtable}" in tex and "overall (pooled)" in tex
+    assert "$\\kappa$" in tex and "κ" not in tex and "0.714" in tex and "87.5\\%" in tex
     result = run("agree", "--metrics", "alpha,nope", env=env)
     assert result.stderr == ("error: --metrics: unknown nope; choose from percent, kappa, "
                              "alpha, pi, bp, ac1\n")
     three.memo("ana saw a question, not an answer", document="a", segment="1", coder="ana")
     md = run("disagreements", "--coders", "ana,ben", "--format", "md", env=env).stdout
-    assert md.splitlines()[0] == "| document | segment | speaker | code | applied_by | not_by " \
-                                 "| text | memos |"
-    assert md.splitlines()[2].endswith("| uno. | ana: ana saw a question, not an answer |")
+    assert md.splitlines()[0] == "# Disagreements"
+    assert "> uno.\n\n- Memo, ana: ana saw a question, not an answer\n" in md
+    csv_header = run("disagreements", "--coders", "ana,ben", "--format", "csv", env=env)
+    assert csv_header.stdout.splitlines()[0] == ("document,segment,speaker,code,applied_by,"
+                                                 "not_by,text,memos")
     consensus = run("agree", "--coders", "ana,ben", "--consensus", "final", env=env)
     assert "consensus: 2 codings written for coder final" in consensus.stderr
 

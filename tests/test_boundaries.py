@@ -266,7 +266,7 @@ def test_threshold_flags_alpha_strictly_below_it(pair):
     pair.code("a", [2], ["x"], coder="ben")
     exact = 8 / 15
     at = {r["code"]: r for r in pair.agree(threshold=exact).rows}
-    assert at["x"]["alpha"] == round(exact, 3) and "below" not in at["x"]["flags"]
+    assert at["x"]["alpha"] == pytest.approx(exact) and "below" not in at["x"]["flags"]
     above = {r["code"]: r for r in pair.agree(threshold=math.nextafter(exact, 1)).rows}
     assert above["x"]["flags"].startswith("below 0.533")
     assert "below" not in {r["code"]: r for r in pair.agree().rows}["y"]["flags"]

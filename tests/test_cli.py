@@ -114,7 +114,7 @@ def test_codings_import_export_and_matrix_files(tmp_path):
     out.parent.mkdir()
     assert run("export", "matrix", "--out", out, env=env).exit_code == 0
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("code,administrador_castro_castro_2017,expert_ngo_2016,")
+    assert lines[0].startswith("code (segments),administrador_castro_castro_2017,expert_ngo_")
     assert lines[-1].startswith("Total,")
     assert [p.name for p in out.parent.iterdir()] == ["matrix.csv"]  # no temp file left
     result = run("export", "matrix", "--format", "xls", env=env)
@@ -141,7 +141,7 @@ def test_codebook_commands(tmp_path):
                              "missing (and 1 more problem; `qcode codebook validate FILE` "
                              "lists them all)\n")
     shown = run("codebook", "show", env=env).stdout
-    assert "route.visitors Through visitors (0)" in shown
+    assert "  route.visitors  Through visitors (0 codings)\n" in shown   # plain when piped
     assert run("codebook", "rename", "route.thrown", "route.over_wall", env=env).exit_code == 0
     assert "route.over_wall" in run("codebook", "show", "--format", "csv", env=env).stdout
 

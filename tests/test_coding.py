@@ -166,7 +166,8 @@ def test_matrix_worked_by_hand(small):
     frame = small.matrix()
     assert list(frame.columns) == ["a", "b", "empty_codes", "Total"]
     assert frame.to_dict("index") == {
-        "route": {"a": 0, "b": 0, "empty_codes": 0, "Total": 0},
+        # route has no codings itself: a#2, a#3 (staff, visitors) and b#1, each once, marked
+        "route (with children)": {"a": 2, "b": 1, "empty_codes": 0, "Total": 3},
         "route.visitors": {"a": 1, "b": 1, "empty_codes": 0, "Total": 2},
         "route.staff": {"a": 2, "b": 0, "empty_codes": 0, "Total": 2},
         "motive": {"a": 0, "b": 0, "empty_codes": 0, "Total": 0},

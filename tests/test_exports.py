@@ -2,14 +2,13 @@
 the report folder, and the command line's bad inputs."""
 
 import json
-import shutil
-import subprocess
 
 import docx
 import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import run, write
+from tests.latex import assert_compiles
 from tests.test_matrices import CODEBOOK, DOC_A, DOC_B
 
 
@@ -31,35 +30,31 @@ def test_xlsx_one_sheet_bold_header_frozen_panes(env, tmp_path):
     assert run("export", "matrix", "--out", out, env=env).exit_code == 0
     book = load_workbook(out)
     sheet = book[book.sheetnames[0]]
-    assert [c.value for c in sheet[1]] == ["code", "a", "b_&_c%", "Total"]
+    assert [c.value for c in sheet[1]] == ["code (segments)", "a", "b_&_c%", "Total"]
     assert sheet["A1"].font.bold and sheet.freeze_panes == "B2"
-    assert [sheet.cell(row=r, column=1).value for r in range(2, 7)] == ["P", "P.a", "P.b",
-                                                                         "Q", "Total"]
+    assert [sheet.cell(row=r, column=1).value for r in range(2, 7)] == [
+        "P (with children)", "P.a", "P.b", "Q", "Total"]
+    assert sheet["B3"].value == 1 and sheet["B3"].number_format == "0"   # counts: integers
     assert sheet.column_dimensions["A"].width >= len("Total") + 2
 
 
 def test_latex_escapes_and_compiles(env, tmp_path):
     tex = run("export", "matrix", "--format", "tex", "--caption", "Codes & documents",
               "--label", "tab:m", env=env).stdout
-    assert "b\\_\\&\\_c\\%" in tex and "\\caption{Codes \\& documents}" in tex
-    assert "\\toprule" in tex and "\\label{tab:m}" in tex
-    if not shutil.which("pdflatex"):
-        pytest.skip("pdflatex is not installed")
-    source = tmp_path / "doc.tex"
-    source.write_text("\\documentclass{article}\\usepackage{booktabs}\\begin{document}\n"
-                      + tex + "\\end{document}\n", encoding="utf-8")
-    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                             source.name], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stdout[-2000:]
-    assert (tmp_path / "doc.pdf").stat().st_size > 1000
+    assert "b\\_\\allowbreak{}\\&\\_\\allowbreak{}c\\%" in tex
+    assert "\\caption{Codes \\& documents}" in tex
+    assert "\\toprule" in tex and "\\label{tab:m}" in tex and "\\begin{longtable}" in tex
+    assert_compiles(tex, tmp_path)
 
 
 def test_html_json_md_and_format_from_extension(env, tmp_path):
     html = run("export", "matrix", "--format", "html", env=env).stdout
     assert html.startswith("<table>") and "<th>b_&amp;_c%</th>" in html
     rows = json.loads(run("export", "cooccurrence", "--format", "json", env=env).stdout)
-    assert rows[1] == {"code": "P.a", "P": 0, "P.a": 1, "P.b": 1, "Q": 0}
+    # P and Q... P is never used: left out; "--all" keeps it
+    assert rows[0] == {"code (segments)": "P.a", "P.a": 1, "P.b": 1, "Q": 0}
+    rows = json.loads(run("export", "cooccurrence", "--all", "-f", "json", env=env).stdout)
+    assert rows[1] == {"code (segments)": "P.a", "P": 0, "P.a": 1, "P.b": 1, "Q": 0}
     out = tmp_path / "m.md"
     run("export", "matrix", "--out", out, env=env)
     assert out.read_text().splitlines()[1] == "|---|---:|---:|---:|"
@@ -70,11 +65,13 @@ def test_quotes_as_word_with_headings_per_code(env, tmp_path):
     result = run("export", "quotes", "--by", "attribute:role", "--out", out, env=env)
     assert result.exit_code == 0, result.output
     paragraphs = [(p.style.name, p.text) for p in docx.Document(out).paragraphs]
-    assert ("Heading 1", "P.a") in paragraphs and ("Heading 2", "role: guard") in paragraphs
+    # headings are code names, the id in a small line beneath
+    assert ("Heading 1", "Child A") in paragraphs and ("Normal", "P.a") in paragraphs
+    assert ("Heading 2", "role: guard") in paragraphs
     assert ("Quote", "“Respuesta uno.”") in paragraphs
     assert any(text == "Memo: a memo" for _, text in paragraphs)
     md = run("export", "quotes", "--code", "Q", env=env).stdout
-    assert md.startswith("# Quotations\n\n## Q\n\n> Chau.")
+    assert md.startswith("# Quotations\n\n## Other\n\n<small>`Q`</small>\n\n> Chau.")
     xlsx = tmp_path / "q.xlsx"
     run("export", "quotes", "--out", xlsx, env=env)
     assert load_workbook(xlsx)["quotes"]["A1"].value == "code"
@@ -88,12 +85,15 @@ def test_heatmap_and_codebook(env, tmp_path):
         assert out.read_bytes().startswith(magic)
     codebook = run("export", "codebook", "--format", "md", env=env).stdout
     assert codebook.splitlines()[0] == ("| code | name | definition | include | exclude | "
-                                        "example | frequency |")
+                                        "examples | codings | segments | documents |")
     out = tmp_path / "codebook.docx"
     run("export", "codebook", "--out", out, env=env)
-    table = docx.Document(out).tables[0]
-    assert [c.text for c in table.rows[0].cells][:2] == ["code", "name"]
-    assert len(table.rows) == 5
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(out).paragraphs]
+    # a heading per code, by name, in codebook order; the id beneath; use in named units
+    assert [t for style, t in paragraphs if style == "Heading 2"] == ["Parent", "Child A",
+                                                                      "Child B", "Other"]
+    assert ("Normal", "P.a") in paragraphs
+    assert ("Normal", "Used: 1 codings, 1 segments, 1 documents") in paragraphs
 
 
 def test_report_folder(env, tmp_path):
@@ -131,6 +131,6 @@ def test_empty_project_export_says_so(tmp_path):
     result = run("export", "matrix", "--out", out, env=env)
     assert result.exit_code == 0
     assert "warning: the matrix by document is empty" in result.stderr
-    assert out.read_text() == "code,Total\nTotal,0\n"
+    assert out.read_text() == "code (segments),Total\nTotal,0\n"
     report = run("report", tmp_path / "r", env=env)
     assert report.exit_code == 0 and "tables are empty" in report.stderr

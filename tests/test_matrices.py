@@ -41,8 +41,9 @@ def cells(frame):
 
 
 def test_segments_by_document(worked):
-    frame = worked.matrix()
+    frame = worked.matrix(include_children=False)
     assert list(frame.columns) == ["a", "b", "empty", "Total"]   # the empty document shows
+    assert frame.index.name == "code (segments)"                  # the unit is named
     assert cells(frame) == {
         "P": {"a": 0, "b": 0, "empty": 0, "Total": 0},
         "P.a": {"a": 1, "b": 1, "empty": 0, "Total": 2},   # a#2 by two coders counts once
@@ -50,6 +51,20 @@ def test_segments_by_document(worked):
         "Q": {"a": 2, "b": 0, "empty": 0, "Total": 2},     # one coding over two segments
         "Total": {"a": 4, "b": 1, "empty": 0, "Total": 5},
     }
+
+
+def test_parent_without_codings_shows_its_children_by_default(worked):
+    frame = worked.matrix()
+    # P has no codings of its own: its row is its children's distinct segments (a#2 carries
+    # P.a and P.b: one segment; b#2 P.a), marked; the Total row adds the children, not P.
+    assert list(frame.index) == ["P (with children)", "P.a", "P.b", "Q", "Total"]
+    assert frame.loc["P (with children)"].tolist() == [1, 1, 0, 2]
+    assert frame.loc["Total"].tolist() == [4, 1, 0, 5]          # as without aggregation
+    assert frame.attrs["aggregated"] == ["P"]
+    worked.code("a", [1], ["P"], coder="ana")                   # P now has a coding itself
+    again = worked.matrix()
+    assert "P" in again.index and again.loc["P"].tolist() == [1, 0, 0, 1]
+    assert worked.matrix(labels="name").index[0] == "Parent"
 
 
 def test_children_aggregate_distinct_units(worked):
@@ -89,12 +104,15 @@ def test_coder_filter_percent_and_labels(worked):
     assert by_coder.loc["P.a"].tolist() == [2, 1, 3]   # ana: a#2 and b#2; ben: a#2
     row = worked.matrix(percent="row")
     assert row.loc["P.a"].tolist() == [50.0, 50.0, 0.0, 100.0]
+    assert row.index.name == "code (% of row, segments)"
+    thirds = worked.matrix(percent="row", count="codings")     # full precision, not 66.7
+    assert thirds.loc["P.a", "a"] == pytest.approx(200 / 3)   # 2 of P.a's 3 codings
     column = worked.matrix(percent="column")
     assert column.loc["Q", "a"] == 50.0                # 2 of the 4 in column a
     total = worked.matrix(percent="total")
     assert total.loc["Total", "Total"] == 100.0 and total.loc["P.b", "a"] == 20.0
-    assert list(worked.matrix(labels="indent").index[:3]) == ["Parent", "  Child A",
-                                                              "  Child B"]
+    assert list(worked.matrix(labels="indent").index[:3]) == [
+        "Parent (with children)", "  Child A", "  Child B"]
     assert worked.matrix(labels="path").index[1] == "Parent > Child A"
 
 
@@ -113,15 +131,18 @@ def test_bad_options(worked):
 
 
 def test_cooccurrence(worked):
-    both = worked.cooccurrence()
+    both = worked.cooccurrence(keep_empty=True)
     assert cells(both) == {
         "P": {"P": 0, "P.a": 0, "P.b": 0, "Q": 0},
         "P.a": {"P": 0, "P.a": 2, "P.b": 1, "Q": 1},
         "P.b": {"P": 0, "P.a": 1, "P.b": 1, "Q": 1},
         "Q": {"P": 0, "P.a": 1, "P.b": 1, "Q": 2},
     }
+    used = worked.cooccurrence()                       # P, never used, is left out
+    assert list(used.index) == ["P.a", "P.b", "Q"] and list(used.columns) == list(used.index)
+    assert used.attrs["dropped"] == 1 and used.index.name == "code (segments)"
     jaccard = worked.cooccurrence(jaccard=True)
-    assert jaccard.loc["P.a", "Q"] == round(1 / 3, 3)   # 1 / (2 + 2 - 1)
+    assert jaccard.loc["P.a", "Q"] == pytest.approx(1 / 3)   # 1 / (2 + 2 - 1)
     documents = worked.cooccurrence(unit="document")
     assert (documents.loc["P.a", "P.a"], documents.loc["P.a", "Q"],
             documents.loc["Q", "Q"]) == (2, 1, 1)
@@ -129,18 +150,29 @@ def test_cooccurrence(worked):
 
 def test_quotes_frame(worked):
     frame = worked.quotes()
-    assert list(frame.columns) == ["code", "document", "segment", "speaker", "role", "coder",
-                                   "memo", "start", "end", "text"]
-    assert frame[["code", "document", "segment", "coder", "text"]].values.tolist() == [
-        ["P.a", "a", 2, "ana", "Respuesta uno."], ["P.a", "a", 2, "ben", "Respuesta uno."],
-        ["P.a", "b", 2, "ana", "Chau."], ["P.b", "a", 2, "ana", "Respuesta uno."],
-        ["Q", "a", 2, "ana", "esta uno.\nE: Pregunt"]]
-    assert worked.quotes("P")["code"].tolist() == ["P.a", "P.a", "P.a", "P.b"]
+    assert list(frame.columns) == ["code", "name", "document", "segment", "speaker", "role",
+                                   "coder", "memo", "start", "end", "text"]
+    # a#2 coded P.a by ana and ben: one passage with both coders, not two
+    assert frame[["code", "name", "document", "segment", "coder", "text"]].values.tolist() == [
+        ["P.a", "Child A", "a", 2, "ana, ben", "Respuesta uno."],
+        ["P.a", "Child A", "b", 2, "ana", "Chau."],
+        ["P.b", "Child B", "a", 2, "ana", "Respuesta uno."],
+        ["Q", "Other", "a", 2, "ana", "esta uno.\nE: Pregunt"]]
+    assert worked.quotes("P")["code"].tolist() == ["P.a", "P.a", "P.b"]
     by_role = worked.quotes("P.a", by="attribute:role")
-    assert by_role["role"].tolist() == ["admin", "guard", "guard"]
+    assert by_role["role"].tolist() == ["admin", "guard"]
+
+
+def test_quotes_list_each_coders_memo(worked):
+    worked.code("b", [2], ["P.a"], coder="ben", memo="short")
+    worked.conn.execute("UPDATE coding SET memo = 'long' WHERE coder = 'ana' AND"
+                        " code_id = 'P.a' AND document_id = (SELECT id FROM document"
+                        " WHERE name = 'b')")
+    row = worked.quotes("P.a").iloc[1]
+    assert (row["coder"], row["memo"]) == ("ana, ben", "ana: long; ben: short")
 
 
 def test_empty_project_gives_an_empty_valid_table(project):
     frame = project.matrix()
     assert list(frame.index) == ["Total"] and list(frame.columns) == ["Total"]
-    assert project.quotes().empty and project.cooccurrence().empty
+    assert project.quotes().empty and project.cooccurrence(keep_empty=True).empty

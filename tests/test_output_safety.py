@@ -101,7 +101,7 @@ def test_out_symlink_writes_its_target_and_stays_a_link(coded, tmp_path):
     link.symlink_to(target)
     assert run("export", "matrix", "--out", link, env=coded).exit_code == 0
     assert link.is_symlink() and os.readlink(link) == str(target)
-    assert target.read_text().startswith("code,")
+    assert target.read_text().startswith("code (segments),")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640  # an existing file keeps its mode
 
 
@@ -161,7 +161,7 @@ def test_codebook_report_and_cooccurrence_csv_neutralise_unless_raw(tmp_path):
     # co-occurrence holds only ids and counts: --raw changes nothing there
     cooccurrence = [run("export", "cooccurrence", *flags, env=env).stdout
                     for flags in ([], ["--raw"])]
-    assert cooccurrence[0] == cooccurrence[1] and cooccurrence[0].startswith("code,a,b")
+    assert cooccurrence[0] == cooccurrence[1] and cooccurrence[0].startswith("code (segments),a,b")
 
 
 def test_a_neutralised_codings_export_reads_back_as_written(coded, tmp_path):

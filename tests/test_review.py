@@ -206,7 +206,57 @@ def test_screen_fits_80x24_without_colour(reviewed, monkeypatch):
     assert not re.search(r"\x1b\[(3[0-9]|38;)", screen)  # no colour codes, bold is fine
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).splitlines()
     assert len(plain) <= 24 and max(len(line) for line in plain) <= 80
-    assert plain[-1].startswith("1-9 toggle") and "…" in screen
+    assert plain[-1].startswith("1-9 toggle")
+    assert re.search(r"lines 1-\d+ of \d+, space: more", "\n".join(plain))  # paged, not cut
+
+
+def screen_lines(console_buffer) -> list[str]:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console_buffer.getvalue()).splitlines()
+
+
+def test_review_screen_pages_counts_hidden_items_and_keeps_its_header(reviewed):
+    """80x24: a long segment pages to its last sentence; eleven choices show nine and
+    '+2 more'; three long memos and a definition never push the header off."""
+    from qcode.cli.keys import Keys
+    from qcode.cli.review_cmd import Screen, act, draw
+
+    codes = "codes:\n" + "".join(f"  - {{id: c{n:02d}, name: Code {n}, definition: "
+                                   f"{'A long definition. ' * 12}}}\n" for n in range(1, 12))
+    reviewed.load_codebook(write(reviewed.path.parent / "many.yaml", codes), force=True)
+    sentences = " ".join(f"Sentence {n} of the answer, said slowly." for n in range(1, 60))
+    reviewed.import_files([write(reviewed.path.parent / "long.txt",
+                                 "E: ¿Y?\nR: " + sentences + " THE END.\n")])
+    s = session(reviewed, documents=["long"])
+    s.next()
+    for n in range(1, 12):
+        s.apply_code(f"c{n:02d}")
+    s.memo("a memo that is long enough to need more than one line on a screen of eighty "
+           "columns,\nwritten over three lines,\nand then some more words to be sure of it")
+    screen, keys = Screen(), Keys(io.StringIO(""))
+    seen = []
+    for _ in range(20):
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=80, height=24, force_terminal=True)
+        draw(console, s, "", True, screen)
+        lines = screen_lines(buffer)
+        assert len(lines) <= 24 and max(map(len, lines)) <= 80
+        assert lines[0].startswith("long  segment 2/2")           # the header stays on top
+        seen.append("\n".join(lines))
+        if "THE END." in seen[-1]:
+            break
+        assert act(s, " ", keys, console, screen) == ""
+    assert "THE END." in seen[-1] and "Sentence 1 of" in seen[0]
+    assert len(seen) > 1 and "end; - goes back" in seen[-1]
+    assert "+2 more (choices 10-11): # then the number toggles one" in seen[0]
+    memos = [line for line in seen[0].splitlines() if line.startswith("   memo: ")]
+    assert len(memos) == 1 and memos[0].endswith("…")   # a line, however long the memo
+    assert act(s, "# 11", keys, console, screen) == "removed c11"
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=80, height=24, force_terminal=True)
+    act(s, "? 1", keys, console, screen)          # the definition takes the text's place
+    lines = screen_lines(buffer)                  # piped: a rule, then the screen
+    assert lines[1].startswith("long  segment 2/2") and len(lines) <= 24
+    assert any(line.startswith("definition: A long definition.") for line in lines)
 
 
 KEYS = "\n".join([

@@ -49,10 +49,10 @@ def coefficients(data: np.ndarray, level: co.Level = "nominal",
 def _reading(values: dict, uses: int, threshold: float) -> tuple[str, str]:
     flags = []
     if values["alpha"] is None:
-        if values["percent"] is None:
-            reading = "undefined: no unit coded by two coders"
-        elif uses == 0:
+        if uses == 0:
             reading = "undefined: nobody used this code"
+        elif values["percent"] is None:
+            reading = "undefined: no unit coded by two coders"
         else:
             reading = "undefined: no variation (every unit got the same value)"
     else:
@@ -65,7 +65,8 @@ def _reading(values: dict, uses: int, threshold: float) -> tuple[str, str]:
 
 
 def _round(values: dict) -> dict:
-    return {k: (None if v is None else round(v, 3)) for k, v in values.items()}
+    """Full precision as floats (rounding is for screens); None stays None."""
+    return {k: (None if v is None else float(v)) for k, v in values.items()}
 
 
 def _readings(values: dict) -> dict:
@@ -75,7 +76,7 @@ def _readings(values: dict) -> dict:
     for metric in ("kappa", "alpha", "pi", "bp", "ac1"):
         if metric in values:
             read = co.read_alpha if metric == "alpha" else co.read_kappa
-            out[f"{metric}_reading"] = read(values[metric])
+            out[f"{metric}_reading"] = None if values[metric] is None else read(values[metric])
     return out
 
 
@@ -95,6 +96,8 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
     for code, data in units.data.items():
         values = coefficients(data, categories=2)
         uses = {coder: int(np.nansum(data[:, i])) for i, coder in enumerate(selection.coders)}
+        if not sum(uses.values()):  # nobody used it: nothing to agree on, every value undefined
+            values = dict.fromkeys(values)
         reading, flags = _reading(values, sum(uses.values()), threshold)
         pairable = int(((~np.isnan(data)).sum(axis=1) >= 2).sum())
         report.rows.append({"code": code, "units": pairable, **{f"uses_{c}": n
@@ -111,7 +114,7 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                         **_round(values), "reading": reading, "flags": "",
                         **_readings(values)})
     defined = [r for r in report.rows[:-1] if r["alpha"] is not None]
-    mean = {m: (round(float(np.mean([r[m] for r in defined if r[m] is not None])), 3)
+    mean = {m: (float(np.mean([r[m] for r in defined if r[m] is not None]))
                 if any(r[m] is not None for r in defined) else None) for m in METRICS}
     report.rows.append({"code": f"mean of {len(defined)} codes", "units": None,
                         **{f"uses_{c}": None for c in selection.coders}, **mean,
@@ -160,13 +163,13 @@ def _span_report(conn: sqlite3.Connection, selection: Selection,
         reading, flags = _reading({**values, "percent": 1.0}, uses, threshold)
         report.rows.append({"code": code, "units": uses, **{
             f"uses_{c}": len(u) for c, u in zip(selection.coders, per_coder, strict=True)},
-            "alpha_u": None if result.alpha is None else round(result.alpha, 3),
-            "observed": round(result.observed, 6), "expected": round(result.expected, 6),
+            "alpha_u": None if result.alpha is None else float(result.alpha),
+            "observed": float(result.observed), "expected": float(result.expected),
             "reading": reading.split(";")[0], "flags": flags})
     value = unitizing_overall([r for r in results if r.expected > 0])
     report.rows.append({"code": "overall", "units": sum(r.units for r in results),
                         **{f"uses_{c}": None for c in selection.coders},
-                        "alpha_u": None if value is None else round(value, 3),
+                        "alpha_u": None if value is None else float(value),
                         "observed": None, "expected": None,
                         "reading": f"α {co.read_alpha(value)}", "flags": ""})
     report.notes += [
@@ -252,7 +255,10 @@ def agree_ratings(path: Path, level: co.Level = "nominal",
 
 def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                   codes: str | None = None, documents: str | None = None,
-                  overlap: float = 0.5, width: int = 160) -> list[dict]:
+                  overlap: float = 0.5, width: int | None = None) -> list[dict]:
+    """Every segment x code the coders differ on, with the whole passage and the memos on
+    the segment (segment and coding memos, "author: text", one per line). `width` shortens
+    the passage (for screens; default: whole)."""
     from ..memos import segment_memos
 
     selection = select(conn, coders, codes, documents)
@@ -267,6 +273,8 @@ def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
             if present.sum() < 2 or len(set(values[present])) < 2:
                 continue
             text = texts[segment["document_id"]][segment["start"]:segment["end"]]
+            if width and len(text) > width:
+                text = text[: width - 1].rstrip() + "…"
             out.append({
                 "document": segment["document"], "segment": segment["ordinal"],
                 "speaker": segment["speaker"] or "", "code": code,
@@ -274,8 +282,8 @@ def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                                         if v == 1),
                 "not_by": ", ".join(c for c, v in zip(selection.coders, values, strict=True)
                                     if v == 0),
-                "text": text if len(text) <= width else text[: width - 1].rstrip() + "…",
-                "memos": " | ".join(memos.setdefault(
+                "text": text,
+                "memos": "\n".join(memos.setdefault(
                     segment["document_id"], segment_memos(conn, segment["document_id"]))
                     .get(segment["ordinal"], []))})
     return out

@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from ..errors import InputError
-from .app import app, csv_raw, out, state
+from .app import app, csv_raw, state
 from .output import say, warn
 
 
@@ -36,8 +35,6 @@ class ReportFormat(StrEnum):
     tex = "tex"
 
 
-LABELS = {"percent": "%agr", "kappa": "κ", "alpha": "α", "pi": "π", "bp": "BP", "ac1": "AC1",
-          "alpha_u": "α-u"}
 
 Coders = Annotated[str | None, typer.Option(
     help="Coders to compare, comma-separated (default: everyone with codings).")]
@@ -100,6 +97,8 @@ def agree_cli(
         help="Also write the segments all coders agree on as a new coder with this name.")]
     = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    standalone: Annotated[bool, typer.Option(help="With --format tex: a whole document that "
+                                             "compiles as it is.")] = False,
 ) -> None:
     """Inter-coder agreement per code and overall: percent agreement, Cohen's kappa (two
     coders) or Fleiss' kappa (three or more), Krippendorff's alpha, Scott's pi,
@@ -121,14 +120,19 @@ def agree_cli(
                 added = project.consensus(consensus, coders=_coders(coders), codes=codes,
                                           documents=docs, overlap=overlap)
                 say(st, f"consensus: {added} codings written for coder {escape(consensus)}")
-    chosen = _metrics(metrics, report, fmt == ReportFormat.table)
+    chosen = _metrics(metrics, report, fmt not in (ReportFormat.csv, ReportFormat.json))
     uses = [f"uses_{c}" for c in report.coders] if report.unit != "ratings" else []
     columns = ["code", "units", *uses, *chosen, "reading", "flags",
                *(f"{m}_reading" for m in chosen if m != "percent" and report.unit != "span")]
-    if fmt != ReportFormat.table:
+    if fmt in (ReportFormat.csv, ReportFormat.json):  # full precision, undefined as null
         from ..exporters import rows_to_text
 
         sys.stdout.write(rows_to_text(report.rows, columns, fmt.value, raw=csv_raw()))
+        return
+    if fmt in (ReportFormat.md, ReportFormat.tex):
+        from ..agreement.render import rendered
+
+        sys.stdout.write(rendered(report, chosen, fmt.value, standalone))
         return
     unused = _table(report, chosen, uses)
     say(st, f"[dim]low = α below {threshold:.3f}; rare = applied fewer than 5 times, too few "
@@ -158,45 +162,34 @@ def _metrics(metrics: str | None, report, table: bool) -> list[str]:
 
 
 def _table(report, chosen: list[str], uses: list[str]) -> int:
-    """Print the report as a table; return how many unused codes were left out."""
-    from rich import box
+    """Print the report as a table that fits the terminal; return how many unused codes
+    were left out."""
+    from ..agreement.render import LABELS, screen_value, short_reading
+    from .columns import Col
+    from .output import table
 
     per_code = report.unit != "span"  # segment units: every code has the same n
     first = report.rows[0]["units"] if report.rows else 0
     title = (f"{', '.join(report.coders)}: {first} units per code; κ = {report.kappa_name}"
              if per_code else f"unitizing agreement, {', '.join(report.coders)}")
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1),
-                  show_edge=False, pad_edge=False)
-    table.add_column("code", overflow="fold", min_width=23)
+    columns = [Col("code", kind="id")]
     if not per_code:
-        table.add_column("n", justify="right")
-    for column in uses:
-        table.add_column(column.removeprefix("uses_"), justify="right")
-    for metric in chosen:
-        table.add_column(LABELS.get(metric, metric[:5]), justify="right")
-    table.add_column("reading", overflow="fold", min_width=10)
-
-    def cell(value) -> str:
-        if value is None:
-            return "-"
-        return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-    unused = 0
+        columns.append(Col("n", kind="num", priority=4))
+    columns += [Col(c, c.removeprefix("uses_"), kind="num", priority=6) for c in uses]
+    columns += [Col(m, LABELS.get(m, m[:5]), kind="num",
+                    priority={"alpha": 0, "kappa": 1, "alpha_u": 0, "percent": 1}.get(m, 4))
+                for m in chosen]
+    columns.append(Col("reading", kind="text", priority=2, min=19))
+    rows, unused = [], 0
     for row in report.rows:
         if row["reading"].endswith("nobody used this code"):
             unused += 1
             continue
-        short = row["reading"].split(";")[0].removeprefix("α ").split(" (")[0]
-        short = short.removeprefix("undefined: ").split(" (")[0]
-        marks = [word for word, present in (("low", "below" in row["flags"]),
-                                            ("rare", "rare" in row["flags"])) if present]
-        if marks:
-            short += f" [yellow]{' '.join(marks)}[/]"
-        counts = [] if per_code else [cell(row["units"])]
-        table.add_row(escape(row["code"]), *counts, *(cell(row[c]) for c in uses),
-                      *(cell(row[m]) for m in chosen), short,
-                      end_section=row["code"].startswith("overall"))
-    out.print(table)
+        rows.append({"code": row["code"], "n": row["units"],
+                     **{c: row[c] for c in uses},
+                     **{m: screen_value(m, row[m]) for m in chosen},
+                     "reading": short_reading(row)})
+    table(rows, columns, title)
     return unused
 
 
@@ -210,7 +203,9 @@ def disagreements_cli(
     overlap: Overlap = 0.5,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
 ) -> None:
-    """List every segment x code where the coders differ, for the discussion meeting."""
+    """List every segment x code where the coders differ, for the discussion meeting: the
+    whole passage and the coders' memos (CSV, Markdown and JSON carry them in full; the
+    screen shortens long passages)."""
     from ..exporters import rows_to_text
 
     with state(ctx).open() as project:
@@ -218,19 +213,41 @@ def disagreements_cli(
                                      overlap=overlap)
     columns = ["document", "segment", "speaker", "code", "applied_by", "not_by", "text",
                "memos"]
+    if fmt == ReportFormat.md:
+        sys.stdout.write(disagreements_markdown(rows))
+        return
     if fmt != ReportFormat.table:
         sys.stdout.write(rows_to_text(rows, columns, fmt.value, raw=csv_raw()))
         return
     if not rows:
         say(state(ctx), "no disagreements")
         return
-    table = Table(show_lines=True)
-    for column in ("doc #", "code", "yes", "no", "text"):
-        table.add_column(column, overflow="fold")
+    from .columns import Col, shorten
+    from .output import table
+
+    shown = [{"doc #": f"{r['document']} #{r['segment']}", "code": r["code"],
+              "yes": r["applied_by"], "no": r["not_by"],
+              "text": f"{r['speaker']}: {shorten(r['text'], 300)}" if r["speaker"]
+              else shorten(r["text"], 300), "memos": r["memos"]} for r in rows]
+    table(shown, [Col("doc #", kind="id"), Col("code", kind="id"),
+                  Col("yes", kind="id", priority=1), Col("no", kind="id", priority=1),
+                  Col("text", kind="wrap", below=True), Col("memos", below=True)])
+    say(state(ctx), f"{len(rows)} disagreements; long passages are shortened here: "
+                    "--format md or csv has them whole, with the memos")
+
+
+def disagreements_markdown(rows: list[dict]) -> str:
+    """One section per disagreement: where, who applied the code and who did not, the whole
+    passage as a quote, and the memos."""
+    lines = ["# Disagreements", ""]
+    if not rows:
+        return "\n".join(lines + ["No disagreements.", ""])
     for row in rows:
-        table.add_row(f"{escape(row['document'])} #{row['segment']} {escape(row['speaker'])}",
-                      escape(row["code"]), escape(row["applied_by"]), escape(row["not_by"]),
-                      escape(row["text"]) + (f"\n[italic]memo {escape(row['memos'])}[/]"
-                                             if row["memos"] else ""))
-    out.print(table)
-    say(state(ctx), f"{len(rows)} disagreements")
+        speaker = f", {row['speaker']}" if row["speaker"] else ""
+        lines += [f"## {row['document']}, segment {row['segment']}{speaker}: {row['code']}", "",
+                  f"Applied by {row['applied_by'] or 'nobody'}; "
+                  f"not by {row['not_by'] or 'nobody'}.",
+                  "", *(f"> {line}" if line else ">" for line in row["text"].splitlines()), ""]
+        if row["memos"]:
+            lines += [*(f"- Memo, {memo}" for memo in row["memos"].splitlines()), ""]
+    return "\n".join(lines)

@@ -21,8 +21,27 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+QUIET = ("-q", "--quiet")
+
+
+def hoist_quiet(args: list[str]) -> list[str]:
+    """`qcode export matrix -q` means `qcode -q export matrix`: the global -q/--quiet is
+    moved to the front from anywhere before a `--`."""
+    end = args.index("--") if "--" in args else len(args)
+    found = [a for a in args[:end] if a in QUIET]
+    if not found:
+        return args
+    return ["--quiet", *(a for a in args[:end] if a not in QUIET), *args[end:]]
+
+
 class QcodeGroup(TyperGroup):
-    """Turns a QcodeError raised anywhere below into one red line and exit code 1."""
+    """Turns a QcodeError raised anywhere below into one red line and exit code 1; at the
+    top, accepts -q/--quiet after the subcommand too."""
+
+    def parse_args(self, ctx, args):
+        if ctx.parent is None:
+            args = hoist_quiet(list(args))
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
         try:
@@ -80,7 +99,7 @@ class DefaultCommandGroup(QcodeGroup):
 def group(help_text: str, default_command: bool = False) -> typer.Typer:
     return typer.Typer(cls=DefaultCommandGroup if default_command else QcodeGroup,
                        help=help_text, no_args_is_help=not default_command,
-                       add_completion=False, rich_markup_mode="markdown")
+                       add_completion=False, rich_markup_mode=None)
 
 
 app = group("Code qualitative interviews: import transcripts, apply a codebook, "
@@ -101,6 +120,18 @@ class State:
         return Project.discover(self.project)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("qcode")
+        except PackageNotFoundError:  # running from a checkout that is not installed
+            number = "unknown"
+        print(f"qcode {number}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -111,6 +142,9 @@ def main_options(
         help="Who is coding (else $QCODE_CODER, else the project's `coder` setting).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="Print only errors and data.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", is_eager=True, callback=_version,
+        help="Print qcode's version and exit.")] = False,
     raw: Annotated[bool, typer.Option(
         "--raw", help="CSV output of any command: write values starting with = + - @ as they "
         "are (by default they get a leading ' so spreadsheets do not run them).")] = False,

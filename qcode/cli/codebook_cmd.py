@@ -72,11 +72,26 @@ def show_cli(
         listing(codes, ["id", "parent", "name", "uses", "definition", "include", "exclude",
                         "examples", "color"], fmt)
         return
+    if not out.is_terminal:  # plain text in a pipe: indentation, no tree lines
+        from .columns import wrap
+        from .output import width
+
+        depth: dict[str, int] = {}
+        for code in codes:
+            depth[code["id"]] = depth.get(code["parent"], -1) + 1
+            indent = "  " * depth[code["id"]]
+            for line in wrap(f"{code['id']}  {code['name']} ({code['uses']} codings)",
+                             width() - len(indent)):
+                out.print(escape(indent + line), soft_wrap=True)
+            if definitions and code["definition"]:
+                for line in wrap(code["definition"], width() - len(indent) - 4):
+                    out.print(escape(indent + "    " + line), soft_wrap=True)
+        return
     root = Tree("[bold]codebook[/]")
     nodes = {}
     for code in codes:
         label = (f"[bold]{escape(code['id'])}[/] {escape(code['name'])} "
-                 f"[cyan]({code['uses']})[/]")
+                 f"[cyan]({code['uses']} codings)[/]")
         if definitions and code["definition"]:
             label += f"\n[dim]{escape(code['definition'])}[/]"
         nodes[code["id"]] = nodes.get(code["parent"], root).add(label)

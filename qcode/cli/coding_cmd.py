@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.panel import Panel
 
 from ..exporters import rows_to_text, write_atomic
 from .app import Raw, app, csv_raw, group, out, state
-from .output import ListFormat, listing, say
+from .output import ListFormat, listing, say, warn
 
 codings_app = group("Import and export codings as CSV or JSON.")
 app.add_typer(codings_app, name="codings")
@@ -146,13 +145,35 @@ def quotes_cli(
     if fmt != ListFormat.table:
         listing(rows, ["document", "segment", "speaker", "code", "coder", "start", "end",
                        "text", "memo"], fmt)
-        return
-    if not rows:
-        say(state(ctx), f"no passages coded with {escape(code)} yet")
-    for row in rows:
-        title = (f"{escape(row['document'])} #{row['segment']} {escape(row['speaker'])} "
-                 f"- {escape(row['code'])} ({escape(row['coder'])})")
-        memo = f"\n[dim]memo: {escape(row['memo'])}[/]" if row["memo"] else ""
-        out.print(Panel(escape(row["text"]) + memo, title=title, title_align="left"))
+    elif rows:
+        _print_quotes(rows)
     if rows:
         say(state(ctx), f"{len(rows)} passage(s)")
+        return
+    hidden = 0
+    if not include_children:
+        with state(ctx).open() as project:
+            hidden = len(project.quotes(code, include_children=True, coder=coder))
+    if hidden:
+        warn(f"no passages coded with {code} itself, but {hidden} coded with its children; "
+             f"add --include-children to see them")
+    else:
+        say(state(ctx), f"no passages coded with {escape(code)} yet")
+
+
+def _print_quotes(rows: list[dict]) -> None:
+    """Each passage under a one-line source, wrapped to the terminal, no box drawing."""
+    from .columns import wrap
+    from .output import width
+
+    for row in rows:
+        title = (f"{row['document']} #{row['segment']} {row['speaker']} - {row['code']} "
+                 f"({row['coder']})")
+        for line in wrap(title, width()):
+            out.print(f"[bold]{escape(line)}[/]", soft_wrap=True)
+        for line in wrap(str(row["text"]), width() - 4):
+            out.print("    " + escape(line), soft_wrap=True)
+        if row["memo"]:
+            for line in wrap(f"memo: {row['memo']}", width() - 4):
+                out.print(f"    [dim]{escape(line)}[/]", soft_wrap=True)
+        out.print()

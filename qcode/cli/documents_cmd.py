@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from .app import app, out, state
 from .output import ListFormat, listing, progress_bar, say, warn
@@ -97,7 +96,22 @@ def docs_cli(
             row["attributes"] = "; ".join(f"{k}={v}" for k, v in row["attributes"].items())
     listing(rows, ["name", "language", "format", "words", "segments", "speakers",
                    "attributes", "codings", "pii"], fmt,
-            empty="no documents yet; `qcode import FILES`")
+            empty="no documents yet; `qcode import FILES`",
+            hints={"language": {"short": "lang", "priority": 7},
+                   "format": {"short": "fmt", "priority": 8},
+                   "words": {"priority": 6}, "segments": {"short": "segs", "priority": 5},
+                   "codings": {"priority": 4}, "pii": {"priority": 3},
+                   "speakers": {"below": True},
+                   "attributes": {"below": True}})
+
+
+def _by_code(applied: list[str]) -> list[str]:
+    """['route.staff (ana)', 'route.staff (ben)'] -> ['route.staff (ana, ben)']."""
+    coders: dict[str, list[str]] = {}
+    for item in applied:
+        code, _, who = item.partition(" (")
+        coders.setdefault(code, []).append(who.rstrip(")"))
+    return [f"{code} ({', '.join(w for w in who if w)})" for code, who in coders.items()]
 
 
 def _clock(seconds: float | None) -> str:
@@ -130,17 +144,19 @@ def show_cli(
     out.print(f"[bold]{escape(doc['name'])}[/] ({doc['language']}, {doc['format']}) "
               f"{escape(attrs)}")
     timed = any(row["time"] is not None for row in rows)
-    table = Table(show_lines=True)
-    columns = (("#", "bold"), ("time", "dim"), ("speaker", "cyan"), ("text", ""),
-               ("codes", "green"))
-    for column, style in columns:
-        if column != "time" or timed:
-            table.add_column(column, style=style, overflow="fold")
-    for row, segment in zip(rows, doc["segments"], strict=True):
-        time = [_clock(row["time"])] if timed else []
-        memos = "".join(f"\n[italic]memo {escape(m)}[/]" for m in segment["memos"])
-        table.add_row(str(row["segment"]), *time, escape(row["speaker"]),
-                      escape(row["text"]) + memos, escape(row["codes"].replace("; ", "\n")))
-    out.print(table)
+    from .columns import Col
+    from .output import table
+
+    shown = [{"#": row["segment"], "time": _clock(row["time"]), "speaker": row["speaker"],
+              "text": row["text"], "codes": "\n".join(_by_code(seg["codes"])),
+              "memo": "\n".join(seg["memos"])}
+             for row, seg in zip(rows, doc["segments"], strict=True)]
+    longest_code = max([len(c.split(" (")[0]) for r in rows for c in r["codes"].split("; ")]
+                       + [5])
+    table(shown, [Col("#", kind="num"), *([Col("time", kind="id", priority=2)] if timed else []),
+                  Col("speaker", kind="text", min=6, priority=1),
+                  Col("text", kind="wrap", min=24),
+                  Col("codes", kind="wrap", min=min(longest_code, 28), priority=3),
+                  Col("memo", below=True)])
     for memo in doc["memos"]:
-        out.print(f"[italic]document memo {escape(memo)}[/]")
+        out.print(f"[italic]document memo {escape(memo)}[/]", soft_wrap=True)

@@ -30,11 +30,15 @@ Docs = Annotated[str | None, typer.Option(help="Only documents matching this pat
 Caption = Annotated[str | None, typer.Option(help="LaTeX: \\caption (puts the table in a "
                                              "float).")]
 Label = Annotated[str | None, typer.Option(help="LaTeX: \\label, e.g. tab:matrix.")]
+Landscape = Annotated[bool, typer.Option(help="LaTeX: lay the table on landscape pages "
+                                         "(needs \\usepackage{pdflscape}).")]
+Standalone = Annotated[bool, typer.Option(help="LaTeX: a whole document that compiles as it "
+                                          "is (default: a fragment to \\input).")]
 
 
 def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, title: str,
                  caption: str | None = None, label: str | None = None,
-                 raw: bool = False) -> None:
+                 raw: bool = False, **tex) -> None:
     from ..exporters import format_for, frame_to_text, write_atomic
     from ..exporters.xlsx import write_xlsx
 
@@ -45,8 +49,13 @@ def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, t
     if chosen == "xlsx":
         write_xlsx(out, {title: frame})
     else:
-        text = frame_to_text(frame, chosen, caption or (title if chosen == "tex" and label
-                                                        else None), label, csv_raw(raw))
+        from ..report import describe_table
+
+        if chosen == "tex":
+            tex.setdefault("note", describe_table(frame) or None)
+        text = frame_to_text(frame, chosen, caption or (
+            describe_table(frame, title=True) if chosen == "tex" else None), label,
+            csv_raw(raw), **(tex if chosen == "tex" else {}))
         if out is None:
             sys.stdout.write(text)
             return
@@ -65,8 +74,10 @@ By = Annotated[str, typer.Option(help="Columns: document, speaker, coder or attr
                                  "(e.g. attribute:role).")]
 Count = Annotated[str, typer.Option(help="segments (distinct coded segments), codings, "
                                     "presence (0/1), words (words coded) or documents.")]
-Children = Annotated[bool, typer.Option(help="A parent's row counts its descendants' units "
-                                        "too (each unit once).")]
+Children = Annotated[bool | None, typer.Option(
+    "--include-children/--no-include-children",
+    help="Every parent's row counts its descendants' units too (each unit once). Default: "
+    "only parents with no codings of their own do, marked '(with children)'.")]
 Level = Annotated[int | None, typer.Option(help="Show codes down to this depth of the tree "
                                            "(1 = top), each counting its descendants.")]
 Percent = Annotated[str | None, typer.Option(help="Percentages of the row, column or total "
@@ -78,16 +89,18 @@ Labels = Annotated[str, typer.Option(help="Row labels: id, name, indent (names i
 @export_app.command("matrix")
 def matrix_cli(ctx: typer.Context, by: By = "document", count: Count = "segments",
                coder: Coder = None, codes: Codes = None, docs: Docs = None,
-               include_children: Children = False, level: Level = None,
+               include_children: Children = None, level: Level = None,
                percent: Percent = None, labels: Labels = "id", fmt: Format = None,
                out: Out = None, caption: Caption = None, label: Label = None,
+               landscape: Landscape = False, standalone: Standalone = False,
                raw: Raw = False) -> None:
     """Codes (rows, codebook order) × documents, speakers, coders or attribute values, with
     row and column totals."""
     with state(ctx).open() as project:
         frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
                         percent, labels)
-    _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label, raw)
+    _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label, raw,
+                 landscape=landscape, standalone=standalone)
 
 
 @export_app.command("cooccurrence")
@@ -97,14 +110,22 @@ def cooccurrence_cli(
                                       "same document.")] = "segment",
     jaccard: Annotated[bool, typer.Option(help="Jaccard similarity |A∩B| / |A∪B| instead of "
                                           "counts.")] = False,
+    keep_all: Annotated[bool, typer.Option("--all", help="Keep codes nobody used (all-zero "
+                                           "rows and columns).")] = False,
     coder: Coder = None, codes: Codes = None, docs: Docs = None, fmt: Format = None,
-    out: Out = None, caption: Caption = None, label: Label = None, raw: Raw = False,
+    out: Out = None, caption: Caption = None, label: Label = None,
+    landscape: Landscape = False, standalone: Standalone = False, raw: Raw = False,
 ) -> None:
-    """Code × code: how many segments (or documents) carry both codes."""
+    """Code × code: how many segments (or documents) carry both codes. Codes nobody used
+    are left out (--all keeps them)."""
     with state(ctx).open() as project:
         frame = project.cooccurrence(unit=unit, coder=coder, codes=codes, documents=docs,
-                                     jaccard=jaccard)
-    _write_table(ctx, frame, out, fmt, "co-occurrence", caption, label, raw)
+                                     jaccard=jaccard, keep_empty=keep_all)
+    if frame.attrs.get("dropped"):
+        say(state(ctx), f"[dim]{frame.attrs['dropped']} codes nobody used are left out "
+                        "(--all keeps them)[/]")
+    _write_table(ctx, frame, out, fmt, "co-occurrence", caption, label, raw,
+                 landscape=landscape, standalone=standalone)
 
 
 @export_app.command("quotes")
@@ -118,10 +139,11 @@ def quotes_cli(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, csv, xlsx, docx, "
                                             "json, html or tex (default: from --out, else "
                                             "md).")] = None,
-    out: Out = None, raw: Raw = False,
+    out: Out = None, standalone: Standalone = False, raw: Raw = False,
 ) -> None:
-    """Every coded passage with document, segment, speaker, attributes, coder and memo; as
-    Word (headings per code, ready to quote from), Markdown, CSV or Excel."""
+    """Every coded passage once, with document, segment, speaker, attributes, the coders
+    who coded it and their memos; as Word (a heading per code name, ready to quote from),
+    Markdown, LaTeX, CSV or Excel."""
     from ..exporters import format_for, frame_to_text, write_atomic
     from ..exporters.word import write_quotes_docx
     from ..exporters.xlsx import write_xlsx
@@ -141,8 +163,14 @@ def quotes_cli(
     elif chosen == "xlsx":
         write_xlsx(out, {"quotes": frame.set_index("code")})
     else:
-        text = quotes_markdown(frame) if chosen == "md" else frame_to_text(
-            frame.set_index("code"), chosen, raw=csv_raw(raw))
+        if chosen == "md":
+            text = quotes_markdown(frame)
+        elif chosen == "tex":
+            from ..exporters.latex import quotations, wrap
+
+            text = wrap(quotations(frame), standalone_doc=standalone)
+        else:
+            text = frame_to_text(frame.set_index("code"), chosen, raw=csv_raw(raw))
         if out is None:
             sys.stdout.write(text)
             return
@@ -155,7 +183,7 @@ def heatmap_cli(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", help="FILE.png, .svg or .pdf.")],
     by: By = "document", count: Count = "segments", coder: Coder = None, codes: Codes = None,
-    docs: Docs = None, include_children: Children = False, level: Level = None,
+    docs: Docs = None, include_children: Children = None, level: Level = None,
     percent: Percent = None, labels: Labels = "id", fmt: Format = None,
 ) -> None:
     """A labelled heatmap of the matrix, with a colour bar and counts in the cells."""
@@ -178,18 +206,29 @@ def codebook_cli(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, tex, docx, csv, xlsx, "
                                             "json or html (default: from --out, else md).")]
     = None,
-    out: Out = None, caption: Caption = None, label: Label = None, raw: Raw = False,
+    out: Out = None, caption: Caption = None, label: Label = None,
+    standalone: Standalone = False, raw: Raw = False,
 ) -> None:
-    """The codebook as an appendix table: code, definition, include, exclude, example,
-    frequency."""
-    from ..exporters import format_for
-    from ..exporters.word import write_table_docx
+    """The codebook as an appendix: code, name, definition, include and exclude criteria,
+    every example, and how often it is used (codings, segments, documents)."""
+    from ..exporters import format_for, write_atomic
+    from ..exporters.word import write_codebook_docx
 
     with state(ctx).open() as project:
         frame = project.codebook_table()
     chosen = format_for(out, fmt, ("md", "tex", "docx", "csv", "xlsx", "json", "html"))
-    if chosen == "docx":
-        write_table_docx(out, frame, "Codebook")
+    if chosen in ("docx", "tex"):
+        if chosen == "docx":
+            write_codebook_docx(out, frame)
+        else:
+            from ..exporters.latex import codebook, wrap
+
+            text = wrap(codebook(frame, caption=caption or "Codebook", label=label),
+                        standalone_doc=standalone)
+            if out is None:
+                sys.stdout.write(text)
+                return
+            write_atomic(out, text)
         say(state(ctx), f"wrote {escape(str(out))}: {len(frame)} codes")
         return
     _write_table(ctx, frame, out, chosen, "codebook", caption, label, raw)
@@ -214,4 +253,4 @@ def report_cli(
     if report.empty:
         warn("the project has no codings yet: the tables are empty")
     say(st, f"wrote {len(report.files)} files to {escape(str(folder))}; start with "
-            f"{escape(str(folder / 'index.md'))}")
+            f"{escape(str(folder / 'index.html'))} (or index.md)")

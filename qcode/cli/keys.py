@@ -11,7 +11,9 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-_ARROWS = {"\x1b[C": "s", "\x1b[D": "b"}  # right: skip, left: back
+_ARROWS = {"\x1b[C": "s", "\x1b[D": "b",  # right: skip, left: back
+           "\x1b[6~": "pgdn", "\x1b[5~": "pgup",  # page through a long segment
+           "\x1b[B": "pgdn", "\x1b[A": "pgup"}    # down and up arrows too
 
 
 class Keys:
@@ -58,6 +60,8 @@ class Keys:
             char = self.stream.read(1)
             if char == "\x1b":
                 sequence = char + self.stream.read(2)
+                if sequence[-1:].isdigit():  # PgUp/PgDn: ESC [ 5 ~ and ESC [ 6 ~
+                    sequence += self.stream.read(1)
                 return _ARROWS.get(sequence, "")
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)

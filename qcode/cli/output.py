@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from enum import StrEnum
 
 from rich.markup import escape
-from rich.table import Table
 
 from ..exporters import rows_to_text
 from .app import State, csv_raw, err, out
+from .columns import columns_for, fit
 
 
 class ListFormat(StrEnum):
@@ -21,21 +21,49 @@ class ListFormat(StrEnum):
 
 
 def listing(rows: list[dict], columns: list[str], fmt: ListFormat, title: str | None = None,
-            empty: str = "nothing to list") -> None:
-    """Print rows as a rich table (for people) or CSV/JSON (for scripts)."""
+            empty: str = "nothing to list", hints: dict[str, dict] | None = None) -> None:
+    """Print rows as a table that fits the terminal (for people) or CSV/JSON (scripts).
+    `hints`: per column, Col fields (kind, priority, short, min, below)."""
     if fmt != ListFormat.table:
         sys.stdout.write(rows_to_text(rows, columns, fmt.value, raw=csv_raw()))
         return
     if not rows:
         err.print(f"[yellow]{escape(empty)}[/]")
         return
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold",
-                         justify="right" if isinstance(rows[0].get(column), int) else "left")
-    for row in rows:
-        table.add_row(*(escape(str(row.get(c, ""))) for c in columns))
-    out.print(table)
+    table(rows, columns_for(rows, columns, hints), title)
+
+
+def table(rows: list[dict], columns, title: str | None = None) -> None:
+    """Print a fitted table (see cli.columns) and say on stderr what did not fit."""
+    fitted = fit(rows, columns, width())
+    if title:
+        from .columns import wrap
+
+        for line in wrap(title, width()):
+            out.print(escape(line), soft_wrap=True)
+    head, rule, *body = fitted.lines
+    if out.is_terminal:
+        out.print(f"[bold]{escape(head)}[/]", soft_wrap=True)
+    else:
+        out.print(escape(head), soft_wrap=True)
+    out.print(rule, soft_wrap=True)
+    for line in body:
+        out.print(escape(line), soft_wrap=True)
+    left_out(fitted)
+
+
+def left_out(fitted) -> None:
+    if fitted.dropped:
+        err.print(f"[dim]not shown at {width()} columns: {escape(', '.join(fitted.dropped))}"
+                  " (a wider terminal shows them; --format csv has every column)[/]")
+    elif fitted.cut:
+        err.print(f"[dim]shortened (…): {escape(', '.join(fitted.cut))}; --format csv has "
+                  "the full text[/]")
+
+
+def width() -> int:
+    """The terminal's width; 80 when output is not a terminal (or $COLUMNS)."""
+    return max(40, out.width)
 
 
 def say(st: State, message: str) -> None:

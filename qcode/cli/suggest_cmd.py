@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from .app import app, group, out, state
+from .app import app, group, state
 from .output import ListFormat, listing, progress_bar, say, warn
 
 suggest_app = group("Suggest codes for segments (rules from the codebook's patterns, and a "
@@ -124,24 +123,28 @@ def evaluate_cli(
     if fmt != ListFormat.table:
         listing(result.rows, columns, fmt)
         return
-    table = Table(title=f"{result.segments} labelled segments in {result.documents} documents; "
-                  f"model: {result.folds}-fold cross-validation grouped by document, "
-                  f"score >= {result.min_score}", title_justify="left")
-    for column in ("code", "n", "rules P", "R", "F1", "model P", "R", "F1", "folds"):
-        table.add_column(column, justify="left" if column == "code" else "right",
-                         overflow="fold")
+    from .columns import Col
+    from .output import table
 
     def cell(value) -> str:
         return "-" if value is None or value == "" else f"{value:.2f}"
 
-    for row in result.rows:
-        table.add_row(escape(row["code"]), str(row["positives"]),
-                      *(cell(row[f"rules_{m}"]) for m in ("precision", "recall", "f1")),
-                      *(cell(row[f"model_{m}"]) for m in ("precision", "recall", "f1")),
-                      str(row["model_folds"]), end_section=row["code"] == result.rows[-3]["code"])
-    out.print(table)
+    rows = [{"code": row["code"], "n": row["positives"],
+             **{f"rules_{m}": cell(row[f"rules_{m}"]) for m in ("precision", "recall", "f1")},
+             **{f"model_{m}": cell(row[f"model_{m}"]) for m in ("precision", "recall", "f1")},
+             "folds": row["model_folds"]} for row in result.rows]
+    heads = {"precision": "P", "recall": "R", "f1": "F1"}
+    table(rows, [Col("code", kind="id"), Col("n", kind="num"),
+                 *(Col(f"{kind}_{m}", f"{kind[0]}.{heads[m]}", kind="num",
+                       priority=2 if m == "f1" else 3)
+                   for kind in ("rules", "model") for m in ("precision", "recall", "f1")),
+                 Col("folds", kind="num", priority=4)],
+          f"{result.segments} labelled segments in {result.documents} documents; model: "
+          f"{result.folds}-fold cross-validation grouped by document, score >= "
+          f"{result.min_score}")
     say(st, "n = coded segments the figures rest on; micro pools every code's counts, macro "
-            "averages the codes' values; '-' = undefined (nothing predicted or nothing to find); "
+            "averages the codes' values; r./m. = rules/model, P R F1 = precision, recall, "
+            "F1; '-' = undefined (nothing predicted or nothing to find); "
             "folds = folds in which the code had enough examples to train")
 
 
@@ -170,7 +173,10 @@ def list_cli(
         except InputError:  # nobody is coding: the supervisor's view
             who = None
         rows = project.suggestions(documents or [], status.value if status else None, who)
-    listing(rows, COLUMNS, fmt, empty="no suggestions; run `qcode suggest` first")
+    listing(rows, COLUMNS, fmt, empty="no suggestions; run `qcode suggest` first",
+            hints={"segment": {"short": "seg"}, "status": {"priority": 2},
+                   "method": {"priority": 9}, "score": {"priority": 3},
+                   "coder": {"priority": 4}, "evidence": {"below": True}})
 
 
 def _decide(ctx: typer.Context, ids: list[int], accept: bool, coder: str | None) -> None:

@@ -9,9 +9,6 @@ import json
 import re
 
 TEXT_FORMATS = ("csv", "json", "md", "tex", "html")
-_TEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-                "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                "\\": r"\textbackslash{}"}
 
 
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
@@ -37,7 +34,9 @@ def unneutralise(value: str) -> str:
 
 
 def tex_escape(value) -> str:
-    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in str(value))
+    from .latex import tex_escape as escape
+
+    return escape(value)
 
 
 def _numeric(rows: list[dict], column: str) -> bool:
@@ -46,20 +45,14 @@ def _numeric(rows: list[dict], column: str) -> bool:
 
 
 def rows_to_tex(rows: list[dict], columns: list[str], caption: str | None = None,
-                label: str | None = None) -> str:
-    """A booktabs tabular (in a table float when a caption or label is given)."""
-    spec = "".join("r" if _numeric(rows, c) else "l" for c in columns)
-    lines = [f"\\begin{{tabular}}{{{spec}}}", "\\toprule",
-             " & ".join(tex_escape(c) for c in columns) + " \\\\", "\\midrule"]
-    for row in rows:
-        cells = ["" if row.get(c) is None else tex_escape(row.get(c)) for c in columns]
-        lines.append(" & ".join(cells) + " \\\\")
-    lines += ["\\bottomrule", "\\end{tabular}"]
-    if caption or label:
-        lines = (["\\begin{table}[htbp]", "\\centering"]
-                 + ([f"\\caption{{{tex_escape(caption)}}}"] if caption else [])
-                 + ([f"\\label{{{label}}}"] if label else []) + lines + ["\\end{table}"])
-    return "\n".join(lines) + "\n"
+                label: str | None = None, **tex) -> str:
+    """A booktabs longtable that fits an A4 page (see exporters.latex); `tex` takes
+    landscape, standalone, note, heads and rule_before."""
+    from .latex import rows_table, wrap
+
+    standalone = tex.pop("standalone", False)
+    body = rows_table(rows, columns, caption=caption, label=label, **tex)
+    return wrap(body, landscape=tex.get("landscape", False), standalone_doc=standalone)
 
 
 def rows_to_html(rows: list[dict], columns: list[str], caption: str | None = None) -> str:
@@ -74,12 +67,26 @@ def rows_to_html(rows: list[dict], columns: list[str], caption: str | None = Non
             "</table>\n")
 
 
+def _flat(rows: list[dict], joiner: str, bullet: str = "") -> list[dict]:
+    """Rows whose list values (criteria, examples) are joined into one string."""
+    def text(value):
+        if isinstance(value, list | tuple):
+            return joiner.join(f"{bullet}{v}" for v in value)
+        return value
+
+    return [{k: text(v) for k, v in row.items()} for row in rows]
+
+
 def rows_to_text(rows: list[dict], columns: list[str], fmt: str, caption: str | None = None,
-                 label: str | None = None, raw: bool = False) -> str:
-    """Render plain rows as CSV, JSON, Markdown, LaTeX or HTML. CSV values that would run
-    as spreadsheet formulas are neutralised (see `neutralise`) unless `raw`."""
+                 label: str | None = None, raw: bool = False, **tex) -> str:
+    """Render plain rows as CSV, JSON, Markdown, LaTeX or HTML (`tex`: LaTeX options). CSV
+    values that would run as spreadsheet formulas are neutralised (see `neutralise`) unless
+    `raw`."""
+    if fmt != "json":
+        rows = _flat(rows, {"md": "<br>", "html": "\n", "tex": "; "}.get(fmt, "\n"),
+                     "• " if fmt == "md" else "")
     if fmt == "tex":
-        return rows_to_tex(rows, columns, caption, label)
+        return rows_to_tex(rows, columns, caption, label, **tex)
     if fmt == "html":
         return rows_to_html(rows, columns, caption)
     if fmt == "json":
@@ -112,6 +119,8 @@ def frame_rows(frame) -> tuple[list[dict], list[str]]:
 
 
 def frame_to_text(frame, fmt: str, caption: str | None = None, label: str | None = None,
-                  raw: bool = False) -> str:
+                  raw: bool = False, **tex) -> str:
     rows, columns = frame_rows(frame)
-    return rows_to_text(rows, columns, fmt, caption, label, raw)
+    if fmt == "tex" and "Total" in [r.get(columns[0]) for r in rows]:
+        tex.setdefault("rule_before", {[r.get(columns[0]) for r in rows].index("Total")})
+    return rows_to_text(rows, columns, fmt, caption, label, raw, **tex)

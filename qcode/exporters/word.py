@@ -75,40 +75,38 @@ class _Appender:
 
 def write_quotes_docx(path: Path, frame, title: str = "Quotations",
                       progress: Progress | None = None) -> None:
-    """Headings per code (and per attribute value with `by`), each passage as a quote with
-    its source underneath, ready to copy into a thesis. Time is linear in the passages;
-    `progress(done, total, label)` is called every few hundred passages."""
+    """A heading per code (its name; the id in small type beneath), and per attribute value
+    with `by`; each passage once, as a quote with its source and coders underneath, ready to
+    copy into a thesis. Time is linear in the passages; `progress(done, total, label)` is
+    called every few hundred passages."""
     import docx
     from docx.shared import Pt
+
+    from ..report import quote_groups, quote_source
 
     document = _Appender(docx.Document())
     total, done = len(frame), 0
     document.add_heading(title, level=0)
-    by = frame.attrs.get("by")
-    attribute = by.removeprefix("attribute:") if by else None
     if frame.empty:
         document.add_paragraph("No coded passages.")
-    for code, passages in frame.groupby("code", sort=False):
-        document.add_heading(str(code), level=1)
-        groups = passages.groupby(attribute, sort=True) if attribute else [(None, passages)]
-        for value, rows in groups:
-            if attribute:
-                document.add_heading(f"{attribute}: {value or '(none)'}", level=2)
-            for row in rows.itertuples(index=False):
-                quote = document.add_paragraph(style="Quote")
-                quote.add_run(f"“{row.text}”")
-                source = document.add_paragraph()
-                run = source.add_run(f"— {row.document}, segment {row.segment}"
-                                     f"{', ' + row.speaker if row.speaker else ''} "
-                                     f"(coded by {row.coder})")
-                run.font.size = Pt(9)
-                if row.memo:
-                    memo = document.add_paragraph().add_run(f"Memo: {row.memo}")
-                    memo.italic = True
-                    memo.font.size = Pt(9)
-                done += 1
-                if progress and done % _PROGRESS_EVERY == 0:
-                    progress(done, total, "passages")
+    for code, name, group, first, part in quote_groups(frame):
+        if first:
+            document.add_heading(str(name), level=1)
+            document.add_paragraph().add_run(str(code)).font.size = Pt(8)
+        if group:
+            document.add_heading(f"{group[0]}: {group[1] or '(none)'}", level=2)
+        for row in part.itertuples(index=False):
+            quote = document.add_paragraph(style="Quote")
+            quote.add_run(f"“{row.text}”")
+            source = document.add_paragraph()
+            source.add_run(f"— {quote_source(row)}").font.size = Pt(9)
+            if row.memo:
+                memo = document.add_paragraph().add_run(f"Memo: {row.memo}")
+                memo.italic = True
+                memo.font.size = Pt(9)
+            done += 1
+            if progress and done % _PROGRESS_EVERY == 0:
+                progress(done, total, "passages")
     if progress:
         progress(total, total, "writing the file")
     write_with(path, lambda tmp: document.save(tmp))
@@ -134,5 +132,41 @@ def write_table_docx(path: Path, frame, title: str) -> None:
         # the new row's own cells are enough
         cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
         for cell, column in zip(cells, columns, strict=True):
-            cell.text = "" if row[column] is None else str(row[column])
+            value = row[column]
+            if isinstance(value, list | tuple):  # criteria and examples: one paragraph each
+                cell.text = f"• {value[0]}" if value else ""
+                for item in value[1:]:
+                    cell.add_paragraph(f"• {item}")
+            else:
+                cell.text = "" if value is None else str(value)
+    write_with(path, lambda tmp: document.save(tmp))
+
+
+def write_codebook_docx(path: Path, frame, title: str = "Codebook") -> None:
+    """The codebook appendix for Word: per code a heading (name, then the id), the
+    definition, include and exclude criteria and every example as bullet lists, and its use
+    in named units."""
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    coders = ", ".join(frame.attrs.get("coders", [])) or "nobody yet"
+    note = document.add_paragraph().add_run(
+        f"Used: codings by every coder ({coders}); segments and documents count each once.")
+    note.font.size = Pt(9)
+    for code, record in frame.iterrows():
+        document.add_heading(str(record["name"]), level=2)
+        document.add_paragraph().add_run(str(code)).font.size = Pt(8)
+        if record["definition"]:
+            document.add_paragraph(str(record["definition"]))
+        for label, key in (("Include", "include"), ("Exclude", "exclude"),
+                           ("Examples", "examples")):
+            if record[key]:
+                document.add_paragraph().add_run(label).bold = True
+                for item in record[key]:
+                    text = f"“{item}”" if key == "examples" else str(item)
+                    document.add_paragraph(text, style="List Bullet")
+        document.add_paragraph(f"Used: {record['codings']} codings, {record['segments']} "
+                               f"segments, {record['documents']} documents")
     write_with(path, lambda tmp: document.save(tmp))

@@ -25,17 +25,38 @@ def write_xlsx(path: Path, sheets: dict[str, object]) -> None:
         sheet.append([_cell(sheet, c) for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        formats = frame.attrs.get("number_formats", {})  # column or "*" -> (divisor, format)
         for row in rows:
-            sheet.append([_cell(sheet, row[c]) for c in columns])
+            sheet.append([_cell(sheet, _value(row[c], formats.get(c, formats.get("*")) if i
+                                              else None)) for i, c in enumerate(columns)])
+        for index, column in enumerate(columns[1:], start=2):
+            spec = formats.get(column, formats.get("*"))
+            integers = all(isinstance(r[column], int) for r in rows if r[column] is not None)
+            number_format = spec[1] if spec else ("0" if integers and rows else None)
+            if number_format:
+                for cell in sheet[get_column_letter(index)][1:]:
+                    if isinstance(cell.value, int | float):
+                        cell.number_format = number_format
         sheet.freeze_panes = "B2"
         for index, column in enumerate(columns, start=1):
-            longest = max([len(str(column))] + [len(str(r[column] or "")) for r in rows])
+            longest = max([len(str(column))] + [len(line) for r in rows for line in
+                                                 str(_value(r[column], None) or "").split("\n")])
             sheet.column_dimensions[get_column_letter(index)].width = min(_MAX_WIDTH,
                                                                           longest + 2)
             if longest > _MAX_WIDTH:
                 for cell in sheet[get_column_letter(index)][1:]:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
     write_with(path, lambda tmp: book.save(tmp))
+
+
+def _value(value, spec: tuple[float, str] | None):
+    """Lists (criteria, examples) one item a line; percentages as fractions that Excel
+    shows with its own percent format, so nothing is rounded in the workbook."""
+    if isinstance(value, list | tuple):
+        return "\n".join(str(v) for v in value)
+    if spec and isinstance(value, int | float) and not isinstance(value, bool):
+        return value / spec[0]
+    return value
 
 
 def _cell(sheet, value):

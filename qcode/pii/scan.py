@@ -146,7 +146,10 @@ def scan_targets(conn: sqlite3.Connection | None, targets: Sequence[str], allow:
         if not path.exists() and path.suffix.lower() not in SUPPORTED and conn is not None:
             from ..documents import get_document
 
-            get_document(conn, target)  # raises "no document ... did you mean"
+            # an unambiguous prefix names a document too; else "no document ... did you mean"
+            results.extend(scan_documents(conn, [get_document(conn, target)["name"]], allow,
+                                          nlp))
+            continue
         for file in collect_paths([path]):
             results.append(scan_file(file, allow, language=language, encoding=encoding,
                                      nlp=nlp))
