@@ -471,3 +471,16 @@ def test_unitizing_edges():
     assert one.observed == pytest.approx(0.16)
     assert one.expected == pytest.approx(0.2 * 160 / 368)
     assert one.alpha == pytest.approx(1 - 0.16 / (0.2 * 160 / 368))
+
+
+def test_span_agreement_needs_a_document_every_coder_coded(pair, tmp_path):
+    """ana and ben coded a; ana and cy coded b: each document has two coders, none has
+    all three, so segment agreement works and span agreement cannot."""
+    pair.import_files([write(tmp_path / "b.txt", "E: otra.\nR: cosa.\n")])
+    pair.code("b", [1], ["x"], coder="ana")
+    pair.code("b", [1], ["x"], coder="cy")
+    assert pair.agree().documents == ["a", "b"]
+    with pytest.raises(InputError, match=r"^span agreement needs documents coded by every "
+                                         r"chosen coder; none is \(choose fewer --coders\)$"):
+        pair.agree(unit="span")
+    assert pair.agree(unit="span", coders=["ana", "cy"]).documents == ["b"]
