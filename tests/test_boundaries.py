@@ -136,7 +136,7 @@ def test_segment_ranges_and_lists(spec, numbers):
 @pytest.mark.parametrize("spec", ["x", "3-y", "", "3,,4", "1.5"])
 def test_bad_segment_specs_say_how_to_write_them(spec):
     with pytest.raises(InputError, match=rf"^'{spec}' is not a segment number; use e.g. 3, "
-                                         r"3-5 or 3,7"):
+                                         r"3-5 or 3,7 \(numbers as shown by `qcode show`\)$"):
         parse_segments(spec)
 
 
