@@ -304,6 +304,9 @@ def test_undecodable_byte_names_its_line_and_value(tmp_path):
     with pytest.raises(InputError, match=r"t.txt, line 3: byte 0x81 is not valid UTF-8 nor "
                                          r"Windows-1252"):
         decode(b"uno\ndos\ntr\x81es\n", tmp_path / "t.txt")
+    # a first line that is empty still counts: the bad byte is on line 3
+    with pytest.raises(InputError, match=r"t.txt, line 3: byte 0x9d is not valid UTF-8"):
+        decode(b"\nuno\n\x9d", tmp_path / "t.txt")
     with pytest.raises(InputError, match=r"t.txt, line 1: byte 0xff is not valid utf-8"):
         decode(b"\xef\xbb\xbfok\xff", tmp_path / "t.txt")
     assert decode(b"\xef\xbb\xbfok", tmp_path / "t.txt") == ("ok", "utf-8-sig")
