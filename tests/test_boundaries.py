@@ -487,3 +487,36 @@ def test_span_agreement_needs_a_document_every_coder_coded(pair, tmp_path):
                                          r"chosen coder; none is \(choose fewer --coders\)$"):
         pair.agree(unit="span")
     assert pair.agree(unit="span", coders=["ana", "cy"]).documents == ["b"]
+
+
+# -- matrices: counting units ---------------------------------------------------------------
+
+
+def test_jaccard_is_rounded_and_zero_for_codes_nobody_used(tiny):
+    """x on segments 1-3, y on 1: both 1, union 3 + 1 - 1 = 3 -> 1/3, shown as .333."""
+    tiny.code("d", [1, 2, 3], ["x"])
+    tiny.code("d", [1], ["y"])
+    tiny.load_codebook(write(tiny.path.parent / "cb2.yaml", CODEBOOK + "  - {id: z, name: Z}\n"))
+    jaccard = tiny.cooccurrence(jaccard=True)
+    assert jaccard.loc["x", "y"] == 0.333 and jaccard.loc["x", "x"] == 1.0
+    assert jaccard.loc["z", "z"] == 0.0 and jaccard.loc["x", "z"] == 0.0
+    counts = tiny.cooccurrence()
+    assert counts.loc["x", "y"] == 1 and counts.loc["x", "x"] == 3 and counts.loc["z", "z"] == 0
+    with pytest.raises(InputError, match=r"^--unit turn: choose segment or document$"):
+        tiny.cooccurrence(unit="turn")
+
+
+def test_segments_without_a_speaker_are_grouped_as_none(tiny, tmp_path):
+    tiny.import_files([write(tmp_path / "p.txt", "Un párrafo sin hablante.\n\nOtro más.\n")])
+    tiny.code("p", [2], ["x"])
+    tiny.code("d", [2], ["x"])
+    by_speaker = tiny.matrix("speaker")
+    assert by_speaker.loc["x", "(none)"] == 1 and by_speaker.loc["x", "R"] == 1
+
+
+def test_coder_filter_on_a_project_without_codings(project):
+    from qcode.matrices import coded_units
+
+    with pytest.raises(InputError, match=r"^no codings by coder 'ana'; coders in this project: "
+                                         r"none yet$"):
+        coded_units(project.conn, "ana")
