@@ -44,6 +44,11 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) agree --coders ana,ben
 	cd $(DEMO)/study && $(QCODE) agree --coders ana,ben --unit span --codes 'route.*'
 	cd $(DEMO)/study && $(QCODE) disagreements --coders ana,ben --code 'route.*'
+	@echo "== 7b. a memo from the discussion, the agreed coding as consensus coder 'final', the coders"
+	cd $(DEMO)/study && $(QCODE) --coder ana memo guardia_lurigancho_2016 7 "discussed: visitors, not staff"
+	cd $(DEMO)/study && $(QCODE) memos
+	cd $(DEMO)/study && $(QCODE) agree --coders ana,ben --consensus final --format csv > /dev/null
+	cd $(DEMO)/study && $(QCODE) coders
 	@echo "== 8. quotations for one code"
 	cd $(DEMO)/study && $(QCODE) quotes route.suppliers
 	@echo "== 9. exports: matrices, a heatmap, quotations for Word, a full report"
@@ -52,6 +57,10 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) export heatmap --by attribute:role --out ../heatmap.png
 	cd $(DEMO)/study && $(QCODE) export quotes --code route --by attribute:role --out ../quotes.docx
 	cd $(DEMO)/study && $(QCODE) report ../report
+	@echo "== 10. REFI-QDA: the whole project for NVivo, ATLAS.ti, MAXQDA, QualCoder; back into a new project"
+	cd $(DEMO)/study && $(QCODE) export qdpx ../study.qdpx
+	$(QCODE) init $(DEMO)/from_qdpx --from $(DEMO)/study.qdpx
+	cd $(DEMO)/study && $(QCODE) codebook export --format qdc --out ../codebook.qdc
 	@echo "== done: the project is $(DEMO)/study/qcode.db; tables, heatmap and quotations are in $(DEMO)/, the report in $(DEMO)/report/index.md"
 
 test: $(BIN)/.installed

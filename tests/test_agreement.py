@@ -85,17 +85,20 @@ def three(project, tmp_path):
     return project
 
 
-def test_segment_units_missing_where_a_coder_never_coded(three):
+def test_segment_units_only_where_every_coder_read(three):
     from qcode.agreement.units import segment_units, select
 
     selection = select(three.conn)
     assert selection.coders == ["ana", "ben", "cy"]
     units = segment_units(three.conn, selection)
     x = units.data["x"]
-    # rows: a#1..a#4, b#1..b#4; columns ana, ben, cy (cy never coded b: missing)
-    expected = np.array([[1, 0, 0], [1, 1, 1], [0, 0, 1], [0, 0, 0],
-                         [0, 0, np.nan], [0, 0, np.nan], [0, 0, np.nan], [1, 1, np.nan]])
+    # rows: a#1..a#4 only: cy never coded b, so b's 4 segments are left out (not "no")
+    expected = np.array([[1, 0, 0], [1, 1, 1], [0, 0, 1], [0, 0, 0]])
     np.testing.assert_array_equal(x, expected)
+    assert (selection.left_out, selection.missing) == (4, {"ana": 0, "ben": 0, "cy": 4})
+    report = three.agree()
+    assert any(n.startswith("4 segments left out because not every coder has read them "
+                            "(4 not read by cy)") for n in report.notes)
 
 
 def test_overlap_rule(three):
@@ -323,9 +326,11 @@ def test_agree_and_disagreements_commands(three):
     result = run("agree", "--metrics", "alpha,nope", env=env)
     assert result.stderr == ("error: --metrics: unknown nope; choose from percent, kappa, "
                              "alpha, pi, bp, ac1\n")
+    three.memo("ana saw a question, not an answer", document="a", segment="1", coder="ana")
     md = run("disagreements", "--coders", "ana,ben", "--format", "md", env=env).stdout
     assert md.splitlines()[0] == "| document | segment | speaker | code | applied_by | not_by " \
-                                 "| text |"
+                                 "| text | memos |"
+    assert md.splitlines()[2].endswith("| uno. | ana: ana saw a question, not an answer |")
     consensus = run("agree", "--coders", "ana,ben", "--consensus", "final", env=env)
     assert "consensus: 2 codings written for coder final" in consensus.stderr
 

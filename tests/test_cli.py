@@ -198,7 +198,7 @@ def test_suggest_commands(tmp_path):
     assert "1 documents, 29 segments: " in result.stderr
     listed = run("suggestions", "--status", "pending", "--format", "csv", env=env).stdout
     lines = listed.splitlines()
-    assert lines[0] == "id,document,segment,code,score,method,evidence,status"
+    assert lines[0] == "id,document,segment,code,score,method,evidence,coder,status"
     first_id = lines[1].split(",")[0]
     accepted = run("suggestions", "accept", first_id, env=env)
     assert accepted.exit_code == 0 and accepted.stderr.startswith(f"accepted #{first_id}: ")

@@ -81,7 +81,7 @@ def test_coder_comes_from_argument_then_environment_then_setting(small, monkeypa
 
 def test_uncode_records_the_removal(small):
     small.code("a", [2], ["route.staff"])
-    assert small.uncode("a", [2], ["route.staff"]) == 1
+    assert small.uncode("a", [2], ["route.staff"]) == [("segment 2", "route.staff")]
     assert small.codings() == []
     row = small.conn.execute("SELECT removed_at, removed_by FROM coding").fetchone()
     assert row["removed_at"] and row["removed_by"] == "ana"
