@@ -174,7 +174,8 @@ def test_a_span_may_run_to_the_last_character(tiny):
 def test_ranges_code_and_uncode_every_segment_named(tiny):
     assert [r[0] for r in tiny.code("d", parse_segments("1-3"), ["x"])] == [
         "segment 1", "segment 2", "segment 3"]
-    assert tiny.uncode("d", parse_segments("1,3"), ["x"]) == 2
+    assert tiny.uncode("d", parse_segments("1,3"), ["x"]) == [("segment 1", "x"),
+                                                             ("segment 3", "x")]
     assert [(r["segment"], r["code"]) for r in tiny.codings()] == [(2, "x")]
 
 
@@ -404,8 +405,9 @@ def test_selection_errors_and_document_filter(pair, tmp_path):
     with pytest.raises(InputError, match=r"^--codes q\*: matches no code; use a pattern such "
                                          r"as 'route.\*'$"):
         select(pair.conn, codes="q*")
-    with pytest.raises(InputError, match=r"^no document has been coded by two of these coders"
-                                         r" among those matching 'z\*'$"):
+    with pytest.raises(InputError, match=r"^no segment has been read by all of ana, ben in "
+                                         r"documents matching 'z\*'; choose --coders who "
+                                         r"coded the same documents$"):
         select(pair.conn, documents="z*")
     assert select(pair.conn, codes="[y]").codes == ["y"]
     # a second document coded by ana alone is not compared
@@ -476,19 +478,25 @@ def test_unitizing_edges():
     assert one.alpha == pytest.approx(1 - 0.16 / (0.2 * 160 / 368))
 
 
-def test_span_agreement_needs_a_document_every_coder_coded(pair, tmp_path):
-    """ana and ben coded a; ana and cy coded b: each document has two coders, none has
-    all three, so segment agreement works and span agreement cannot."""
+def test_span_agreement_needs_a_document_every_coder_read_whole(pair, tmp_path):
+    """ben's review record in a says he read segment 1 only (and he coded segment 4): the
+    segments both read are a#1 and a#4, so segment agreement has 2 units per code and span
+    agreement, which needs whole documents, has none. With a third coder cy who coded only
+    another document, no segment is read by all three."""
+    pair.conn.execute("INSERT INTO reviewed (coder, segment_id, reviewed_at) SELECT 'ben', id,"
+                      " 'now' FROM segment WHERE ordinal = 1")
+    assert {r["code"]: r["units"] for r in pair.agree().rows}["x"] == 2
+    with pytest.raises(InputError, match=r"^span agreement needs documents read entirely by "
+                                         r"every chosen coder; none is \(choose fewer "
+                                         r"--coders\)$"):
+        pair.agree(unit="span")
     pair.import_files([write(tmp_path / "b.txt", "E: otra.\nR: cosa.\n")])
     pair.code("b", [1], ["x"], coder="ana")
     pair.code("b", [1], ["x"], coder="cy")
-    assert pair.agree().documents == ["a", "b"]
-    with pytest.raises(InputError, match=r"^span agreement needs documents coded by every "
-                                         r"chosen coder; none is \(choose fewer --coders\)$"):
-        pair.agree(unit="span")
+    with pytest.raises(InputError, match=r"^no segment has been read by all of ana, ben, cy; "
+                                         r"choose --coders who coded the same documents$"):
+        pair.agree()
     assert pair.agree(unit="span", coders=["ana", "cy"]).documents == ["b"]
-
-
 # -- matrices: counting units ---------------------------------------------------------------
 
 
