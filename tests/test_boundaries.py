@@ -528,3 +528,35 @@ def test_coder_filter_on_a_project_without_codings(project):
     with pytest.raises(InputError, match=r"^no codings by coder 'ana'; coders in this project: "
                                          r"none yet$"):
         coded_units(project.conn, "ana")
+
+
+def test_words_of_overlapping_codings_count_once_and_groups_add_up(tiny, tmp_path):
+    """x: [11, 15) and [13, 19) overlap inside segment 2 ("dos dos.": 2 words), then
+    segment 3 ("tres.": 1 word) -> 3 words, each counted once. By speaker, R's words add up
+    over two documents: d#2 "dos dos." (2) and e#2 "uno dos tres." (3) -> 5."""
+    tiny.code("d", None, ["x"], span=(11, 15))
+    tiny.code("d", None, ["x"], span=(13, 19))
+    tiny.code("d", [3], ["x"])
+    assert tiny.matrix(count="words").loc["x", "d"] == 3
+    tiny.import_files([write(tmp_path / "e.txt", "E: hola.\nR: uno dos tres.\n")])
+    tiny.code("d", [2], ["y"])
+    tiny.code("e", [2], ["y"])
+    assert tiny.matrix("speaker", count="words").loc["y", "R"] == 5
+
+
+def test_library_defaults_of_cooccurrence(tiny):
+    from qcode.matrices import cooccurrence
+
+    tiny.code("d", [1, 2], ["x"])
+    tiny.code("d", [2], ["y"])
+    both = cooccurrence(tiny.conn)  # segments, counts
+    assert both.loc["x", "y"] == 1 and both.loc["x", "x"] == 2
+
+
+def test_an_undecodable_csv_is_named_in_the_error(tmp_path):
+    from qcode.importers.decoding import read_text_file
+
+    path = write(tmp_path / "bad.csv", b"document\n\x81\n")
+    with pytest.raises(InputError, match=r"bad.csv, line 2: byte 0x81 is not valid UTF-8 nor "
+                                         r"Windows-1252"):
+        read_text_file(path)
