@@ -175,7 +175,7 @@ def test_ranges_code_and_uncode_every_segment_named(tiny):
     assert [r[0] for r in tiny.code("d", parse_segments("1-3"), ["x"])] == [
         "segment 1", "segment 2", "segment 3"]
     assert tiny.uncode("d", parse_segments("1,3"), ["x"]) == [("segment 1", "x"),
-                                                             ("segment 3", "x")]
+                                                              ("segment 3", "x")]
     assert [(r["segment"], r["code"]) for r in tiny.codings()] == [(2, "x")]
 
 

@@ -511,15 +511,16 @@ def test_agree_ratings_level(tmp_path):
 
 
 def test_evaluation_rows_worked_by_hand(learnable):
-    """Rules against ana's coding, 54 labelled segments (6 documents x 9 turns):
-    visitas: its pattern hits the 18 visitor turns, all coded: tp 18 -> P = R = F1 = 1.
-    sueldo: no pattern: fn 18, precision undefined, recall 0, F1 undefined.
-    patio: hits the 18 question turns, never coded: fp 18, precision 0, recall undefined.
+    """Rules against every coder's labels: one row per (segment, coder who labelled it):
+    ana labels 54 segments (6 documents x 9 turns), ben 18 (d0, d1), 72 rows on 54 segments.
+    visitas: its pattern hits the visitor turns, all coded: ana 18 + ben 6 = tp 24 -> 1, 1, 1.
+    sueldo: no pattern; ana coded 18, ben none: fn 18, precision undefined, recall 0.
+    patio: hits the question turns, never coded: ana 18 + ben 6 = fp 24, precision 0.
     nada: no hit and never coded: no row.
-    micro: tp 18, fp 18, fn 18 -> .5 each; positives 36.
+    micro: tp 24, fp 24, fn 18 -> precision .5, recall 24/42, F1 2PR/(P+R) = 48/90.
     macro (codes with positives: visitas, sueldo; undefined values left out):
     precision 1, recall (1 + 0)/2 = .5, F1 1."""
-    result = learnable.evaluate_suggestions(coder="ana", folds=10)
+    result = learnable.evaluate_suggestions(folds=10)
     assert (result.folds, result.documents, result.segments) == (6, 6, 54)  # folds <= docs
     rows = {r["code"]: r for r in result.rows}
     assert list(rows) == ["visitas", "sueldo", "patio", "micro", "macro"]
@@ -528,19 +529,20 @@ def test_evaluation_rows_worked_by_hand(learnable):
         return tuple(rows[code][f"rules_{m}"] for m in ("tp", "fp", "fn", "precision",
                                                          "recall", "f1"))
 
-    assert rules("visitas") == (18, 0, 0, 1.0, 1.0, 1.0)
+    assert rules("visitas") == (24, 0, 0, 1.0, 1.0, 1.0)
     assert rules("sueldo") == (0, 0, 18, None, 0.0, None)
-    assert rules("patio") == (0, 18, 0, 0.0, None, None)
-    assert rules("micro") == (18, 18, 18, 0.5, 0.5, 0.5)
+    assert rules("patio") == (0, 24, 0, 0.0, None, None)
+    assert rules("micro")[:4] == (24, 24, 18, 0.5)
+    assert rules("micro")[4:] == (round(24 / 42, 3), round(48 / 90, 3))
     assert rules("macro") == ("", "", "", 1.0, 0.5, 1.0)
-    assert [rows[c]["positives"] for c in rows] == [18, 18, 0, 36, 36]
-    assert [rows[c]["segments"] for c in rows] == [54] * 5
+    assert [rows[c]["positives"] for c in rows] == [24, 18, 0, 42, 42]
+    # a code's figures rest on its 72 labelled rows; micro and macro name the 54 segments
+    assert [rows[c]["segments"] for c in rows] == [72, 72, 72, 54, 54]
     assert [rows[c]["model_folds"] for c in rows] == ["6/6", "6/6", "0/6", "", ""]
-    # everyone: ben's 18 labelled rows join ana's 54 (the segments stay 54); his 6 visitor
-    # turns are positives the rules hit too
-    everyone = {r["code"]: r for r in learnable.evaluate_suggestions(folds=3).rows}
-    assert (everyone["visitas"]["positives"], everyone["visitas"]["rules_tp"]) == (24, 24)
-    assert everyone["micro"]["segments"] == 54
+    # with --coder ana only her 54 rows count: visitas tp 18, patio fp 18
+    ana = {r["code"]: r for r in learnable.evaluate_suggestions(coder="ana", folds=3).rows}
+    assert (ana["visitas"]["rules_tp"], ana["patio"]["rules_fp"]) == (18, 18)
+    assert (ana["visitas"]["segments"], ana["micro"]["positives"]) == (54, 36)
 
 
 def test_precision_recall_and_f1_edges():

@@ -251,3 +251,7 @@ def test_cli_export_and_init_from(coded_project, tmp_path):
     assert "a REFI-QDA project file ends in .qdpx" in result.stderr
     result = run("--project", coded_project.path, "export", "qdpx")
     assert result.exit_code == 1 and "name the file to write" in result.stderr
+    result = run("--project", coded_project.path, "export", "qdpx", "--out",
+                 tmp_path / "via-option.qdpx")  # --out is the same as FILE
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(tmp_path / "via-option.qdpx")
