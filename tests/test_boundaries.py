@@ -137,7 +137,7 @@ def test_segment_ranges_and_lists(spec, numbers):
 @pytest.mark.parametrize("spec", ["x", "3-y", "", "3,,4", "1.5"])
 def test_bad_segment_specs_say_how_to_write_them(spec):
     with pytest.raises(InputError, match=rf"^'{spec}' is not a segment number; use e.g. 3, "
-                                         r"3-5 or 3,7"):
+                                         r"3-5 or 3,7 \(numbers as shown by `qcode show`\)$"):
         parse_segments(spec)
 
 
@@ -306,6 +306,9 @@ def test_undecodable_byte_names_its_line_and_value(tmp_path):
     with pytest.raises(InputError, match=r"t.txt, line 3: byte 0x81 is not valid UTF-8 nor "
                                          r"Windows-1252"):
         decode(b"uno\ndos\ntr\x81es\n", tmp_path / "t.txt")
+    # a first line that is empty still counts: the bad byte is on line 3
+    with pytest.raises(InputError, match=r"t.txt, line 3: byte 0x9d is not valid UTF-8"):
+        decode(b"\nuno\n\x9d", tmp_path / "t.txt")
     with pytest.raises(InputError, match=r"t.txt, line 1: byte 0xff is not valid utf-8"):
         decode(b"\xef\xbb\xbfok\xff", tmp_path / "t.txt")
     assert decode(b"\xef\xbb\xbfok", tmp_path / "t.txt") == ("ok", "utf-8-sig")
@@ -478,3 +481,87 @@ def test_unitizing_edges():
     assert one.observed == pytest.approx(0.16)
     assert one.expected == pytest.approx(0.2 * 160 / 368)
     assert one.alpha == pytest.approx(1 - 0.16 / (0.2 * 160 / 368))
+
+
+def test_span_agreement_needs_a_document_every_coder_read_whole(pair, tmp_path):
+    """ben's review record in a says he read segment 1 only (and he coded segment 4): the
+    segments both read are a#1 and a#4, so segment agreement has 2 units per code and span
+    agreement, which needs whole documents, has none. With a third coder cy who coded only
+    another document, no segment is read by all three."""
+    pair.conn.execute("INSERT INTO reviewed (coder, segment_id, reviewed_at) SELECT 'ben', id,"
+                      " 'now' FROM segment WHERE ordinal = 1")
+    assert {r["code"]: r["units"] for r in pair.agree().rows}["x"] == 2
+    with pytest.raises(InputError, match=r"^span agreement needs documents read entirely by "
+                                         r"every chosen coder; none is \(choose fewer "
+                                         r"--coders\)$"):
+        pair.agree(unit="span")
+    pair.import_files([write(tmp_path / "b.txt", "E: otra.\nR: cosa.\n")])
+    pair.code("b", [1], ["x"], coder="ana")
+    pair.code("b", [1], ["x"], coder="cy")
+    with pytest.raises(InputError, match=r"^no segment has been read by all of ana, ben, cy; "
+                                         r"choose --coders who coded the same documents$"):
+        pair.agree()
+    assert pair.agree(unit="span", coders=["ana", "cy"]).documents == ["b"]
+# -- matrices: counting units ---------------------------------------------------------------
+
+
+def test_jaccard_is_rounded_and_zero_for_codes_nobody_used(tiny):
+    """x on segments 1-3, y on 1: both 1, union 3 + 1 - 1 = 3 -> 1/3, shown as .333."""
+    tiny.code("d", [1, 2, 3], ["x"])
+    tiny.code("d", [1], ["y"])
+    tiny.load_codebook(write(tiny.path.parent / "cb2.yaml", CODEBOOK + "  - {id: z, name: Z}\n"))
+    jaccard = tiny.cooccurrence(jaccard=True)
+    assert jaccard.loc["x", "y"] == 0.333 and jaccard.loc["x", "x"] == 1.0
+    assert jaccard.loc["z", "z"] == 0.0 and jaccard.loc["x", "z"] == 0.0
+    counts = tiny.cooccurrence()
+    assert counts.loc["x", "y"] == 1 and counts.loc["x", "x"] == 3 and counts.loc["z", "z"] == 0
+    with pytest.raises(InputError, match=r"^--unit turn: choose segment or document$"):
+        tiny.cooccurrence(unit="turn")
+
+
+def test_segments_without_a_speaker_are_grouped_as_none(tiny, tmp_path):
+    tiny.import_files([write(tmp_path / "p.txt", "Un párrafo sin hablante.\n\nOtro más.\n")])
+    tiny.code("p", [2], ["x"])
+    tiny.code("d", [2], ["x"])
+    by_speaker = tiny.matrix("speaker")
+    assert by_speaker.loc["x", "(none)"] == 1 and by_speaker.loc["x", "R"] == 1
+
+
+def test_coder_filter_on_a_project_without_codings(project):
+    from qcode.matrices import coded_units
+
+    with pytest.raises(InputError, match=r"^no codings by coder 'ana'; coders in this project: "
+                                         r"none yet$"):
+        coded_units(project.conn, "ana")
+
+
+def test_words_of_overlapping_codings_count_once_and_groups_add_up(tiny, tmp_path):
+    """x: [11, 15) and [13, 19) overlap inside segment 2 ("dos dos.": 2 words), then
+    segment 3 ("tres.": 1 word) -> 3 words, each counted once. By speaker, R's words add up
+    over two documents: d#2 "dos dos." (2) and e#2 "uno dos tres." (3) -> 5."""
+    tiny.code("d", None, ["x"], span=(11, 15))
+    tiny.code("d", None, ["x"], span=(13, 19))
+    tiny.code("d", [3], ["x"])
+    assert tiny.matrix(count="words").loc["x", "d"] == 3
+    tiny.import_files([write(tmp_path / "e.txt", "E: hola.\nR: uno dos tres.\n")])
+    tiny.code("d", [2], ["y"])
+    tiny.code("e", [2], ["y"])
+    assert tiny.matrix("speaker", count="words").loc["y", "R"] == 5
+
+
+def test_library_defaults_of_cooccurrence(tiny):
+    from qcode.matrices import cooccurrence
+
+    tiny.code("d", [1, 2], ["x"])
+    tiny.code("d", [2], ["y"])
+    both = cooccurrence(tiny.conn)  # segments, counts
+    assert both.loc["x", "y"] == 1 and both.loc["x", "x"] == 2
+
+
+def test_an_undecodable_csv_is_named_in_the_error(tmp_path):
+    from qcode.importers.decoding import read_text_file
+
+    path = write(tmp_path / "bad.csv", b"document\n\x81\n")
+    with pytest.raises(InputError, match=r"bad.csv, line 2: byte 0x81 is not valid UTF-8 nor "
+                                         r"Windows-1252"):
+        read_text_file(path)

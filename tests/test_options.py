@@ -75,12 +75,13 @@ def test_code_range_and_uncode_list_from_the_command_line(study):
     assert got == [(1, "tres"), (2, "tres"), (3, "tres")]
     cli(study, "uncode", "a", "1,3", "z", "--coder", "cy")
     assert [r["segment"] for r in study.codings("cy")] == [2]
-    # to the last character (--exact: no snapping to words, which would drop the final "\n")
+    # --exact keeps the span to the last character; without it the final newline is trimmed
     cli(study, "code", "a", "z", "--span", "0:50", "--exact", "--coder", "cy")
     assert [(r["start"], r["end"]) for r in study.codings("cy")] == [(0, 50), (11, 19)]
-    # uncoding a span removes every coding of z by cy inside it: the span and segment 2's
     cli(study, "uncode", "a", "z", "--span", "0:50", "--exact", "--coder", "cy")
-    assert study.codings("cy") == []
+    assert study.codings("cy") == []  # the segment coding inside the span went with it
+    cli(study, "code", "a", "z", "--span", "0:50", "--coder", "cy")
+    assert [(r["start"], r["end"]) for r in study.codings("cy")] == [(0, 49)]
 
 
 # -- import: --segment, --encoding, --as, --lang ----------------------------------------------
@@ -365,8 +366,9 @@ def test_evaluate_min_score_changes_model_predictions(learnable):
         micro = next(r for r in rows if r["code"] == "micro")
         return micro["model_tp"], micro["model_fp"]
 
-    # 42 positive rows (visitas: ana 18 + ben 6; sueldo: ana 18); at 0 every one of the
-    # 72 labelled rows (ana 54 + ben 18) x 2 codes is predicted
+    # labelled rows: one per (segment, coder): ana's 54 and ben's 18 (d0, d1) = 72.
+    # positives: visitas 18 (ana) + 6 (ben), sueldo 18 (ana) = 42; at 0 the model predicts
+    # both trained codes on every row: 144 predictions, 42 of them right
     assert model_counts("0") == (42, 144 - 42)
     assert model_counts("1") == (0, 0)
 
@@ -483,17 +485,18 @@ def test_codebook_load_force_and_show_definitions(tree, tmp_path):
 
 def test_suggestions_status_format_and_model(tree):
     cli(tree, "suggest", "run", "--method", "rules")  # 'dos' in segment 2 of a and b
-    # cy has coded nothing, so both are pending for cy (ana, the project's coder, already
-    # coded route.visitors on a#2 and is not shown that one)
-    listed = json.loads(cli(tree, "suggestions", "list", "--coder", "cy", "--format",
+    listed = json.loads(cli(tree, "suggestions", "list", "--all-coders", "--format",
                             "json").stdout)
     assert [(r["document"], r["segment"]) for r in listed] == [("a", 2), ("b", 2)]
+    # without --all-coders, ana (the project's coder) does not see a#2: she coded it
+    mine = json.loads(cli(tree, "suggestions", "list", "--format", "json").stdout)
+    assert [(r["document"], r["segment"]) for r in mine] == [("b", 2)]
     cli(tree, "suggestions", "accept", str(listed[0]["id"]), "--coder", "cy")
-    accepted = csv_rows(cli(tree, "suggestions", "list", "--coder", "cy", "--status",
-                            "accepted", "--format", "csv").stdout)
+    accepted = csv_rows(cli(tree, "suggestions", "list", "--status", "accepted",
+                            "--all-coders", "--format", "csv").stdout)
     assert [r["document"] for r in accepted] == ["a"]
-    pending = csv_rows(cli(tree, "suggestions", "list", "--coder", "cy", "--status",
-                           "pending", "--format", "csv").stdout)
+    pending = csv_rows(cli(tree, "suggestions", "list", "--status", "pending", "--all-coders",
+                           "--format", "csv").stdout)
     assert [r["document"] for r in pending] == ["b"]
     assert [r["coder"] for r in tree.codings("cy")] == ["cy"]
     missing = run("suggest", "run", "--method", "rules", "--model", "xx_no_such_pipeline",
@@ -541,6 +544,10 @@ def test_evaluation_rows_worked_by_hand(learnable):
     # a code's figures rest on its 72 labelled rows; micro and macro name the 54 segments
     assert [rows[c]["segments"] for c in rows] == [72, 72, 72, 54, 54]
     assert [rows[c]["model_folds"] for c in rows] == ["6/6", "6/6", "0/6", "", ""]
+    # with --coder ana only her 54 rows count: visitas tp 18, patio fp 18
+    ana = {r["code"]: r for r in learnable.evaluate_suggestions(coder="ana", folds=3).rows}
+    assert (ana["visitas"]["rules_tp"], ana["patio"]["rules_fp"]) == (18, 18)
+    assert (ana["visitas"]["segments"], ana["micro"]["positives"]) == (54, 36)
 
 
 def test_precision_recall_and_f1_edges():
@@ -566,6 +573,56 @@ def test_evaluation_for_a_coder_with_one_document(learnable):
                                          r"documents \(found 1\) for coder cy; code more "
                                          r"documents first$"):
         learnable.evaluate_suggestions(coder="cy")
+
+
+# -- options added by the issues merged alongside (several coders, safe CSV, REFI-QDA) --------
+
+
+@pytest.fixture
+def formula(project, tmp_path):
+    """A code named like a formula, a document whose name starts with '=', ana and ben."""
+    project.load_codebook(write(tmp_path / "cb.yaml", 'codes:\n  - {id: x, name: "=1+1"}\n'))
+    project.import_files([write(tmp_path / "=doc.txt", "E: hola.\nR: chau.\n")])
+    project.code("=doc", [1], ["x"], coder="ana")
+    project.code("=doc", [2], ["x"], coder="ben")
+    return project
+
+
+def test_raw_csv_keeps_formula_characters(formula, tmp_path):
+    safe = csv_rows(cli(formula, "export", "codebook", "--format", "csv").stdout)
+    raw = csv_rows(cli(formula, "export", "codebook", "--format", "csv", "--raw").stdout)
+    assert (safe[0]["name"], raw[0]["name"]) == ("'=1+1", "=1+1")
+    cli(formula, "report", tmp_path / "safe")
+    cli(formula, "report", tmp_path / "raw", "--raw")
+    headers = [(tmp_path / d / "matrix_by_document.csv").read_text(encoding="utf-8")
+               .splitlines()[0] for d in ("safe", "raw")]
+    assert headers == ["code,'=doc,Total", "code,=doc,Total"]
+
+
+def test_removed_coders_listed_on_request(formula):
+    cli(formula, "--coder", "ana", "coders", "remove", "ben")
+    listed = [r["coder"] for r in csv_rows(cli(formula, "coders", "list", "--format",
+                                                "csv").stdout)]
+    with_removed = [r["coder"] for r in csv_rows(cli(formula, "coders", "list", "--removed",
+                                                      "--format", "csv").stdout)]
+    assert (listed, with_removed) == (["ana"], ["ana", "ben"])
+
+
+def test_memo_on_a_coding(formula):
+    coding = formula.conn.execute("SELECT id FROM coding WHERE coder = 'ana'").fetchone()[0]
+    result = cli(formula, "--coder", "ana", "memo", "--coding", str(coding), "nota")
+    assert f"memo added on coding {coding} (x by ana)" in result.stderr
+    memos = csv_rows(cli(formula, "memos", "--format", "csv").stdout)
+    assert [(m["target"], m["coding"], m["text"]) for m in memos] == [
+        ("coding", str(coding), "nota")]
+
+
+def test_qdpx_out(formula, tmp_path):
+    import zipfile
+
+    cli(formula, "export", "qdpx", "--out", tmp_path / "study.qdpx")
+    with zipfile.ZipFile(tmp_path / "study.qdpx") as archive:
+        assert "project.qde" in archive.namelist()
 
 
 # -- every option has a test -----------------------------------------------------------------
@@ -595,11 +652,11 @@ def test_every_option_is_named_in_some_test():
         for param in command.params:
             if param.param_type_name != "option" or (name, param.opts[0]) in UNTESTED:
                 continue
-            flags = [f for f in param.opts + param.secondary_opts if f.startswith("--")]
-            if not any(re.search(re.escape(flag) + r"(?![\w-])", source)
+            flags = param.opts + param.secondary_opts
+            if not any(f'"{flag}"' in source
                        and (not path or f'"{path[-1]}"' in source)
                        for flag in flags for source in sources):
-                missing.append(f"qcode {name} {flags[0]}".replace("  ", " "))
+                missing.append(f"qcode {name} {param.opts[0]}".replace("  ", " "))
         for sub_name, sub in getattr(command, "commands", {}).items():
             walk(sub, [*path, sub_name])
 

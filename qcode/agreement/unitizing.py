@@ -80,16 +80,18 @@ def unitizing_alpha(length: int, coders: list[list[Span]]) -> Unitizing:
     observed = Fraction(2 * observed_sum, count * (count - 1) * length * length)
 
     lengths = [end - start for units in coders for start, end in units]
-    gaps = sorted((e - b for lay in laid for b, e, unit in lay if not unit), reverse=True)
+    gaps = [e - b for lay in laid for b, e, unit in lay if not unit]
     n_units = len(lengths)
     total = 0
     for size in lengths:
         within = sum(g - size + 1 for g in gaps if g >= size)
         total += (Fraction((n_units - 1) * (2 * size**3 - 3 * size**2 + size), 3)
                   + size * size * within)
+    # Never 0: each coder's units fit in L without overlapping, so the sum of l(l - 1) is at
+    # most R L (L - 1), below R L (R L - 1) when R >= 2.
     denominator = (count * length * (count * length - 1)
                    - sum(size * (size - 1) for size in lengths))
-    expected = Fraction(2, length) * total / denominator if denominator else Fraction(0)
+    expected = Fraction(2, length) * total / denominator
     alpha = None if expected == 0 else float(1 - observed / expected)
     return Unitizing(float(observed), float(expected), alpha, n_units)
 
