@@ -25,7 +25,7 @@ class Segmentation(StrEnum):
 def import_cli(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Transcript files (.txt .md .docx .vtt .srt) or folders.")] = None,
+        help="Transcript files (.txt .md .docx .vtt .srt .cha) or folders.")] = None,
     attributes: Annotated[Path | None, typer.Option(
         help="CSV with a `document` column and one column per attribute.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of these documents "

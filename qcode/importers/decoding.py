@@ -88,7 +88,7 @@ def check_text(text: str, path: Path) -> None:
         raise InputError(f"{path}: the file has no text; check you exported the transcript")
     sample = text[:65536]
     controls = sum(1 for ch in sample
-                   if ch not in "\n\t\f" and unicodedata.category(ch) == "Cc")
+                   if ch not in "\n\t\f\x15" and unicodedata.category(ch) == "Cc")
     if "\x00" in sample or controls > max(3, len(sample) // 100):
         raise InputError(f"{path}: looks like a binary file, not a transcript; "
                          "export it as .txt, .docx, .vtt or .srt")
