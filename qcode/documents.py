@@ -18,9 +18,10 @@ from .importers import (
     SegmentMode,
     collect_paths,
     read_document,
-    segment,
 )
 from .importers.decoding import read_text_file
+from .importers.turns import split
+from .speakers import register as register_speakers
 from .store import atomic, now
 
 Progress = Callable[[int, int, str], None]
@@ -36,6 +37,7 @@ class ImportedFile:
     segmentation: str = ""
     encoding: str | None = None
     same_as: str | None = None
+    layout: str | None = None
 
 
 @dataclass
@@ -85,11 +87,13 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
                  language: str | None = None, mode: SegmentMode = "turn",
                  attributes: dict[str, dict[str, str]] | None = None,
                  name: str | None = None, encoding: str | None = None,
-                 progress: Progress | None = None) -> ImportReport:
+                 progress: Progress | None = None, layout: str | None = None,
+                 speakers: list[str] | None = None) -> ImportReport:
     """Read, segment and store transcripts: all of them in one transaction, or none.
 
     A document's language is `language` if given, else the `language` attribute (CSV
-    column or front matter), else `default_language`.
+    column or front matter), else `default_language`. `layout` forces a transcript layout
+    and `speakers` names the only labels to take for speakers (see `importers.layouts`).
     """
     files = collect_paths(paths) if paths else []
     if name and len(files) != 1:
@@ -110,8 +114,11 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
         listed = attributes.get(doc.name, {})
         doc.language = check_language(language or listed.get("language") or doc.language
                                       or default_language)
-        spans, used = segment(doc.text, mode, doc.language, doc.turns)
-        parsed.append((doc, spans, used))
+        done = split(doc.text, mode, doc.language, doc.turns, layout, speakers)
+        doc.layout = doc.layout or done.layout or "paragraphs"
+        if mode == "turn" and done.mode != "turn":
+            report.warnings.append(unsplit_warning(path, len(done.spans)))
+        parsed.append((doc, done.spans, done.mode))
 
     with atomic(conn):
         for number, (doc, spans, used) in enumerate(parsed, start=1):
@@ -153,7 +160,14 @@ def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(cursor.lastrowid, n, s.start, s.end, s.speaker, s.time_start, s.time_end)
          for n, s in enumerate(spans, start=1)])
-    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding)
+    register_speakers(conn, cursor.lastrowid, spans)
+    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding,
+                        layout=doc.layout)
+
+
+def unsplit_warning(path: Path, pieces: int) -> str:
+    return (f"{path}: no speaker labels recognised, split into {pieces} paragraphs; if it has "
+            "speakers, name them with --speakers \"A,B\" or force one with --layout NAME")
 
 
 def _document_id(conn: sqlite3.Connection, name: str) -> int | None:

@@ -71,8 +71,8 @@ def _ancestors(tree: list[CodeInfo]) -> dict[str, list[str]]:
 
 
 def parse_by(by: str, conn: sqlite3.Connection) -> tuple[str, str | None]:
-    """'document' | 'speaker' | 'coder' | 'attribute:NAME' -> (kind, attribute name)."""
-    if by in ("document", "speaker", "coder"):
+    """'document' | 'speaker' | 'role' | 'coder' | 'attribute:NAME' -> (kind, attribute)."""
+    if by in ("document", "speaker", "role", "coder"):
         return by, None
     if by.startswith("attribute:") and by.removeprefix("attribute:"):
         name = by.removeprefix("attribute:")
@@ -81,14 +81,15 @@ def parse_by(by: str, conn: sqlite3.Connection) -> tuple[str, str | None]:
             raise InputError(f"unknown attribute '{name}'; attributes in this project: "
                              f"{', '.join(known) or 'none (import with --attributes)'}")
         return "attribute", name
-    raise InputError(f"--by {by}: use document, speaker, coder or attribute:NAME "
+    raise InputError(f"--by {by}: use document, speaker, role, coder or attribute:NAME "
                      "(e.g. attribute:role)")
 
 
 def coded_units(conn: sqlite3.Connection, coder: str | None = None,
-                documents: str | None = None):
+                documents: str | None = None, respondents_only: bool = False):
     """DataFrame: one row per (live coding, overlapped segment), with the segment's speaker
-    and the clipped span (start/end inside the segment)."""
+    (display name) and role and the clipped span (start/end inside the segment).
+    `respondents_only` leaves out segments of speakers whose role is interviewer or other."""
     import pandas as pd
 
     if coder and not conn.execute("SELECT 1 FROM coding WHERE coder = ? LIMIT 1",
@@ -102,8 +103,11 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
     base = np.concatenate([[0], np.cumsum(docs["size"].to_numpy())[:-1]]) if len(docs) else []
     offset = dict(zip(docs["document_id"], base, strict=True))
-    segments = pd.read_sql_query('SELECT id AS segment_id, document_id, start, "end", speaker'
-                                 " FROM segment ORDER BY document_id, start", conn)
+    segments = pd.read_sql_query(
+        'SELECT s.id AS segment_id, s.document_id, s.start, s."end",'
+        " coalesce(p.name, s.speaker) AS speaker, p.role FROM segment s LEFT JOIN speaker p"
+        " ON p.document_id = s.document_id AND p.label = s.speaker"
+        " ORDER BY s.document_id, s.start", conn)
     segments = segments[segments["document_id"].isin(offset)].reset_index(drop=True)
     codings = pd.read_sql_query(
         'SELECT id AS coding_id, document_id, code_id AS code, coder, start, "end" FROM coding'
@@ -127,6 +131,9 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
     picked = segments.iloc[segment_rows].reset_index(drop=True)
     units["segment_id"] = picked["segment_id"].to_numpy()
     units["speaker"] = picked["speaker"].fillna(NONE).to_numpy()
+    units["role"] = picked["role"].fillna(NONE).to_numpy()
+    if respondents_only:
+        units = units[~units["role"].isin(["interviewer", "other"])].reset_index(drop=True)
     units["clip_start"] = np.maximum(units["start"].to_numpy(), picked["start"].to_numpy())
     units["clip_end"] = np.minimum(units["end"].to_numpy(), picked["end"].to_numpy())
     units = units.merge(docs[["document_id", "document"]], on="document_id")
@@ -150,9 +157,11 @@ def _columns(conn: sqlite3.Connection, docs, kind: str, attribute: str | None,
     if kind == "document":
         return list(docs.sort_values("document")["document"])
     ids = ",".join(str(int(i)) for i in docs["document_id"]) or "NULL"
-    if kind == "speaker":
+    if kind in ("speaker", "role"):
+        column = "coalesce(p.name, s.speaker)" if kind == "speaker" else "p.role"
         found = [r[0] or NONE for r in conn.execute(
-            f"SELECT DISTINCT speaker FROM segment WHERE document_id IN ({ids})")]
+            f"SELECT DISTINCT {column} FROM segment s LEFT JOIN speaker p ON p.document_id ="
+            f" s.document_id AND p.label = s.speaker WHERE s.document_id IN ({ids})")]
         return sorted(set(found))
     if kind == "coder":
         if coder:
@@ -196,7 +205,7 @@ def _word_counts(units, conn: sqlite3.Connection) -> dict[tuple, int]:
 def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segments",
            coder: str | None = None, codes: str | None = None, documents: str | None = None,
            include_children: bool = False, level: int | None = None,
-           percent: str | None = None, labels: str = "id"):
+           percent: str | None = None, labels: str = "id", respondents_only: bool = False):
     """Codes (rows, codebook order) x groups (columns), with a Total row and column."""
     import pandas as pd
 
@@ -215,7 +224,7 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     if level is not None:
         include_children = True
         tree = [c for c in tree if c.depth <= level]
-    units, docs = coded_units(conn, coder, documents)
+    units, docs = coded_units(conn, coder, documents, respondents_only)
     columns = _columns(conn, docs, kind, attribute, coder)
     units = units.assign(group=_group_column(conn, units, kind, attribute))
     if include_children:
@@ -308,7 +317,7 @@ def _labels(index, tree: list[CodeInfo], style: str):
 
 def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str | None = None,
                  codes: str | None = None, documents: str | None = None,
-                 jaccard: bool = False):
+                 jaccard: bool = False, respondents_only: bool = False):
     """Code x code: units (segments or documents) coded with both; the diagonal holds each
     code's own units. With `jaccard`, |A and B| / |A or B| instead."""
     import pandas as pd
@@ -319,7 +328,7 @@ def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str 
     if codes:
         tree = [c for c in tree if fnmatch.fnmatchcase(c.id, codes)] or _no_codes(codes)
     ids = [c.id for c in tree]
-    units, _ = coded_units(conn, coder, documents)
+    units, _ = coded_units(conn, coder, documents, respondents_only)
     units = units[units["code"].isin(ids)]
     column = "segment_id" if unit == "segment" else "document_id"
     presence = pd.crosstab(units[column], units["code"]).clip(upper=1)
@@ -337,8 +346,10 @@ def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str 
 
 def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
            include_children: bool = True, coder: str | None = None,
-           documents: str | None = None, by: str | None = None):
-    """Every live coded passage with document, segment, speaker, attributes, coder, memo."""
+           documents: str | None = None, by: str | None = None,
+           respondents_only: bool = False):
+    """Every live coded passage with document, segment, speaker, attributes, coder, memo;
+    `respondents_only` leaves out passages of speakers whose role is interviewer or other."""
     import pandas as pd
 
     from .codes import descendants, resolve
@@ -357,7 +368,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
                (SELECT ordinal FROM segment s WHERE s.document_id = c.document_id
                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS segment,
                (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
-                 AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS speaker
+                 AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS label
         FROM coding c JOIN document d ON d.id = c.document_id
         WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else ""}""",
                         (coder,) if coder else ()).fetchall()
@@ -366,14 +377,19 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     for document_id, name, value in conn.execute("SELECT document_id, name, value FROM attribute"):
         attributes.setdefault(document_id, {})[name] = value
     names = sorted({n for a in attributes.values() for n in a})
+    speakers = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute(
+        "SELECT document_id, label, name, role FROM speaker")}
     records = []
     for r in rows:
         if wanted is not None and r["code_id"] not in wanted:
             continue
+        name, role = speakers.get((r["document_id"], r["label"]), (r["label"], None))
+        if respondents_only and role in ("interviewer", "other"):
+            continue
         if documents and not fnmatch.fnmatchcase(r["document"], documents):
             continue
         record = {"code": r["code_id"], "document": r["document"], "segment": r["segment"],
-                  "speaker": r["speaker"] or "", "coder": r["coder"],
+                  "speaker": name or "", "coder": r["coder"],
                   "start": r["start"], "end": r["end"],
                   "text": texts[r["document_id"]][r["start"]:r["end"]],
                   "memo": r["memo"] or ""}

@@ -118,10 +118,13 @@ def quotes_cli(
                                                    "code's descendants.")] = False,
     coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    respondents_only: Annotated[bool, typer.Option(
+        help="Leave out passages spoken by interviewers (and `other` speakers).")] = False,
 ) -> None:
     """Print every passage coded with CODE, with document, segment, speaker and coder."""
     with state(ctx).open() as project:
-        frame = project.quotes(code, include_children=include_children, coder=coder)
+        frame = project.quotes(code, include_children=include_children, coder=coder,
+                               respondents_only=respondents_only)
     rows = frame.to_dict("records")
     if fmt != ListFormat.table:
         listing(rows, ["document", "segment", "speaker", "code", "coder", "start", "end",

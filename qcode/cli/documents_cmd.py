@@ -38,6 +38,16 @@ def import_cli(
     encoding: Annotated[str | None, typer.Option(help="Force a text encoding (default: "
                                                  "UTF-8/UTF-16 by BOM, else UTF-8, else "
                                                  "Windows-1252).")] = None,
+    layout: Annotated[str | None, typer.Option(
+        help="Force a transcript layout instead of detecting it: colon, padded, label-line, "
+        "rev, timestamped, google-meet, whisperx, f4, chat, otter, teams, zoom-captions, "
+        "time-header, paragraphs.")] = None,
+    speakers: Annotated[str | None, typer.Option(
+        help='The speaker labels, comma-separated ("Interviewer,Guard 1"), when detection '
+        "takes too many or too few.")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show each file's layout, encoding, turns and speakers; write "
+        "nothing.")] = False,
 ) -> None:
     """Import transcripts into the project, all in one transaction.
 
@@ -45,16 +55,23 @@ def import_cli(
     refused (use --as NAME). YAML front matter (a --- block) sets document attributes.
     """
     st = state(ctx)
+    names = [s.strip() for s in speakers.split(",") if s.strip()] if speakers else None
+    if dry_run:
+        with st.open() as project:
+            previews = project.preview_import(paths or [], language=lang, segment=segment.value,
+                                              encoding=encoding, layout=layout, speakers=names)
+        _show_previews(previews)
+        return
     with st.open() as project, progress_bar(st, "importing") as progress:
         report = project.import_files(paths or [], attributes=attributes, language=lang,
                                       segment=segment.value, name=as_name, encoding=encoding,
-                                      progress=progress)
+                                      progress=progress, layout=layout, speakers=names)
     for item in report.files:
         note = "" if item.encoding in (None, "utf-8", "utf-8-sig") else \
             f" [yellow]({item.encoding} assumed)[/]"
         if item.status == "imported":
             say(st, f"imported [bold]{escape(item.name)}[/]: {item.segments} segments "
-                    f"({item.segmentation}s){note}")
+                    f"({item.segmentation}s, layout {item.layout}){note}")
         elif item.status == "unchanged":
             say(st, f"[dim]unchanged {escape(item.name)}: already imported[/]")
         else:
@@ -64,6 +81,31 @@ def import_cli(
         warn(message)
     say(st, f"{len(report.imported)} imported, {len(report.files) - len(report.imported)} "
             f"already present, {report.attributes_set} attribute values set")
+
+
+def _show_previews(previews) -> None:
+    """One block per file: layout, encoding, segments, then each speaker's turns and words."""
+    failed = 0
+    for item in previews:
+        if item.error:
+            failed += 1
+            out.print(f"[red]error:[/] {escape(item.error)}")
+            continue
+        out.print(f"[bold]{escape(str(item.path))}[/]: layout {item.layout}, "
+                  f"{item.encoding or 'docx'}, {item.segments} {item.mode}s")
+        table = Table(show_header=True, box=None, padding=(0, 2, 0, 2))
+        for column in ("speaker", "turns", "words"):
+            table.add_column(column, justify="left" if column == "speaker" else "right")
+        for row in item.speakers:
+            table.add_row(escape(row["label"] or "(no speaker)"), str(row["turns"]),
+                          str(row["words"]))
+        out.print(table)
+        if item.warning:
+            warn(item.warning)
+    out.print(f"dry run: {len(previews) - failed} files read, {failed} with errors, "
+              "nothing written")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("docs")

@@ -54,14 +54,18 @@ def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, t
                     f"{len(frame.columns)} columns")
 
 
-def _matrix(project, by, count, coder, codes, docs, include_children, level, percent, labels):
+def _matrix(project, by, count, coder, codes, docs, include_children, level, percent, labels,
+            respondents_only=False):
     return project.matrix(by, count=count, coder=coder, codes=codes, documents=docs,
                           include_children=include_children, level=level, percent=percent,
-                          labels=labels)
+                          labels=labels, respondents_only=respondents_only)
 
 
-By = Annotated[str, typer.Option(help="Columns: document, speaker, coder or attribute:NAME "
-                                 "(e.g. attribute:role).")]
+By = Annotated[str, typer.Option(help="Columns: document, speaker, role (the speakers' "
+                                 "roles), coder or attribute:NAME (e.g. attribute:role).")]
+RespondentsOnly = Annotated[bool, typer.Option(
+    help="Leave out the turns of interviewers (and `other` speakers); see `qcode speakers "
+    "role`.")]
 Count = Annotated[str, typer.Option(help="segments (distinct coded segments), codings, "
                                     "presence (0/1), words (words coded) or documents.")]
 Children = Annotated[bool, typer.Option(help="A parent's row counts its descendants' units "
@@ -79,12 +83,13 @@ def matrix_cli(ctx: typer.Context, by: By = "document", count: Count = "segments
                coder: Coder = None, codes: Codes = None, docs: Docs = None,
                include_children: Children = False, level: Level = None,
                percent: Percent = None, labels: Labels = "id", fmt: Format = None,
-               out: Out = None, caption: Caption = None, label: Label = None) -> None:
+               out: Out = None, caption: Caption = None, label: Label = None,
+               respondents_only: RespondentsOnly = False) -> None:
     """Codes (rows, codebook order) × documents, speakers, coders or attribute values, with
     row and column totals."""
     with state(ctx).open() as project:
         frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
-                        percent, labels)
+                        percent, labels, respondents_only)
     _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label)
 
 
@@ -97,11 +102,12 @@ def cooccurrence_cli(
                                           "counts.")] = False,
     coder: Coder = None, codes: Codes = None, docs: Docs = None, fmt: Format = None,
     out: Out = None, caption: Caption = None, label: Label = None,
+    respondents_only: RespondentsOnly = False,
 ) -> None:
     """Code × code: how many segments (or documents) carry both codes."""
     with state(ctx).open() as project:
         frame = project.cooccurrence(unit=unit, coder=coder, codes=codes, documents=docs,
-                                     jaccard=jaccard)
+                                     jaccard=jaccard, respondents_only=respondents_only)
     _write_table(ctx, frame, out, fmt, "co-occurrence", caption, label)
 
 
@@ -116,7 +122,7 @@ def quotes_cli(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, csv, xlsx, docx, "
                                             "json, html or tex (default: from --out, else "
                                             "md).")] = None,
-    out: Out = None,
+    out: Out = None, respondents_only: RespondentsOnly = False,
 ) -> None:
     """Every coded passage with document, segment, speaker, attributes, coder and memo; as
     Word (headings per code, ready to quote from), Markdown, CSV or Excel."""
@@ -126,7 +132,8 @@ def quotes_cli(
     from ..report import quotes_markdown
 
     with state(ctx).open() as project:
-        frame = project.quotes(code or None, coder=coder, documents=docs, by=by)
+        frame = project.quotes(code or None, coder=coder, documents=docs, by=by,
+                               respondents_only=respondents_only)
     chosen = format_for(out, fmt, ("md", "csv", "xlsx", "docx", "json", "html", "tex"))
     if frame.empty:
         warn("no coded passages: the quotation table is empty")
@@ -151,6 +158,7 @@ def heatmap_cli(
     by: By = "document", count: Count = "segments", coder: Coder = None, codes: Codes = None,
     docs: Docs = None, include_children: Children = False, level: Level = None,
     percent: Percent = None, labels: Labels = "id", fmt: Format = None,
+    respondents_only: RespondentsOnly = False,
 ) -> None:
     """A labelled heatmap of the matrix, with a colour bar and counts in the cells."""
     from ..exporters import format_for
@@ -159,7 +167,7 @@ def heatmap_cli(
     chosen = format_for(out, fmt, ("png", "svg", "pdf"))
     with state(ctx).open() as project:
         frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
-                        percent, labels)
+                        percent, labels, respondents_only)
     what = f"% of {percent} ({count})" if percent else count
     write_heatmap(out, frame, f"Codes × {by.removeprefix('attribute:')}: {what}", chosen)
     say(state(ctx), f"wrote {escape(str(out))}: {len(frame) - 1} codes × "

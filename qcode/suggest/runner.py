@@ -164,8 +164,9 @@ def model_rows(conn: sqlite3.Connection, trained: learning.Model, document_ids: 
 def suggest(conn: sqlite3.Connection, documents: list[str] | None = None, *,
             method: Method = "all", model_name: str | None = None, jobs: int = 1,
             min_score: float = 0.5, min_positives: int = learning.DEFAULT_MIN_POSITIVES,
-            progress: Progress | None = None) -> SuggestReport:
-    """Compute and store suggestions for the given documents (default: all)."""
+            progress: Progress | None = None, respondents_only: bool = False) -> SuggestReport:
+    """Compute and store suggestions for the given documents (default: all);
+    `respondents_only` suggests nothing for turns of interviewers or `other` speakers."""
     codes = require_codebook(conn)
     if documents:
         document_ids = [get_document(conn, name)["id"] for name in documents]
@@ -184,6 +185,12 @@ def suggest(conn: sqlite3.Connection, documents: list[str] | None = None, *,
                                                 model_name=model_name)
         produced["model"] = model_rows(conn, report.training.model, document_ids, model_name,
                                        min_score)
+    if respondents_only:
+        from ..speakers import non_respondent_segments
+
+        skipped = non_respondent_segments(conn, document_ids)
+        produced = {name: [r for r in rows if r[0] not in skipped]
+                    for name, rows in produced.items()}
     report.seconds = time.perf_counter() - started
     report.segments = conn.execute(
         f"SELECT count(*) FROM segment WHERE document_id IN ({','.join('?' * len(document_ids))})",
