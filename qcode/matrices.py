@@ -132,10 +132,10 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
     units["segment_id"] = picked["segment_id"].to_numpy()
     units["speaker"] = picked["speaker"].fillna(NONE).to_numpy()
     units["role"] = picked["role"].fillna(NONE).to_numpy()
-    if respondents_only:
-        units = units[~units["role"].isin(["interviewer", "other"])].reset_index(drop=True)
     units["clip_start"] = np.maximum(units["start"].to_numpy(), picked["start"].to_numpy())
     units["clip_end"] = np.minimum(units["end"].to_numpy(), picked["end"].to_numpy())
+    if respondents_only:
+        units = units[~units["role"].isin(["interviewer", "other"])].reset_index(drop=True)
     units = units.merge(docs[["document_id", "document"]], on="document_id")
     return units, docs
 

@@ -101,13 +101,7 @@ def rename(conn: sqlite3.Connection, old: str, new: str, document: str | None = 
     new = new.strip()
     if not new:
         raise InputError("the new speaker name is empty; give a name such as Guard")
-    with atomic(conn):
-        changed = conn.execute("UPDATE speaker SET name = ? WHERE (name = ? OR label = ?)"
-                               " AND (? IS NULL OR document_id = ?)",
-                               (new, old, old, *_scope(conn, document))).rowcount
-    if not changed:
-        raise NotFoundError(_missing(conn, old, document))
-    return changed
+    return _update(conn, "name", new, old, document)
 
 
 def set_role(conn: sqlite3.Connection, name: str, role: str,
@@ -115,12 +109,18 @@ def set_role(conn: sqlite3.Connection, name: str, role: str,
     """Set the role of every speaker called (or labelled) `name`; return how many."""
     if role not in ROLES:
         raise InputError(f"role '{role}': use one of {', '.join(ROLES)}")
+    return _update(conn, "role", role, name, document)
+
+
+def _update(conn: sqlite3.Connection, column: str, value: str, who: str,
+            document: str | None) -> int:
+    """Set `column` (name or role) of the speakers called or labelled `who`."""
     with atomic(conn):
-        changed = conn.execute("UPDATE speaker SET role = ? WHERE (name = ? OR label = ?)"
+        changed = conn.execute(f"UPDATE speaker SET {column} = ? WHERE (name = ? OR label = ?)"
                                " AND (? IS NULL OR document_id = ?)",
-                               (role, name, name, *_scope(conn, document))).rowcount
+                               (value, who, who, *_scope(conn, document))).rowcount
     if not changed:
-        raise NotFoundError(_missing(conn, name, document))
+        raise NotFoundError(_missing(conn, who, document))
     return changed
 
 

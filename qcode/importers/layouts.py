@@ -178,25 +178,32 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
         accepted = [(n, m) for n, m in scan.inline if labels[n].casefold() in forced]
         return {n: _marker(scan, n, m, labels[n]) for n, m in accepted}
     counts = Counter(labels.values())
-    core = [(n, m) for n, m in scan.inline if plausible(labels[n])
-            and (_strong(m, labels[n]) or (counts[labels[n]] >= 2
-                                           and (name_like(labels[n]) or code_like(labels[n]))))]
-    if not core:
+    candidates = [(n, m) for n, m in scan.inline if plausible(labels[n])]
+    core = [(n, m) for n, m in candidates
+            if _strong(m, labels[n]) or (counts[labels[n]] >= 2
+                                         and (name_like(labels[n]) or code_like(labels[n])))]
+    # Padding to one column (or a tab) shared by three labels or more is a layout of its own.
+    signatures = Counter(_signature(m, scan.lines[n]) for n, m in core or candidates)
+    shared = Counter(s for n, m in candidates
+                     if (s := _signature(m, scan.lines[n]))[0] != "space")
+    dominant, seen = (signatures.most_common(1) or [(("space", 0), 0)])[0]
+    padded = dominant[0] != "space" and seen >= 2 and seen * 2 >= len(core or candidates)
+    if not padded and shared and shared.most_common(1)[0][1] >= 3:
+        dominant, padded = shared.most_common(1)[0][0], True
+    if not core and not padded:
         return {}
     core_lines = {n for n, _ in core}
-    signatures = Counter(_signature(m, scan.lines[n]) for n, m in core)
-    dominant, seen = signatures.most_common(1)[0]
-    padded = dominant[0] != "space" and seen >= 2 and seen * 2 >= len(core)
-    indent = Counter(len(m.group("indent")) for _, m in core).most_common(1)[0][0]
-    candidates = {n for n, _ in scan.inline}
-    width = _wrap_width([line for n, line in enumerate(scan.lines) if n not in candidates])
+    first = min(core_lines) if core_lines and not padded else 0
+    indent = Counter(len(m.group("indent")) for _, m in core or candidates).most_common(1)[0][0]
+    candidate_lines = {n for n, _ in scan.inline}
+    width = _wrap_width([line for n, line in enumerate(scan.lines) if n not in candidate_lines])
     accepted = {}
     for number, match in scan.inline:
         label = labels[number]
         if number in core_lines:
             accepted[number] = _marker(scan, number, match, label)
             continue
-        if (number < min(core_lines) or not plausible(label)
+        if (number < first or not plausible(label)
                 or len(match.group("indent")) != indent):
             continue
         if padded:
