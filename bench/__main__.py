@@ -1,4 +1,6 @@
-"""`python -m bench [import|suggest|review|agreement|export] [--docs N]`: see bench/RESULTS.md."""
+"""`python -m bench [import|suggest|review|agreement|export|layouts] [--docs N]`.
+
+Results: bench/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -6,9 +8,16 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from . import agreement_bench, export_bench, import_bench, review_bench, suggest_bench
+from . import (
+    agreement_bench,
+    export_bench,
+    import_bench,
+    layouts_bench,
+    review_bench,
+    suggest_bench,
+)
 
-BENCHES = ("import", "suggest", "review", "agreement", "export")
+BENCHES = ("import", "suggest", "review", "agreement", "export", "layouts")
 
 
 def main() -> None:
@@ -25,6 +34,7 @@ def main() -> None:
             "review": lambda: review_bench.run(root),
             "agreement": agreement_bench.run,
             "export": lambda: export_bench.run(root),
+            "layouts": lambda: layouts_bench.run(args.docs, args.words),
         }
         for name in args.which:
             for line in lines[name]():

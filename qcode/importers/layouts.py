@@ -10,8 +10,10 @@ note (`Nota:`, `Fecha:`). Everything is linear in the number of lines.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ..errors import InputError
 from .markers import (
@@ -19,6 +21,9 @@ from .markers import (
     HEADER,
     INLINE,
     NOISE,
+    NOISE_AFTER_NEWLINE,
+    NOTICE,
+    NOTICE_HINTS,
     TIME_LINE,
     TRAILING_TIME,
     clock_seconds,
@@ -122,24 +127,34 @@ def find_layout(text: str, layout: str | None = None,
 
 
 def _scan(text: str) -> _Scan:
+    """Classify the lines that can matter; whole-text searches pick them, so that the lines
+    of speech (most of a transcript) cost no Python work at all."""
     lines = text.split("\n")
-    starts, position = [], 0
-    for line in lines:
-        starts.append(position)
-        position += len(line) + 1
+    starts = [0, *accumulate(len(line) + 1 for line in lines)][:-1]
     scan = _Scan(lines, starts, {}, [], {style: {} for style in ("spaced", "bracket",
                                                                   "time_first")})
-    for number, line in enumerate(lines):
-        if not line or line.isspace():
+    # a marker or time stamp has a colon near the start, or opens with a bracket or bold
+    candidates = [n for n, line in enumerate(lines)
+                  if ":" in line[:90] or line[:1] in ("[", "*", "_")]
+    if NOISE.match(lines[0]):
+        scan.noise[0] = None
+    for match in NOISE_AFTER_NEWLINE.finditer(text):
+        scan.noise[bisect_right(starts, match.start() + 1) - 1] = None
+    for hint in NOTICE_HINTS:
+        found = text.find(hint)
+        while found >= 0:
+            number = bisect_right(starts, found) - 1
+            if NOTICE.match(lines[number]):
+                scan.noise[number] = None
+            found = text.find(hint, starts[number] + len(lines[number]))
+    for number in candidates:
+        if number in scan.noise:
             continue
-        if NOISE.match(line):
-            scan.noise[number] = None
-            continue
+        line = lines[number]
         if TIME_LINE.match(line):
             scan.noise[number] = clock_seconds(line.strip())
             continue
-        if line[0] in "@%" or (line[0] == "*" and line[1:2].isupper()):
-            scan.chat_lines += line[0] == "*"
+        scan.chat_lines += line[0] == "*" and line[1:2].isupper()
         if len(line) <= 80 and (header := HEADER.match(line)):
             for style in scan.headers:
                 if header.group(style):

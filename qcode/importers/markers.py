@@ -39,7 +39,8 @@ HEADER = re.compile(
 TIME_LINE = re.compile(rf"[ \t]*{_STAMP}[ \t]*$")
 
 # Lines that transcription services add and nobody said: page headers and footers, service
-# notices, Teams' transcription notices, the media file line of a Rev document.
+# notices, the media file line of a Rev document. NOTICE (Teams' transcription notices, Rev's
+# media line) is tried only on lines holding one of NOTICE_HINTS, so speech costs little.
 NOISE = re.compile(
     r"[ \t]*(?:(?:page|página|pagina|seite) \d+(?: (?:of|de|von) \d+)?"
     r"|- ?\d+ ?-"
@@ -47,11 +48,18 @@ NOISE = re.compile(
     r"|transcripción (?:realizada )?por\b.*"
     r"|(?:https?://)?(?:www\.)?(?:rev\.com|otter\.ai|temi\.com)\S*"
     r"|this transcript was exported on\b.*"
-    r"|.{1,80} (?:started|stopped) (?:transcription|recording)"
+    r"|meeting ended after\b.*)[ \t]*$",
+    re.IGNORECASE)
+# Starting with "\n" lets the search skip from line to line instead of trying every character.
+NOISE_AFTER_NEWLINE = re.compile("\n" + NOISE.pattern, re.IGNORECASE | re.MULTILINE)
+NOTICE_HINTS = ("transcri", "Transcri", "TRANSCRI", "recording", "Recording", "grabación",
+                "Grabación", "ompleted", "OMPLETED")
+NOTICE = re.compile(
+    r"[ \t]*(?:.{1,80} (?:started|stopped) (?:transcription|recording)"
     r"|.{1,80} (?:inició|detuvo|ha iniciado|ha detenido) la (?:transcripción|grabación)"
-    r"|meeting ended after\b.*"
     r"|\S.{0,120}\.(?:mp3|mp4|m4a|wav|wma|ogg|flac|mov|aac|webm) \(completed.*\))[ \t]*$",
     re.IGNORECASE)
+
 
 # Time codes that close a paragraph: f4/f5transkript `#00:00:04-2#`, CHAT media bullets.
 TRAILING_TIME = re.compile(r"(?:[ \t]*(?:#(?P<f4>\d{1,2}:\d{2}:\d{2}(?:[-.,]\d{1,3})?)#"

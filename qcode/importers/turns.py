@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal
 
 from .layouts import Layout, find_layout
@@ -53,48 +54,39 @@ def find_turns(text: str, layout: str | None = None,
 
 
 def _turns(text: str, layout: Layout) -> list[Span]:
+    """Walk the lines that matter (markers, non-speech, trailing time codes) in order; the
+    words between two of them belong to the turn that is open."""
     spans: list[Span] = []
     speaker: str | None = None
     time: float | None = None
     pending: float | None = None  # from a time line, for the next turn
-    start = end = -1
-    position = 0
+    starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))]
+    opened = 0  # where the open piece's words begin
 
-    def close(time_end: float | None = None) -> None:
-        nonlocal start
-        if start >= 0 and (piece := _trim(text, start, end)):
+    def emit(end: int, time_end: float | None = None) -> None:
+        if piece := _trim(text, opened, end):
             spans.append(Span(*piece, speaker=speaker, time_start=time, time_end=time_end))
-        start = -1
 
-    for number, line in enumerate(text.split("\n")):
-        line_start, line_end = position, position + len(line)
-        position = line_end + 1
+    for number in sorted({*layout.markers, *layout.noise, *layout.trailing}):
+        line_start, line_end = starts[number], starts[number + 1] - 1
         if number in layout.markers:
-            close()
+            emit(line_start)
             marker = layout.markers[number]
             speaker, time = marker.speaker, marker.time if marker.time is not None else pending
             pending = None
-            if marker.body is not None:
-                start, end = marker.body, line_end
+            opened = marker.body if marker.body is not None else line_end
         elif number in layout.noise:
-            close()
+            emit(line_start)
             if layout.noise[number] is not None:
                 pending = layout.noise[number]
-            continue
-        elif not line.strip():
-            continue
-        else:
-            start = line_start if start < 0 else start
-            end = line_end
+            opened = line_end
         if number in layout.trailing:
-            end, stamp, kind = layout.trailing[number]
-            if kind == "start":
+            cut, stamp, kind = layout.trailing[number]
+            if kind == "start":  # a CHAT bullet: when this utterance began
                 time = stamp
-                close()
-            else:
-                close(stamp)
-                time = stamp
-    close()
+            emit(cut, stamp if kind == "end" else None)
+            time, opened = stamp, line_end
+    emit(len(text))
     return spans
 
 
