@@ -24,6 +24,10 @@ demo: $(BIN)/.installed
 	@echo "== 2. import six interviews (.txt, .md, .docx, .vtt) with role/prison/year attributes"
 	cd $(DEMO)/study && $(QCODE) import ../../transcripts_sample --attributes ../../transcripts_sample/attributes.csv
 	cd $(DEMO)/study && $(QCODE) docs
+	@echo "== 2b. transcripts from other tools: the layout is detected per file; --dry-run writes nothing"
+	cd $(DEMO)/study && $(QCODE) import --dry-run ../../tests/data/transcripts/otter.txt ../../tests/data/transcripts/padded_column.txt
+	cd $(DEMO)/study && $(QCODE) speakers role G respondent --doc guardia_lurigancho_2016
+	cd $(DEMO)/study && $(QCODE) speakers guardia_lurigancho_2016
 	@echo "== 3. check and load the codebook"
 	$(QCODE) codebook validate codebooks/prison_phones.yaml
 	cd $(DEMO)/study && $(QCODE) codebook load ../../codebooks/prison_phones.yaml

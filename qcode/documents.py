@@ -231,11 +231,14 @@ def show_document(conn: sqlite3.Connection, name: str, coder: str | None = None)
         f'SELECT code_id, coder, start, "end" FROM coding WHERE document_id = ?'
         f" AND removed_at IS NULL {coder_clause} ORDER BY start, code_id",
         (doc["id"], coder) if coder else (doc["id"],)).fetchall()
+    names = dict(conn.execute("SELECT label, name FROM speaker WHERE document_id = ?",
+                              (doc["id"],)).fetchall())
     segments = []
     for seg in segments_of(conn, doc["id"]):
         applied = sorted({(c["code_id"], c["coder"]) for c in codings
                           if c["start"] < seg["end"] and c["end"] > seg["start"]})
-        segments.append({"segment": seg["ordinal"], "speaker": seg["speaker"] or "",
+        speaker = names.get(seg["speaker"], seg["speaker"]) or ""
+        segments.append({"segment": seg["ordinal"], "speaker": speaker,
                          "start": seg["start"], "end": seg["end"],
                          "time": seg["time_start"],
                          "text": doc["text"][seg["start"]:seg["end"]],

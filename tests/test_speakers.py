@@ -68,6 +68,8 @@ def test_rename_merges_labels_and_never_moves_an_offset(coded):
     assert frame.loc["phones", "Guard"] == 2 and frame.loc["phones", "Speaker 1"] == 2
     quotes = coded.quotes("phones")
     assert list(quotes["speaker"]) == ["Speaker 1", "Guard", "Speaker 1", "Guard"]
+    assert [s["speaker"] for s in coded.document("rev")["segments"]] == [
+        "Speaker 1", "Guard", "Speaker 1", "Guard"]
 
 
 def test_roles_drive_by_role_and_respondents_only(coded):
