@@ -86,6 +86,7 @@ class _Scan:
     inline: list[tuple[int, re.Match[str]]]
     headers: dict[str, dict[int, tuple[str, float | None]]]
     chat_lines: int = 0
+    time_marks: bool = False  # any `#` (f4) or CHAT bullet in the text
 
 
 def check_layout(name: str) -> str:
@@ -134,6 +135,7 @@ def _scan(text: str) -> _Scan:
     scan = _Scan(lines, starts, {}, [], {style: {} for style in ("spaced", "bracket",
                                                                   "time_first")})
     # a marker or time stamp has a colon near the start, or opens with a bracket or bold
+    scan.time_marks = "#" in text or "\x15" in text
     candidates = [n for n, line in enumerate(lines)
                   if ":" in line[:90] or line[:1] in ("[", "*", "_")]
     if NOISE.match(lines[0]):
@@ -210,8 +212,15 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
     core_lines = {n for n, _ in core}
     first = min(core_lines) if core_lines and not padded else 0
     indent = Counter(len(m.group("indent")) for _, m in core or candidates).most_common(1)[0][0]
-    candidate_lines = {n for n, _ in scan.inline}
-    width = _wrap_width([line for n, line in enumerate(scan.lines) if n not in candidate_lines])
+    width: list[int | None] = []  # computed once, when a one-off label needs it
+
+    def wrap_width() -> int | None:
+        if not width:
+            candidate_lines = {n for n, _ in scan.inline}
+            width.append(_wrap_width([line for n, line in enumerate(scan.lines)
+                                      if n not in candidate_lines]))
+        return width[0]
+
     accepted = {}
     for number, match in scan.inline:
         label = labels[number]
@@ -225,7 +234,7 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
             ok = _signature(match, scan.lines[number]) == dominant
         else:
             ok = (name_like(label) and _after_sentence(scan, number)
-                  and not _wrapped(scan, number, width))
+                  and not _wrapped(scan, number, wrap_width()))
         if ok:
             accepted[number] = _marker(scan, number, match, label)
     return accepted
@@ -314,6 +323,8 @@ def _chat(scan: _Scan) -> Layout:
 
 
 def _cut_trailing_times(scan: _Scan, found: Layout) -> None:
+    if not scan.time_marks:
+        return
     for number, line in enumerate(scan.lines):
         if ("#" in line or "\x15" in line) and (match := TRAILING_TIME.search(line)):
             f4 = match.group("f4")
