@@ -1,6 +1,6 @@
-"""`python -m bench [import|suggest|review|agreement|export|layouts] [--docs N]`.
+"""`python -m bench [import|suggest|review|agreement|export|hardening|layouts]`.
 
-Results: bench/RESULTS.md."""
+Options: --docs N, --words N. Results: bench/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from pathlib import Path
 from . import (
     agreement_bench,
     export_bench,
+    hardening_bench,
     import_bench,
     layouts_bench,
     review_bench,
     suggest_bench,
 )
 
-BENCHES = ("import", "suggest", "review", "agreement", "export", "layouts")
+BENCHES = ("import", "suggest", "review", "agreement", "export", "hardening", "layouts")
 
 
 def main() -> None:
@@ -34,6 +35,7 @@ def main() -> None:
             "review": lambda: review_bench.run(root),
             "agreement": agreement_bench.run,
             "export": lambda: export_bench.run(root),
+            "hardening": lambda: hardening_bench.run(root),
             "layouts": lambda: layouts_bench.run(args.docs, args.words),
         }
         for name in args.which:

@@ -19,11 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import CodebookError, InputError
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")
+# Use with fullmatch (`$` would accept a final newline): letters, digits, _ and -, dotted.
+ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*")
+MAX_ID_LENGTH = 100
+MAX_DEPTH = 32  # levels of `children:`; deeper trees can still be listed flat with `parent:`
+ID_RULE = (f"use letters, digits, _ and -, with dots between levels, at most {MAX_ID_LENGTH} "
+           "characters")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$|^[a-z]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
@@ -43,12 +48,13 @@ class CodeSpec(BaseModel):
     definition: str = ""
     include: str = ""
     exclude: str = ""
-    examples: list[str] = []
+    # default_factory: pydantic deep-copies a literal [] or {} default for every code
+    examples: list[str] = Field(default_factory=list)
     color: str | None = None
-    patterns: dict[str, list[Any]] = {}
+    patterns: dict[str, list[Any]] = Field(default_factory=dict)
     parent: str | None = None
-    renamed_from: list[str] = []
-    children: list[CodeSpec] = []
+    renamed_from: list[str] = Field(default_factory=list)
+    children: list[CodeSpec] = Field(default_factory=list)
 
     _as_text = field_validator("include", "exclude", "definition", mode="before")(_text)
 
@@ -65,7 +71,7 @@ class CodebookSpec(BaseModel):
     version: str | None = None
     title: str | None = None
     description: str | None = None
-    languages: list[str] = []
+    languages: list[str] = Field(default_factory=list)
     codes: list[CodeSpec]
 
 
@@ -97,6 +103,12 @@ class Codebook:
         return [code.id for code in self.codes]
 
 
+def valid_id(value: object) -> bool:
+    """A code id qcode accepts: see ID_PATTERN and MAX_ID_LENGTH."""
+    return (isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH
+            and ID_PATTERN.fullmatch(value) is not None)
+
+
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook file; raise CodebookError listing every problem."""
     path = Path(path)
@@ -117,38 +129,136 @@ def validate_codebook(path: str | Path) -> tuple[list[str], list[str]]:
 
 def parse_codebook(text: str, source: str = "<codebook>",
                    default_name: str = "codebook") -> Codebook:
+    """Parse and check a codebook. Every problem is collected (schema, ids, duplicates,
+    parents, colours, patterns) and raised together as one CodebookError."""
+    problems: list[str] = []
+    root, data = _compose(text, source, problems)
+    if not isinstance(data, dict):
+        raise CodebookError([f"{source}:1: a codebook is a mapping with a `codes:` list"])
+    located = _Locator(source, root)
+    raw = _raw_codes(data.get("codes"), ("codes",), None)
+    too_deep = next((c for c in raw if (len(c.path) - 2) // 2 >= MAX_DEPTH), None)
+    if too_deep is not None:
+        raise CodebookError([located.at(too_deep.path, f"codes are nested more than "
+                                        f"{MAX_DEPTH} levels deep; list deeper codes flat with "
+                                        "`parent:`")])
+    spec = None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        spec = CodebookSpec.model_validate(data)
+    except ValidationError as exc:
+        problems += [located.pydantic(error, data) for error in exc.errors()]
+    _check_codes(raw, located, problems)
+    languages = data.get("languages")
+    for language in languages if isinstance(languages, list) else []:
+        if isinstance(language, str) and not _LANGUAGE.match(language):
+            problems.append(located.at(("languages",), f"'{language}' is not a language code "
+                                       "such as es or en"))
+    if problems or spec is None:
+        raise CodebookError(_by_line(problems, source))
+    codes = _flatten(spec.codes, None)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    warnings = _warnings(codes, spec.languages)
+    return Codebook(spec.name or default_name, spec.version, sha, codes, warnings)
+
+
+def _compose(text: str, source: str, problems: list[str]) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (kept for line numbers) and the data built from it, parsed once
+    with libyaml when it is there."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        root = loader.get_single_node()
+        data = _Builder(source, problems).build(root) if root is not None else None
     except yaml.YAMLError as exc:
+        exc = _python_parser_error(text) or exc  # its messages say what it expected
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
         problem = getattr(exc, "problem", None) or str(exc)
         raise CodebookError([f"{where}: YAML syntax error: {problem}; check indentation "
                              "and quoting there"]) from None
-    lines: dict[tuple, int] = {}
-    problems: list[str] = []
-    if root is not None:
-        _map_lines(root, (), lines, problems, source)
-    located = _Locator(source, lines)
-    if not isinstance(data, dict):
-        raise CodebookError([f"{source}:1: a codebook is a mapping with a `codes:` list"])
+    finally:
+        loader.dispose()
+    return root, data
+
+
+def _python_parser_error(text: str) -> yaml.YAMLError | None:
     try:
-        spec = CodebookSpec.model_validate(data)
-    except ValidationError as exc:
-        problems += [located.pydantic(error, data) for error in exc.errors()]
-        raise CodebookError(_by_line(problems, source)) from None
-    codes = _flatten(spec.codes, ("codes",), None, located, problems)
-    _check_tree(codes, located, problems)
-    for language in spec.languages:
-        if not _LANGUAGE.match(language):
-            problems.append(located.at(("languages",), f"'{language}' is not a language code "
-                                       "such as es or en"))
-    if problems:
-        raise CodebookError(_by_line(problems, source))
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    warnings = _warnings([c for c, _ in codes], spec.languages, located)
-    return Codebook(spec.name or default_name, spec.version, sha, [c for c, _ in codes], warnings)
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        return exc
+    return None
+
+
+class _Builder:
+    """Python data from the YAML nodes in one pass, without recursion.
+
+    Anchors and aliases are refused before anything is built from them: an alias makes the
+    composer hand out the same node again, and expanding those is how a few lines grow into
+    gigabytes ("billion laughs"). Duplicate keys, which YAML would silently collapse, are
+    reported. Plain strings (nearly every scalar of a codebook) skip PyYAML's constructor."""
+
+    _STR = "tag:yaml.org,2002:str"
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source, self.problems = source, problems
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == self._STR:
+            return node.value
+        return self.constructor.construct_object(node, deep=True)
+
+    def build(self, root: yaml.Node) -> Any:
+        seen: set[int] = set()
+        result: list[Any] = []
+        # (node, path, container, key): build `node` and store it in container[key]
+        stack: list[tuple[yaml.Node, tuple, Any, Any]] = [(root, (), result, None)]
+        while stack:
+            node, path, container, key = stack.pop()
+            if id(node) in seen:
+                raise self._alias(node)
+            seen.add(id(node))
+            if isinstance(node, yaml.ScalarNode):
+                value = self.scalar(node)
+            elif isinstance(node, yaml.SequenceNode):
+                value = [None] * len(node.value)
+                stack += ((item, (*path, index), value, index)
+                          for index, item in enumerate(node.value))
+            elif isinstance(node, yaml.MappingNode):
+                value = {}
+                lines: dict[Any, int] = {}
+                for key_node, value_node in node.value:
+                    name = self._key(key_node, path)
+                    line = key_node.start_mark.line + 1
+                    if name in lines:
+                        self.problems.append(f"{self.source}:{line}: {_dotted((*path, name))}: "
+                                             f"duplicate key (first at line {lines[name]}); "
+                                             "keep one")
+                        continue
+                    lines[name] = line
+                    value[name] = None
+                    stack.append((value_node, (*path, name), value, name))
+            else:  # pragma: no cover - the composer makes only these three
+                raise CodebookError([f"{self.source}: unexpected YAML node"])
+            if key is None and container is result:
+                result.append(value)
+            else:
+                container[key] = value
+        return result[0]
+
+    def _alias(self, node: yaml.Node) -> CodebookError:
+        return CodebookError([f"{self.source}:{node.start_mark.line + 1}: YAML anchors and "
+                              "aliases (&name, *name, <<) are not allowed in a codebook; "
+                              "write the repeated part out"])
+
+    def _key(self, node: yaml.Node, path: tuple) -> Any:
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise self._alias(node)
+        if isinstance(node, yaml.ScalarNode):
+            key = self.scalar(node)
+            if isinstance(key, str | int | float | bool) or key is None:
+                return key
+        raise CodebookError([f"{self.source}:{node.start_mark.line + 1}: "
+                             f"{_dotted(path) or '(top)'}: a key must be a plain word"])
 
 
 def _by_line(problems: list[str], source: str) -> list[str]:
@@ -162,15 +272,33 @@ def _by_line(problems: list[str], source: str) -> list[str]:
 class _Locator:
     """Turns a path inside the YAML data into `FILE:LINE: path: message`."""
 
-    def __init__(self, source: str, lines: dict[tuple, int]):
-        self.source, self.lines = source, lines
+    def __init__(self, source: str, root: yaml.Node | None):
+        self.source, self.root = source, root
+
+    def line(self, path: tuple) -> int:
+        """The line of the deepest part of `path` in the file: a key's line for a mapping
+        entry, the item's for a list entry."""
+        node, line = self.root, 1
+        if node is None:
+            return 1
+        line = node.start_mark.line + 1
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == str(part)
+                              or k.value == part), None)
+                if found is None:
+                    break
+                line, node = found[0].start_mark.line + 1, found[1]
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
 
     def at(self, path: tuple, message: str) -> str:
-        probe = path
-        while probe and probe not in self.lines:
-            probe = probe[:-1]
-        line = self.lines.get(probe, 1)
-        return f"{self.source}:{line}: {_dotted(path) or '(top)'}: {message}"
+        return f"{self.source}:{self.line(path)}: {_dotted(path) or '(top)'}: {message}"
 
     def pydantic(self, error: dict, data: Any) -> str:
         path: tuple = ()
@@ -190,9 +318,29 @@ class _Locator:
                 f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(allowed)}")
         elif error["type"] == "missing":
             message = f"required field '{path[-1]}' is missing"
+        elif error["type"] == "string_type" and isinstance(error.get("input"),
+                                                         bool | int | float):
+            written = self._scalar(path) or str(error["input"])
+            kind = "true/false" if isinstance(error["input"], bool) else "a number"
+            message = (f"{written} is read as {kind}, not text; put it in quotes: "
+                       f"{path[-1] if path and isinstance(path[-1], str) else ''}"
+                       f"{': ' if path and isinstance(path[-1], str) else ''}\"{written}\"")
         else:
             message = error["msg"].lower()
         return self.at(path, message)
+
+    def _scalar(self, path: tuple) -> str | None:
+        """The text of the scalar at `path` as written in the file (1.0 stays 1.0)."""
+        node = self.root
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                    and part < len(node.value):
+                node = node.value[part]
+            else:
+                return None
+        return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def _allowed_fields(path: tuple) -> list[str]:
@@ -207,55 +355,129 @@ def _dotted(path: tuple) -> str:
     return out
 
 
-def _map_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], problems: list[str],
-               source: str) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(f"{source}:{line}: {_dotted((*path, key))}: duplicate key "
-                                f"(first at line {seen[key]}); keep one")
-            seen[key] = line
-            lines[(*path, key)] = line
-            _map_lines(value_node, (*path, key), lines, problems, source)
-            lines[(*path, key)] = line
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _map_lines(item, (*path, index), lines, problems, source)
-
-
-def _flatten(specs: list[CodeSpec], path: tuple, parent: str | None, located: _Locator,
-             problems: list[str]) -> list[tuple[Code, tuple]]:
-    out: list[tuple[Code, tuple]] = []
-    for index, spec in enumerate(specs):
-        here = (*path, index)
-        if spec.parent and parent:
-            problems.append(located.at((*here, "parent"), f"'{spec.id}' is nested under "
-                                       f"'{parent}' and also names parent '{spec.parent}'; "
-                                       "use one or the other"))
-        if spec.color and not _COLOR.match(spec.color):
-            problems.append(located.at((*here, "color"), f"'{spec.color}' is not a colour; "
-                                       "use #rrggbb or a name such as red"))
-        patterns = _check_patterns(spec, here, located, problems)
-        out.append((Code(spec.id, spec.name.strip(), spec.parent or parent,
-                         spec.definition.strip(), spec.include.strip(), spec.exclude.strip(),
-                         tuple(spec.examples), spec.color, patterns, tuple(spec.renamed_from)),
-                    here))
-        out += _flatten(spec.children, (*here, "children"), spec.id, located, problems)
+def _flatten(specs: list[CodeSpec], parent: str | None) -> list[Code]:
+    out: list[Code] = []
+    stack = [(spec, parent) for spec in reversed(specs)]
+    while stack:
+        spec, above = stack.pop()
+        out.append(Code(spec.id, spec.name.strip(), spec.parent or above,
+                        spec.definition.strip(), spec.include.strip(), spec.exclude.strip(),
+                        tuple(spec.examples), spec.color, spec.patterns,
+                        tuple(spec.renamed_from)))
+        stack += [(child, spec.id) for child in reversed(spec.children)]
     return out
 
 
-def _check_patterns(spec: CodeSpec, here: tuple, located: _Locator,
-                    problems: list[str]) -> dict[str, list[Any]]:
-    for language, patterns in spec.patterns.items():
-        where = (*here, "patterns", language)
+@dataclass
+class _RawCode:
+    """A code as written (a dict from the YAML), with where it is and what it is nested in."""
+
+    data: dict
+    path: tuple
+    nested_in: str | None
+
+    @property
+    def id(self) -> Any:
+        return self.data.get("id")
+
+    @property
+    def parent(self) -> Any:
+        parent = self.data.get("parent")
+        return parent if isinstance(parent, str) and parent else self.nested_in
+
+
+def _raw_codes(items: Any, path: tuple, nested_in: str | None) -> list[_RawCode]:
+    """Every code dict in `codes:` and nested `children:`, in file order, whatever else is
+    wrong with them (the schema check reports that), so one run finds every problem."""
+    def entries(value: Any, where: tuple, above: str | None) -> list[_RawCode]:
+        listed = value if isinstance(value, list) else []
+        return [_RawCode(entry, (*where, index), above) for index, entry in enumerate(listed)
+                if isinstance(entry, dict)][::-1]
+
+    out: list[_RawCode] = []
+    stack = entries(items, path, nested_in)
+    while stack:
+        code = stack.pop()
+        out.append(code)
+        own = code.id if isinstance(code.id, str) else None
+        stack += entries(code.data.get("children"), (*code.path, "children"), own)
+    return out
+
+
+def _check_codes(codes: list[_RawCode], located: _Locator, problems: list[str]) -> None:
+    first: dict[str, tuple] = {}
+    for code in codes:
+        data, here = code.data, code.path
+        parent = data.get("parent")
+        if parent and code.nested_in:
+            problems.append(located.at((*here, "parent"), f"'{code.id}' is nested under "
+                                       f"'{code.nested_in}' and also names parent '{parent}'; "
+                                       "use one or the other"))
+        color = data.get("color")
+        if isinstance(color, str) and color and not _COLOR.match(color):
+            problems.append(located.at((*here, "color"), f"'{color}' is not a colour; "
+                                       "use #rrggbb or a name such as red"))
+        _check_patterns(code, located, problems)
+        if not isinstance(code.id, str):
+            continue  # missing or not text: the schema check says so
+        if not valid_id(code.id):
+            problems.append(located.at((*here, "id"), f"{_shown(code.id)} is not a valid id; "
+                                       + ID_RULE))
+        if code.id in first:
+            problems.append(located.at((*here, "id"), f"duplicate id '{code.id}' (first at "
+                                       f"line {located.line((*first[code.id], 'id'))})"))
+        else:
+            first[code.id] = here
+    ids = set(first)
+    parents: dict[str, str] = {}
+    for code in codes:
+        parent = code.data.get("parent")
+        if isinstance(code.id, str) and code.id in ids:
+            parents.setdefault(code.id, code.parent)
+        if isinstance(parent, str) and parent and parent not in ids:
+            hint = difflib.get_close_matches(parent, ids, n=1) if len(ids) < 5000 else []
+            problems.append(located.at((*code.path, "parent"), f"parent '{parent}' is not a "
+                                       "code in this codebook"
+                                       + (f" (did you mean '{hint[0]}'?)" if hint else "")))
+    _check_cycles(codes, parents, located, problems)
+
+
+def _check_cycles(codes: list[_RawCode], parents: dict[str, str], located: _Locator,
+                  problems: list[str]) -> None:
+    """Report every code that is its own ancestor; each chain is walked once."""
+    safe: set[str] = set()
+    for code in codes:
+        if not isinstance(code.id, str) or code.id in safe:
+            continue
+        chain, cursor = [], code.id
+        while cursor in parents and cursor not in safe and cursor not in chain:
+            chain.append(cursor)
+            cursor = parents[cursor]
+        if cursor in chain:
+            cycle = set(chain[chain.index(cursor):])
+            if code.id in cycle:
+                problems.append(located.at(code.path, f"'{code.id}' is its own ancestor; "
+                                           "break the parent cycle"))
+                continue
+        safe.update(chain)
+
+
+def _shown(value: str) -> str:
+    """An id as shown in a message: quoted, control characters visible, long ones cut."""
+    text = repr(value)[1:-1] if not value.isprintable() else value
+    return f"'{text[:60]}…' ({len(value)} characters)" if len(text) > 60 else f"'{text}'"
+
+
+def _check_patterns(code: _RawCode, located: _Locator, problems: list[str]) -> None:
+    patterns = code.data.get("patterns")
+    if not isinstance(patterns, dict):
+        return
+    for language, listed in patterns.items():
+        where = (*code.path, "patterns", language)
         if not _LANGUAGE.match(str(language)):
             problems.append(located.at(where, f"'{language}' is not a language code such as "
                                        "es or en"))
-        for number, pattern in enumerate(patterns):
+        for number, pattern in enumerate(listed if isinstance(listed, list) else []):
             spot = (*where, number)
             if isinstance(pattern, str):
                 if not pattern.strip():
@@ -263,13 +485,12 @@ def _check_patterns(spec: CodeSpec, here: tuple, located: _Locator,
             elif isinstance(pattern, list) and pattern and all(
                     isinstance(token, dict) for token in pattern):
                 for error in _token_pattern_errors(pattern):
-                    problems.append(located.at(spot, f"code '{spec.id}': bad token pattern: "
+                    problems.append(located.at(spot, f"code '{code.id}': bad token pattern: "
                                                f"{error}"))
             else:
-                problems.append(located.at(spot, f"code '{spec.id}': a pattern is a phrase "
+                problems.append(located.at(spot, f"code '{code.id}': a pattern is a phrase "
                                            "(string) or a list of token dicts such as "
                                            "[{LEMMA: visitante}]"))
-    return spec.patterns
 
 
 def _token_pattern_errors(pattern: list[dict]) -> list[str]:
@@ -278,37 +499,7 @@ def _token_pattern_errors(pattern: list[dict]) -> list[str]:
     return [str(error) for error in validate_token_pattern(pattern)]
 
 
-def _check_tree(codes: list[tuple[Code, tuple]], located: _Locator, problems: list[str]) -> None:
-    first: dict[str, tuple] = {}
-    for code, here in codes:
-        if not ID_PATTERN.match(code.id):
-            problems.append(located.at((*here, "id"), f"'{code.id}' is not a valid id; use "
-                                       "letters, digits, _ and -, with dots between levels"))
-        if code.id in first:
-            problems.append(located.at((*here, "id"), f"duplicate id '{code.id}' (first at "
-                                       f"line {located.lines.get((*first[code.id], 'id'), '?')})"))
-        else:
-            first[code.id] = here
-    ids = set(first)
-    for code, here in codes:
-        if code.parent and code.parent not in ids:
-            hint = difflib.get_close_matches(code.parent, ids, n=1)
-            problems.append(located.at((*here, "parent"), f"parent '{code.parent}' is not a "
-                                       "code in this codebook"
-                                       + (f" (did you mean '{hint[0]}'?)" if hint else "")))
-    parents = {code.id: code.parent for code, _ in codes}
-    for code, here in codes:
-        seen, cursor = {code.id}, code.parent
-        while cursor in parents:
-            if cursor in seen:
-                problems.append(located.at(here, f"'{code.id}' is its own ancestor; "
-                                           "break the parent cycle"))
-                break
-            seen.add(cursor)
-            cursor = parents[cursor]
-
-
-def _warnings(codes: list[Code], languages: list[str], located: _Locator) -> list[str]:
+def _warnings(codes: list[Code], languages: list[str]) -> list[str]:
     parents = {code.parent for code in codes}
     warnings = []
     for code in codes:

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from .codebook import ID_PATTERN, Code, Codebook
+from .codebook import ID_RULE, Code, Codebook, valid_id
 from .errors import InputError, NotFoundError
 from .store import atomic, now
 
@@ -101,10 +101,12 @@ def _live_codings(conn: sqlite3.Connection, code_id: str) -> int:
 
 
 def all_codes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    """Active codes in codebook order, each with its number of live codings."""
+    """Active codes in codebook order, each with its number of live codings (consensus
+    coders' left out: they repeat the coders they were drawn from)."""
     return conn.execute("""
         SELECT c.*, (SELECT count(*) FROM coding g WHERE g.code_id = c.id
-                     AND g.removed_at IS NULL) AS uses
+                     AND g.removed_at IS NULL AND g.coder NOT IN
+                     (SELECT name FROM coder WHERE kind = 'consensus')) AS uses
         FROM code c WHERE c.retired_at IS NULL ORDER BY c.position""").fetchall()
 
 
@@ -146,9 +148,8 @@ def descendants(conn: sqlite3.Connection, code_id: str) -> list[str]:
 def rename(conn: sqlite3.Connection, old: str, new: str) -> int:
     """Give code `old` the id `new`, keeping its codings; return how many codings moved."""
     resolve(conn, old)
-    if not ID_PATTERN.match(new):
-        raise InputError(f"'{new}' is not a valid code id; use letters, digits, _ and -, "
-                         "with dots between levels")
+    if not valid_id(new):
+        raise InputError(f"{new!r} is not a valid code id; {ID_RULE}")
     if conn.execute("SELECT 1 FROM code WHERE id = ?", (new,)).fetchone():
         raise InputError(f"code '{new}' already exists; choose another id")
     with atomic(conn):

@@ -1,17 +1,15 @@
-"""Codings: applying codes to segments or spans, removing them (recorded), CSV exchange."""
+"""Codings: applying codes to segments or spans, removing them (recorded), CSV/JSON exchange."""
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import codes as code_store
+from .coders import register
 from .documents import get_document, segments_of
 from .errors import InputError, NotFoundError
-from .importers.decoding import read_text_file
 from .store import atomic, now
 
 CSV_COLUMNS = ["document", "code", "coder", "segment", "start", "end", "memo"]
@@ -24,10 +22,42 @@ class Target:
     start: int
     end: int
     segment: int | None = None
+    asked: tuple[int, int] | None = None  # the span as typed, when snapped to whole words
 
     @property
     def label(self) -> str:
-        return f"segment {self.segment}" if self.segment else f"span {self.start}:{self.end}"
+        if self.segment:
+            return f"segment {self.segment}"
+        snapped = (f" (snapped to whole words from {self.asked[0]}:{self.asked[1]})"
+                   if self.asked and self.asked != (self.start, self.end) else "")
+        return f"span {self.start}:{self.end}{snapped}"
+
+
+def snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole words (a word is a run of letters, digits, _ and inner
+    apostrophes or hyphens) and trim surrounding white space, so `--span` never cuts a word
+    in half."""
+    def inside(i: int) -> bool:  # is the boundary at i in the middle of a word?
+        if not 0 < i < len(text):
+            return False
+        left, right = text[i - 1], text[i]
+        joiners = "'’-"
+        if left.isalnum() or left == "_":
+            return right.isalnum() or right == "_" or (
+                right in joiners and i + 1 < len(text) and text[i + 1].isalnum())
+        return left in joiners and right.isalnum() and i > 1 and text[i - 2].isalnum()
+
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise InputError(f"span {start}:{end} holds only white space; choose a span with words")
+    while inside(start):
+        start -= 1
+    while inside(end):
+        end += 1
+    return start, end
 
 
 def parse_segments(spec: str) -> list[int]:
@@ -52,13 +82,17 @@ def parse_span(spec: str) -> tuple[int, int]:
 
 
 def targets(conn: sqlite3.Connection, doc: sqlite3.Row, segments: list[int] | None = None,
-            span: tuple[int, int] | None = None) -> list[Target]:
+            span: tuple[int, int] | None = None, exact: bool = True) -> list[Target]:
+    """The spans to code: segments by number, or one character span (snapped to whole words
+    unless `exact`)."""
     if span is not None:
         start, end = span
         if not 0 <= start < end <= len(doc["text"]):
             raise InputError(f"span {start}:{end} is outside document '{doc['name']}' "
                              f"(0:{len(doc['text'])}) or empty; START must be below END")
-        return [Target(start, end)]
+        if not exact:
+            start, end = snap(doc["text"], start, end)
+        return [Target(start, end, asked=span)]
     rows = {r["ordinal"]: r for r in segments_of(conn, doc["id"])}
     out = []
     for number in segments or []:
@@ -77,6 +111,7 @@ def add(conn: sqlite3.Connection, document: str, targets_: list[Target], code_id
         code_store.resolve(conn, code_id)
     results = []
     with atomic(conn):
+        register(conn, coder)
         for target in targets_:
             for code_id in code_ids:
                 cursor = conn.execute(
@@ -88,33 +123,56 @@ def add(conn: sqlite3.Connection, document: str, targets_: list[Target], code_id
 
 
 def remove(conn: sqlite3.Connection, document: str, targets_: list[Target], code_ids: list[str],
-           coder: str) -> int:
-    """Mark this coder's codings of exactly these targets as removed; return how many."""
+           coder: str) -> list[tuple[str, str]]:
+    """Mark this coder's codings of these targets as removed; return (what, code) for each.
+
+    A target takes with it the coder's codings of the code that lie inside it (a `--span`
+    coding inside a segment goes with `uncode DOC SEGMENT CODE`). A coding that overlaps the
+    target but runs beyond it is refused by name (remove it with its own `--span`), so that
+    `show` never keeps listing a code `uncode` said it removed. All or nothing."""
     doc = get_document(conn, document)
     for code_id in code_ids:
         code_store.resolve(conn, code_id)
-    removed = 0
+    removed: list[tuple[str, str]] = []
+    stamp = now()
     with atomic(conn):
         for target in targets_:
             for code_id in code_ids:
-                count = conn.execute(
-                    'UPDATE coding SET removed_at = ?, removed_by = ? WHERE document_id = ?'
-                    ' AND code_id = ? AND coder = ? AND start = ? AND "end" = ?'
-                    " AND removed_at IS NULL",
-                    (now(), coder, doc["id"], code_id, coder, target.start, target.end)).rowcount
-                if not count:
+                rows = conn.execute(
+                    'SELECT id, start, "end" FROM coding WHERE document_id = ? AND code_id = ?'
+                    ' AND coder = ? AND start < ? AND "end" > ? AND removed_at IS NULL'
+                    " ORDER BY start", (doc["id"], code_id, coder, target.end, target.start))\
+                    .fetchall()
+                beyond = [r for r in rows if r["start"] < target.start or r["end"] > target.end]
+                if beyond:
+                    spans = ", ".join(f"{r['start']}:{r['end']}" for r in beyond)
+                    raise InputError(
+                        f"{coder}'s coding of {code_id} at {spans} runs beyond {target.label} "
+                        f"of '{document}'; nothing removed (remove it with `qcode uncode "
+                        f"{document} --span {beyond[0]['start']}:{beyond[0]['end']} "
+                        f"{code_id} --exact`)")
+                if not rows:
                     raise NotFoundError(f"{coder} has not coded {target.label} of "
                                         f"'{document}' with {code_id}; nothing removed")
-                removed += count
+                conn.executemany("UPDATE coding SET removed_at = ?, removed_by = ? WHERE id = ?",
+                                 [(stamp, coder, r["id"]) for r in rows])
+                for r in rows:
+                    whole = (r["start"], r["end"]) == (target.start, target.end)
+                    what = target.label if whole else f"span {r['start']}:{r['end']} inside " \
+                        f"{target.label}"
+                    removed.append((what, code_id))
     return removed
 
 
 def import_csv(conn: sqlite3.Connection, path: Path, default_coder: str | None = None,
                coder_map: dict[str, str] | None = None) -> tuple[int, int]:
-    """Import codings from CSV (see CSV_COLUMNS); return (added, already present).
-    `coder_map` renames coders on the way in (`merge --coder-map`)."""
-    reader = csv.DictReader(io.StringIO(read_text_file(path)))
-    columns = [c.strip() for c in reader.fieldnames or []]
+    """Import codings from a CSV or JSON file (see CSV_COLUMNS); return (added, already
+    present). Every bad row is reported (up to a limit) with its line, and then nothing is
+    imported. `coder_map` renames coders on the way in (`merge --coder-map`)."""
+    from .exchange import RowProblems, read_rows
+
+    problems = RowProblems(path)
+    columns, rows = read_rows(path, set(CSV_COLUMNS), problems)
     has_span = {"start", "end"} <= set(columns)
     missing = [c for c in ("document", "code") if c not in columns]
     if "coder" not in columns and not default_coder:
@@ -122,15 +180,15 @@ def import_csv(conn: sqlite3.Connection, path: Path, default_coder: str | None =
     if missing or not (has_span or "segment" in columns):
         need = missing + ([] if has_span or "segment" in columns else ["segment (or start,end)"])
         raise InputError(f"{path}, line 1: missing column(s) {', '.join(need)}; expected "
-                         f"{','.join(CSV_COLUMNS)}")
+                         f"{','.join(CSV_COLUMNS)} (found {','.join(columns) or 'nothing'})")
     added = present = 0
     docs: dict[str, sqlite3.Row] = {}
     with atomic(conn):
-        for row in reader:
-            line = reader.line_num
-            values = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        for line, values in rows:
             try:
-                name = values["document"]
+                name = values.get("document", "")
+                if not name:
+                    raise InputError("the document column is empty")
                 if name not in docs:
                     docs[name] = get_document(conn, name)
                 if has_span and values.get("start") and values.get("end"):
@@ -142,15 +200,17 @@ def import_csv(conn: sqlite3.Connection, path: Path, default_coder: str | None =
                 if not coder:
                     raise InputError("the coder column is empty")
                 coder = (coder_map or {}).get(coder, coder)
-                result = add(conn, name, where, [values["code"]], coder,
+                result = add(conn, name, where, [values.get("code", "")], coder,
                              values.get("memo") or None, origin="imported")
             except ValueError:
-                raise InputError(f"{path}, line {line}: segment, start and end must be whole "
-                                 "numbers") from None
+                problems.add(line, "segment, start and end must be whole numbers")
+                continue
             except (InputError, NotFoundError) as exc:
-                raise type(exc)(f"{path}, line {line}: {exc}") from None
+                problems.add(line, str(exc))
+                continue
             added += result[0][2]
             present += not result[0][2]
+        problems.raise_if_any()
     return added, present
 
 

@@ -10,6 +10,7 @@ it overlaps (any overlap). Counting then is a pandas group-by:
     documents  distinct documents in which the code occurs
 
 Columns group by document, speaker, coder or a document attribute (`attribute:role`).
+Consensus coders (`qcode coders`) are left out unless asked for with `coder=NAME`.
 With `include_children` (or `level`) a parent's row counts the *distinct* units of itself
 and all its descendants, so a segment coded with two children counts once for the parent.
 The Total column sums each row; the Total row sums the rows (with `include_children`, only
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .coders import not_consensus_sql
 from .errors import InputError
 
 TOTAL = "Total"
@@ -109,10 +111,11 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
         " ON p.document_id = s.document_id AND p.label = s.speaker"
         " ORDER BY s.document_id, s.start", conn)
     segments = segments[segments["document_id"].isin(offset)].reset_index(drop=True)
+    skip, skipped = not_consensus_sql("coder", conn, coder)
     codings = pd.read_sql_query(
         'SELECT id AS coding_id, document_id, code_id AS code, coder, start, "end" FROM coding'
-        " WHERE removed_at IS NULL" + (" AND coder = ?" if coder else ""), conn,
-        params=(coder,) if coder else None)
+        " WHERE removed_at IS NULL" + (" AND coder = ?" if coder else skip), conn,
+        params=(coder,) if coder else (skipped or None))
     codings = codings[codings["document_id"].isin(offset)]
     # Lay all documents end to end so one sorted search finds each coding's segments.
     seg_shift = segments["document_id"].map(offset).to_numpy(dtype=np.int64)
@@ -166,8 +169,9 @@ def _columns(conn: sqlite3.Connection, docs, kind: str, attribute: str | None,
     if kind == "coder":
         if coder:
             return [coder]
+        skip, skipped = not_consensus_sql("coder", conn)
         return [r[0] for r in conn.execute("SELECT DISTINCT coder FROM coding WHERE removed_at"
-                                           " IS NULL ORDER BY 1")]
+                                           f" IS NULL{skip} ORDER BY 1", skipped)]
     values = {r[0]: r[1] for r in conn.execute(
         f"SELECT document_id, value FROM attribute WHERE name = ? AND document_id IN ({ids})",
         (attribute,))}
@@ -362,6 +366,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
             wanted += descendants(conn, code) if include_children else [code]
     tree = code_tree(conn)
     order = {c.id: c.position for c in tree}
+    skip, skipped = not_consensus_sql("c.coder", conn, coder)
     rows = conn.execute(f"""
         SELECT c.id, c.code_id, c.coder, c.start, c."end", c.memo, d.id AS document_id,
                d.name AS document,
@@ -370,8 +375,8 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
                (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS label
         FROM coding c JOIN document d ON d.id = c.document_id
-        WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else ""}""",
-                        (coder,) if coder else ()).fetchall()
+        WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else skip}""",
+                        (coder,) if coder else skipped).fetchall()
     texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}  # once each
     attributes: dict[int, dict[str, str]] = {}
     for document_id, name, value in conn.execute("SELECT document_id, name, value FROM attribute"):
@@ -419,11 +424,12 @@ def codebook_table(conn: sqlite3.Connection):
 
     import pandas as pd
 
-    rows = conn.execute("""
+    skip, skipped = not_consensus_sql("g.coder", conn)
+    rows = conn.execute(f"""
         SELECT c.id, c.name, c.definition, c.include, c.exclude, c.examples,
-               (SELECT count(*) FROM coding g WHERE g.code_id = c.id AND g.removed_at IS NULL)
-               AS frequency
-        FROM code c WHERE c.retired_at IS NULL ORDER BY c.position""").fetchall()
+               (SELECT count(*) FROM coding g WHERE g.code_id = c.id AND g.removed_at IS NULL
+                {skip}) AS frequency
+        FROM code c WHERE c.retired_at IS NULL ORDER BY c.position""", skipped).fetchall()
     records = [{"code": r["id"], "name": r["name"], "definition": r["definition"],
                 "include": r["include"], "exclude": r["exclude"],
                 "example": (json.loads(r["examples"]) or [""])[0], "frequency": r["frequency"]}

@@ -2,8 +2,10 @@
 
 Documents are matched by the sha256 of their text, so names may differ; a document whose
 name exists here with a different text is refused, because offsets would no longer point at
-the same words. Codings (live and removed, with their history), segment and document memos,
-and suggestion decisions come across; merging the same copy twice adds nothing.
+the same words. Codings (live and removed, with their history and memos), memos on
+documents, segments and codes (one per author and target: the later edit wins), every
+coder's suggestion decisions, review coverage and coder kinds (a consensus coder stays one)
+come across; merging the same copy twice adds nothing.
 """
 
 from __future__ import annotations
@@ -86,6 +88,11 @@ def merge_project(conn: sqlite3.Connection, path: Path,
                     'INSERT INTO coding (document_id, code_id, coder, start, "end", memo, origin,'
                     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (*values, row["memo"], row["origin"], row["created_at"])).rowcount
+                if not added and row["memo"]:
+                    report.memos_added += conn.execute(
+                        'UPDATE coding SET memo = ? WHERE document_id = ? AND code_id = ? AND'
+                        ' coder = ? AND start = ? AND "end" = ? AND removed_at IS NULL'
+                        " AND coalesce(memo, '') = ''", (row["memo"], *values)).rowcount
             elif conn.execute('SELECT 1 FROM coding WHERE document_id = ? AND code_id = ? AND'
                               ' coder = ? AND start = ? AND "end" = ? AND removed_at = ?',
                               (*values, row["removed_at"])).fetchone():
@@ -104,38 +111,62 @@ def merge_project(conn: sqlite3.Connection, path: Path,
             target_id = _memo_target(row, documents, segment_other, segment_here)
             if target_id is False:
                 continue
-            if not conn.execute("SELECT 1 FROM memo WHERE target = ? AND target_id IS ? AND"
-                                " author = ? AND text = ?",
-                                (row["target"], target_id, coder(row["author"]),
-                                 row["text"])).fetchone():
-                conn.execute("INSERT INTO memo (target, target_id, author, text, created_at)"
-                             " VALUES (?, ?, ?, ?, ?)", (row["target"], target_id,
-                                                         coder(row["author"]), row["text"],
-                                                         row["created_at"]))
-                report.memos_added += 1
-        for row in other.execute("SELECT * FROM suggestion WHERE status != 'pending'"):
+            _merge_memo(conn, row, target_id, coder(row["author"]), report)
+        for row in other.execute("""SELECT x.coder, x.status, x.decided_at, g.* FROM decision x
+                                    JOIN suggestion g ON g.id = x.suggestion_id"""):
             segment = segment_here.get(segment_other.get(row["segment_id"], (None, 0, 0)))
             if segment is None:
                 continue
-            existing = conn.execute("SELECT id, status FROM suggestion WHERE segment_id = ? AND"
+            existing = conn.execute("SELECT id FROM suggestion WHERE segment_id = ? AND"
                                     " code_id = ? AND method = ?",
                                     (segment, row["code_id"], row["method"])).fetchone()
-            if existing and existing["status"] != "pending":
-                continue
             if existing:
-                conn.execute("UPDATE suggestion SET status = ?, decided_by = ?, decided_at = ?"
-                             " WHERE id = ?", (row["status"], coder(row["decided_by"] or ""),
-                                               row["decided_at"], existing["id"]))
+                suggestion_id = existing["id"]
             else:
-                conn.execute("INSERT INTO suggestion (segment_id, code_id, method, score,"
-                             " evidence, status, decided_by, decided_at, created_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             (segment, row["code_id"], row["method"], row["score"],
-                              row["evidence"], row["status"], coder(row["decided_by"] or ""),
-                              row["decided_at"], row["created_at"]))
-            report.decisions_added += 1
+                suggestion_id = conn.execute(
+                    "INSERT INTO suggestion (segment_id, code_id, method, score, evidence,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (segment, row["code_id"], row["method"], row["score"], row["evidence"],
+                     row["created_at"])).lastrowid
+            report.decisions_added += conn.execute(
+                "INSERT INTO decision (suggestion_id, coder, status, decided_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (suggestion_id, coder(row["coder"]), row["status"], row["decided_at"])).rowcount
+        for row in other.execute("SELECT * FROM reviewed"):
+            segment = segment_here.get(segment_other.get(row["segment_id"], (None, 0, 0)))
+            if segment is not None:
+                conn.execute("INSERT OR IGNORE INTO reviewed VALUES (?, ?, ?)",
+                             (coder(row["coder"]), segment, row["reviewed_at"]))
+        for row in other.execute("SELECT * FROM coder"):
+            _merge_coder(conn, row, coder(row["name"]))
     other.close()
     return report
+
+
+def _merge_memo(conn: sqlite3.Connection, row: sqlite3.Row, target_id: str | None,
+                author: str, report: MergeReport) -> None:
+    """One memo per author and target: the other copy's memo comes in when this copy has
+    none, or replaces this copy's when it was written later (an edit made there)."""
+    here = conn.execute("SELECT id, text, created_at FROM memo WHERE target = ? AND"
+                        " target_id IS ? AND author = ?",
+                        (row["target"], target_id, author)).fetchone()
+    if here is not None and (here["text"] == row["text"]
+                             or here["created_at"] >= row["created_at"]):
+        return
+    if here is not None:
+        conn.execute("DELETE FROM memo WHERE id = ?", (here["id"],))
+    conn.execute("INSERT INTO memo (target, target_id, author, text, created_at)"
+                 " VALUES (?, ?, ?, ?, ?)",
+                 (row["target"], target_id, author, row["text"], row["created_at"]))
+    report.memos_added += 1
+
+
+def _merge_coder(conn: sqlite3.Connection, row: sqlite3.Row, name: str) -> None:
+    """Coder kinds and removals come across; a consensus mark is never lost."""
+    conn.execute("INSERT INTO coder (name, kind, created_at, removed_at, removed_by)"
+                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET kind ="
+                 " CASE WHEN excluded.kind = 'consensus' THEN 'consensus' ELSE coder.kind END",
+                 (name, row["kind"], row["created_at"], row["removed_at"], row["removed_by"]))
 
 
 def _memo_target(row, documents, segment_other, segment_here):

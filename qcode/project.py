@@ -35,16 +35,22 @@ class Project:
             raise ProjectError(f"{path}: no qcode project there; run `qcode init` to create one")
         self.path = path
         self.conn: sqlite3.Connection = store.connect(path)
+        self.report: documents.ImportReport | None = None  # what `init(from_qdpx=...)` brought
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def init(cls, directory: str | Path = ".", language: str = "es",
-             coder: str | None = None) -> Project:
+             coder: str | None = None, from_qdpx: str | Path | None = None) -> Project:
+        """A new project; `from_qdpx` fills it from a REFI-QDA project (`.report` then says
+        what came), and if that fails nothing is left behind."""
         folder = Path(directory)
         documents.check_language(language)
         path = folder / FILENAME
         if path.exists():
             raise ProjectError(f"{path} already exists; this folder is a qcode project already")
+        if from_qdpx is not None and not Path(from_qdpx).is_file():
+            raise InputError(f"{from_qdpx}: no such file")
+        created_folder = not folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
         conn = store.create(path)
         with store.atomic(conn):
@@ -52,7 +58,18 @@ class Project:
             if coder:
                 conn.execute("INSERT INTO setting VALUES ('coder', ?)", (coder,))
         conn.close()
-        return cls(path)
+        project = cls(path)
+        if from_qdpx is not None:
+            try:
+                project.report = project.import_files([from_qdpx])
+            except BaseException:
+                project.close()
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
+                if created_folder:
+                    folder.rmdir()
+                raise
+        return project
 
     @classmethod
     def discover(cls, explicit: str | Path | None = None, start: Path | None = None) -> Project:
@@ -157,6 +174,8 @@ class Project:
 
     # -- codebook ------------------------------------------------------------------------
     def load_codebook(self, path: str | Path, force: bool = False) -> code_store.LoadReport:
+        if Path(path).suffix.lower() == ".qdc":  # a REFI-QDA codebook
+            return self.import_qdc(path, force=force)
         return code_store.load_into(self.conn, load_codebook(path), force=force)
 
     def codes(self, required: bool = False) -> list[dict]:
@@ -171,15 +190,21 @@ class Project:
     # -- coding --------------------------------------------------------------------------
     def code(self, document: str, segments: Sequence[int] | None, code_ids: Sequence[str], *,
              span: tuple[int, int] | None = None, coder: str | None = None,
-             memo: str | None = None) -> list[tuple[str, str, bool]]:
+             memo: str | None = None, exact: bool = True) -> list[tuple[str, str, bool]]:
+        """Apply codes to segments, or to a character span (taken as given; `exact=False`
+        widens it to whole words, as the CLI does by default); returns (where, code,
+        created) for each."""
         doc = documents.get_document(self.conn, document)
-        where = codings.targets(self.conn, doc, list(segments or []), span)
+        where = codings.targets(self.conn, doc, list(segments or []), span, exact)
         return codings.add(self.conn, document, where, list(code_ids), self.coder(coder), memo)
 
     def uncode(self, document: str, segments: Sequence[int] | None, code_ids: Sequence[str], *,
-               span: tuple[int, int] | None = None, coder: str | None = None) -> int:
+               span: tuple[int, int] | None = None, coder: str | None = None,
+               exact: bool = True) -> list[tuple[str, str]]:
+        """Remove (recorded) this coder's codings of the targets and those inside them;
+        returns (what, code) for each coding removed."""
         doc = documents.get_document(self.conn, document)
-        where = codings.targets(self.conn, doc, list(segments or []), span)
+        where = codings.targets(self.conn, doc, list(segments or []), span, exact)
         return codings.remove(self.conn, document, where, list(code_ids), self.coder(coder))
 
     def import_codings(self, path: str | Path, coder: str | None = None,
@@ -250,6 +275,46 @@ class Project:
 
         return decide(self.conn, list(ids), accept, self.coder(coder))
 
+    # -- memos ---------------------------------------------------------------------------
+    def memos(self, document: str | None = None, *, code: str | None = None,
+              coder: str | None = None) -> list[dict]:
+        """Memos on documents, segments, codes and codings (see `qcode.memos`)."""
+        from .memos import list_memos
+
+        return list_memos(self.conn, document, code, coder)
+
+    def memo(self, text: str | None, *, document: str | None = None,
+             segment: str | int | None = None, coding: int | None = None,
+             code: str | None = None, delete: bool = False, coder: str | None = None) -> str:
+        """Write (or replace) your memo on a document, segment, coding or code; with
+        `delete`, remove it. Returns a one-line message."""
+        from .memos import target_for, write_memo
+
+        where = target_for(self.conn, document, segment, coding, code)
+        author = self.coder(coder) if where.target != "coding" else (coder or "")
+        return write_memo(self.conn, where, author, text, delete)
+
+    # -- coders ----------------------------------------------------------------------------
+    def coders(self, include_removed: bool = False) -> list[dict]:
+        from .coders import list_coders
+
+        return list_coders(self.conn, include_removed)
+
+    def rename_coder(self, old: str, new: str) -> int:
+        from .coders import rename
+
+        return rename(self.conn, old, new)
+
+    def remove_coder(self, name: str, by: str | None = None) -> int:
+        from .coders import remove
+
+        return remove(self.conn, name, self.coder(by))
+
+    def mark_coder(self, name: str, kind: str) -> None:
+        from .coders import mark
+
+        mark(self.conn, name, kind)
+
     # -- several coders --------------------------------------------------------------------
     def merge(self, other: str | Path, coder_map: dict[str, str] | None = None):
         """Bring in another copy's codings, memos and decisions (or a codings CSV)."""
@@ -316,6 +381,33 @@ class Project:
         return matrices.quotes(self.conn, codes=wanted, include_children=include_children,
                                coder=coder, documents=documents, by=by,
                                respondents_only=respondents_only)
+
+    # -- REFI-QDA ---------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The project's name for other tools: the `name` setting, else its folder's name."""
+        return self.setting("name") or self.path.resolve().parent.name or "qcode project"
+
+    def export_qdpx(self, path: str | Path):
+        """The whole project as a REFI-QDA .qdpx (an `ExportReport`)."""
+        from .refi import export_qdpx
+
+        return export_qdpx(self.conn, Path(path), self.name)
+
+    def codebook_qdc(self) -> bytes:
+        """The codebook as REFI-QDA .qdc XML."""
+        from .refi.qdc import codebook_xml
+
+        return codebook_xml(self.conn)
+
+    def import_qdc(self, path: str | Path, force: bool = False) -> code_store.LoadReport:
+        """Make a REFI-QDA .qdc the project's codebook (like `load_codebook`)."""
+        from .refi.qdc import read_qdc
+
+        book = read_qdc(Path(path))
+        report = code_store.load_into(self.conn, book, force=force)
+        report.warnings = book.warnings
+        return report
 
     def codebook_table(self):
         """The codebook as an appendix table with each code's frequency."""

@@ -19,7 +19,7 @@ class Report:
     empty: bool = False
 
 
-def write_report(project, folder: Path, coder: str | None = None) -> Report:
+def write_report(project, folder: Path, coder: str | None = None, raw: bool = False) -> Report:
     """Matrices (by document, speaker, coder and each attribute), co-occurrence, quotations,
     the codebook appendix and a heatmap, as CSV, Markdown, LaTeX and one Excel workbook."""
     folder = Path(folder)
@@ -51,7 +51,7 @@ def write_report(project, folder: Path, coder: str | None = None) -> Report:
 
     for title, frame in tables.items():
         stem = title.replace(" ", "_")
-        csv_name = save(f"{stem}.csv", frame_to_text(frame, "csv"))
+        csv_name = save(f"{stem}.csv", frame_to_text(frame, "csv", raw=raw))
         md_name = save(f"{stem}.md", frame_to_text(frame, "md"))
         tex_name = save(f"{stem}.tex", frame_to_text(frame, "tex", caption=title,
                                                      label=f"tab:{stem}"))

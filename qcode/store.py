@@ -7,13 +7,15 @@ in `_qcode_migrations`). Opening a project never writes unless a migration is du
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import ProjectError
+from .errors import InputError, ProjectError
 
 APPLICATION_ID = 0x51434F44  # "QCOD"
 
@@ -147,6 +149,45 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "coders, per-coder suggestion decisions, reviewed segments",
+        """
+        CREATE TABLE coder (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'coder' CHECK (kind IN ('coder', 'consensus')),
+            created_at TEXT NOT NULL,
+            removed_at TEXT,
+            removed_by TEXT
+        );
+        INSERT OR IGNORE INTO coder (name, created_at)
+            SELECT coder, min(created_at) FROM coding GROUP BY coder;
+        UPDATE coder SET kind = 'consensus' WHERE name IN (SELECT coder FROM coding
+            GROUP BY coder HAVING count(*) = sum(memo LIKE 'consensus of %'));
+        CREATE TABLE decision (
+            suggestion_id INTEGER NOT NULL REFERENCES suggestion(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (suggestion_id, coder)
+        );
+        CREATE INDEX decision_coder ON decision(coder);
+        INSERT INTO decision (suggestion_id, coder, status, decided_at)
+            SELECT id, coalesce(decided_by, 'unknown'), status, coalesce(decided_at, created_at)
+            FROM suggestion WHERE status != 'pending';
+        INSERT OR IGNORE INTO coder (name, created_at)
+            SELECT coder, min(decided_at) FROM decision GROUP BY coder;
+        DROP INDEX suggestion_status;
+        ALTER TABLE suggestion DROP COLUMN status;
+        ALTER TABLE suggestion DROP COLUMN decided_by;
+        ALTER TABLE suggestion DROP COLUMN decided_at;
+        CREATE TABLE reviewed (
+            coder TEXT NOT NULL,
+            segment_id INTEGER NOT NULL REFERENCES segment(id) ON DELETE CASCADE,
+            reviewed_at TEXT NOT NULL,
+            PRIMARY KEY (coder, segment_id)
+        );
+        """,
+    ),
+    (
         "speakers: display names and roles per document label",
         """
         CREATE TABLE speaker (
@@ -171,12 +212,34 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _raw_connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)  # we issue BEGIN/COMMIT ourselves
+# SQLite itself retries a locked database for BUSY_MS; beyond that, a write transaction
+# keeps retrying for WAIT_SECONDS and tells the user (through `on_wait`) that it is waiting.
+BUSY_MS = 2000
+WAIT_SECONDS = 300.0
+WAITING_MESSAGE = "waiting for another qcode process to finish writing to the project…"
+_wait_callbacks: list[Callable[[str], None]] = []
+
+
+def on_wait(callback: Callable[[str], None] | None) -> None:
+    """Call `callback(message)` once when a write has to wait for another process's lock
+    (the CLI prints it); None removes it."""
+    _wait_callbacks.clear()
+    if callback is not None:
+        _wait_callbacks.append(callback)
+
+
+def _raw_connect(path: Path | str, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, uri=uri)  # we issue BEGIN/COMMIT
     conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
     return conn
+
+
+def writable(path: Path) -> bool:
+    """Whether qcode can write the project: the file, and its folder (for the WAL files)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
 def create(path: Path) -> sqlite3.Connection:
@@ -193,6 +256,10 @@ def _checked_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.OperationalError as exc:  # cannot open, locked, I/O: not "not a project"
+        conn.close()
+        raise ProjectError(f"{path}: cannot open the project ({exc}); check that the file "
+                           "and its folder can be read") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise ProjectError(f"{path} is not a qcode project ({exc}); run `qcode init` "
@@ -209,11 +276,40 @@ def _checked_version(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open an existing project, checking it is qcode's and migrating it if it is older."""
+    """Open an existing project, checking it is qcode's and migrating it if it is older.
+
+    A project whose file or folder is read-only is opened read-only: commands that only
+    read work, and a command that writes gets one line saying the project is read-only."""
+    if not writable(path):
+        return _connect_readonly(path)
     conn = _raw_connect(path)
     if _checked_version(conn, path) < SCHEMA_VERSION:
         migrate(conn)
     return conn
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    uri = f"file:{_quote(path.resolve())}?mode=ro"
+    conn = _raw_connect(uri, uri=True)
+    try:
+        conn.execute("PRAGMA application_id").fetchone()
+    except sqlite3.OperationalError:
+        # WAL needs its -shm file; in a read-only folder nobody can write the project, so
+        # reading it as immutable is safe
+        conn.close()
+        conn = _raw_connect(uri + "&immutable=1", uri=True)
+    version = _checked_version(conn, path)
+    if version < SCHEMA_VERSION:
+        conn.close()
+        raise ProjectError(f"{path} uses an older qcode schema ({version}) and is read-only, "
+                           "so it cannot be upgraded; make it writable and run qcode once")
+    return conn
+
+
+def _quote(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path))
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
@@ -264,10 +360,67 @@ def atomic(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("RELEASE qcode_nested")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    _begin(conn)
     try:
         yield conn
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        _rollback(conn)
+        raise _write_error(conn, exc) from None
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
-    conn.execute("COMMIT")
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE (take the write lock now), waiting for another process's write as
+    long as WAIT_SECONDS, and saying so once."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    told = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc) or time.monotonic() >= deadline:
+                raise _write_error(conn, exc) from None
+            if not told:
+                for callback in _wait_callbacks:
+                    callback(WAITING_MESSAGE)
+                told = True
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):  # SQLite may have rolled back already (full disk, I/O)
+            conn.execute("ROLLBACK")
+
+
+def _locked(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def database_path(conn: sqlite3.Connection) -> str:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return (row[2] if row else "") or "the project"
+
+
+def _write_error(conn: sqlite3.Connection, exc: sqlite3.Error) -> Exception:
+    """One line for a write that SQLite refused; other errors are returned unchanged."""
+    message = str(exc)
+    where = database_path(conn)
+    if _locked(exc):
+        return ProjectError(f"{where}: another qcode process kept the project locked for "
+                            f"{WAIT_SECONDS:.0f} s; nothing was changed; run the command again "
+                            "when it has finished")
+    if "readonly" in message or "read-only" in message:
+        return ProjectError(f"{where}: the project is read-only (file or folder); nothing was "
+                            "changed; make both writable, or work on a copy, to run commands "
+                            "that change it")
+    if "full" in message:
+        return InputError(f"{where}: no space left on the disk; nothing was changed; free "
+                          "some space and run the command again")
+    if "disk I/O" in message:
+        return InputError(f"{where}: the disk reported an I/O error ({message}); nothing was "
+                          "changed")
+    return exc

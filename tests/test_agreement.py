@@ -1,5 +1,6 @@
 """Agreement on a project: units, unitizing alpha, disagreements, consensus, merge, CLI."""
 
+import csv
 import json
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 
 from qcode import InputError, Project, ProjectError
 from qcode.agreement.unitizing import unitizing_alpha
-from tests.conftest import SAMPLES, run, write
+from tests.conftest import SAMPLES, data_rows, run, write
 
 # -- Krippendorff's unitizing alpha ---------------------------------------------------------
 
@@ -84,17 +85,20 @@ def three(project, tmp_path):
     return project
 
 
-def test_segment_units_missing_where_a_coder_never_coded(three):
+def test_segment_units_only_where_every_coder_read(three):
     from qcode.agreement.units import segment_units, select
 
     selection = select(three.conn)
     assert selection.coders == ["ana", "ben", "cy"]
     units = segment_units(three.conn, selection)
     x = units.data["x"]
-    # rows: a#1..a#4, b#1..b#4; columns ana, ben, cy (cy never coded b: missing)
-    expected = np.array([[1, 0, 0], [1, 1, 1], [0, 0, 1], [0, 0, 0],
-                         [0, 0, np.nan], [0, 0, np.nan], [0, 0, np.nan], [1, 1, np.nan]])
+    # rows: a#1..a#4 only: cy never coded b, so b's 4 segments are left out (not "no")
+    expected = np.array([[1, 0, 0], [1, 1, 1], [0, 0, 1], [0, 0, 0]])
     np.testing.assert_array_equal(x, expected)
+    assert (selection.left_out, selection.missing) == (4, {"ana": 0, "ben": 0, "cy": 4})
+    report = three.agree()
+    assert any(n.startswith("4 segments left out because not every coder has read them "
+                            "(4 not read by cy)") for n in report.notes)
 
 
 def test_overlap_rule(three):
@@ -126,8 +130,31 @@ def test_agree_report_per_code_and_overall(three):
     assert rows["y"]["alpha"] == 0.0
     assert rows["y"]["flags"] == "below 0.667; rare: applied 1 time, too few to judge"
     assert report.kappa_name == "Cohen's kappa"
-    assert report.rows[-2]["code"] == "overall (pooled)" and report.rows[-2]["units"] == 24
-    assert report.rows[-1]["code"].startswith("mean of ")
+    # Pooled: the 3 codes x 8 segments as 24 binary units; ana applied 4, ben 2; they
+    # disagree on x a#1 and y b#1: p_o = 22/24.
+    #   kappa: p_e = (4/24)(2/24) + (20/24)(22/24) = 448/576 -> (528 - 448)/(576 - 448) = .625
+    #   alpha: 48 values, six 1s; o_01 + o_10 = 4: D_o = 4/48, D_e = 2*42*6/(48*47)
+    #          -> 1 - (4/48)/(504/2256) = .627
+    #   pi: pi_1 = 6/48, p_e = .125^2 + .875^2 = .78125 -> (.91667 - .78125)/.21875 = .619
+    #   bp: (.91667 - .5)/.5 = .833;  ac1: p_e = 2(.125)(.875) = .21875 -> .893
+    pooled = report.rows[-2]
+    assert pooled["code"] == "overall (pooled)"
+    assert (pooled["units"], pooled["uses_ana"], pooled["uses_ben"]) == (24, 4, 2)
+    assert pooled["percent"] == round(22 / 24, 3) and pooled["kappa"] == 0.625
+    assert pooled["alpha"] == round(1 - (4 / 48) / (504 / 2256), 3) == 0.627
+    assert (pooled["pi"], pooled["bp"], pooled["ac1"]) == (0.619, 0.833, 0.893)
+    # Mean of the codes whose alpha is defined: x and y (z: nobody used it).
+    #   x: pi_1 = 5/16 -> pi = (224 - 146)/(256 - 146) = .709; ac1 = (224 - 110)/(256 - 110)
+    #      = .781; bp = (.875 - .5)/.5 = .75
+    #   y: kappa 0 (p_e = 7/8 = p_o); pi_1 = 1/16 -> pi = (224 - 226)/(256 - 226) = -.067;
+    #      ac1 = (224 - 30)/(256 - 30) = .858; bp .75
+    mean = report.rows[-1]
+    assert mean["code"] == "mean of 2 codes" and mean["units"] is None
+    assert mean["percent"] == 0.875 and mean["bp"] == 0.75
+    assert mean["kappa"] == pytest.approx((0.714 + 0) / 2, abs=6e-4)
+    assert mean["alpha"] == pytest.approx((0.727 + 0) / 2, abs=6e-4)
+    assert mean["pi"] == pytest.approx((0.709 - 0.067) / 2, abs=6e-4)
+    assert mean["ac1"] == pytest.approx((0.781 + 0.858) / 2, abs=6e-4)
     assert any("at least 50% of the segment or of the coding" in n for n in report.notes)
     three_way = three.agree()
     assert three_way.kappa_name == "Fleiss' kappa"
@@ -150,7 +177,18 @@ def test_span_agreement_uses_documents_everyone_coded(three):
     assert report.documents == ["a"]  # cy did not code b
     x = next(r for r in report.rows if r["code"] == "x")
     assert (x["uses_ana"], x["uses_ben"], x["uses_cy"]) == (2, 1, 2)
-    assert -1 <= x["alpha_u"] <= 1
+    # Document a (50 characters): segment 1 "uno." [3, 7), 2 "dos dos." [11, 19),
+    # 3 "tres tres tres." [23, 38). ana coded 1 and 2, ben 2, cy 2 and 3: those spans are
+    # the units on a continuum of 50 (Krippendorff's alpha-u itself is checked above).
+    expected = unitizing_alpha(50, [[(3, 7), (11, 19)], [(11, 19)], [(11, 19), (23, 38)]])
+    assert x["alpha_u"] == round(expected.alpha, 3) and x["alpha_u"] < 1
+    # ana and ben coded both documents: b follows a on the continuum (offset 50); x in
+    # b#4 [42, 49) becomes [92, 99), y in b#1 [3, 7) becomes [53, 57) (ana only).
+    pair = {r["code"]: r for r in three.agree(unit="span", coders=["ana", "ben"]).rows}
+    x_pair = unitizing_alpha(100, [[(3, 7), (11, 19), (92, 99)], [(11, 19), (92, 99)]])
+    y_pair = unitizing_alpha(100, [[(53, 57)], []])
+    assert pair["x"]["alpha_u"] == round(x_pair.alpha, 3)
+    assert pair["y"]["alpha_u"] == round(y_pair.alpha, 3)
     assert report.rows[-1]["code"] == "overall"
 
 
@@ -182,7 +220,16 @@ def test_ratings_csv_reproduces_krippendorff_2011(tmp_path):
         assert report.rows[0]["alpha"] == published
         assert report.rows[0]["units"] == 11
     nominal = agree_ratings(path, "nominal").rows[0]
-    assert nominal["kappa"] is not None  # Fleiss' kappa for four coders
+    # Fleiss' kappa for four coders, computed here from the table (units rated at least
+    # twice; p_a = mean share of agreeing pairs, p_e = sum of squared mean shares).
+    table = [[v for v in row.split(",")[1:] if v] for row in rows[1:]]
+    table = [unit for unit in table if len(unit) >= 2]
+    categories = sorted({v for unit in table for v in unit})
+    agreeing = [sum(unit.count(c) * (unit.count(c) - 1) for c in categories)
+                / (len(unit) * (len(unit) - 1)) for unit in table]
+    shares = [sum(unit.count(c) / len(unit) for unit in table) / len(table) for c in categories]
+    p_a, p_e = sum(agreeing) / len(table), sum(p * p for p in shares)
+    assert nominal["kappa"] == round((p_a - p_e) / (1 - p_e), 3)
     assert agree_ratings(path, "interval").rows[0]["kappa"] is None
 
 
@@ -223,14 +270,23 @@ def test_merge_twice_adds_nothing_the_second_time(copies):
     ana, ben = copies
     ben.close()
     report = ana.merge(ben.path)
-    assert (report.documents, report.codings_added, report.memos_added) == (6, 84, 1)
+    # ben's copy holds the 83 rows of codings_ben.csv plus one removed coding (route.staff
+    # on guardia#3, kept as history): 84 come across, and the one memo.
+    ben_rows = data_rows(SAMPLES / "codings_ben.csv")
+    assert (report.documents, report.codings_added, report.memos_added) == (6, ben_rows + 1, 1)
     again = ana.merge(ben.path)
-    assert (again.codings_added, again.codings_present, again.memos_added) == (0, 84, 0)
+    assert (again.codings_added, again.codings_present, again.memos_added) == (0, ben_rows + 1,
+                                                                             0)
     assert {r["coder"] for r in ana.codings()} == {"ana", "ben"}
     removed = ana.conn.execute("SELECT count(*) FROM coding WHERE removed_at IS NOT NULL")
     assert removed.fetchone()[0] == 1  # ben's removal came along as history
     rows = {r["code"]: r for r in ana.agree().rows}
-    assert rows["route.visitors"]["units"] == 107
+    # units: every segment of the documents both coders coded (the documents named in both
+    # CSV files), once per code
+    both = set.intersection(*({r["document"] for r in csv.DictReader(
+        (SAMPLES / f"codings_{c}.csv").open(encoding="utf-8"))} for c in ("ana", "ben")))
+    segments = sum(d["segments"] for d in ana.documents() if d["name"] in both)
+    assert rows["route.visitors"]["units"] == segments == 107
 
 
 def test_merge_with_coder_map_and_csv(copies, tmp_path):
@@ -239,7 +295,7 @@ def test_merge_with_coder_map_and_csv(copies, tmp_path):
     ana.merge(ben.path, {"ben": "ben2"})
     assert {r["coder"] for r in ana.codings()} == {"ana", "ben2"}
     report = ana.merge(SAMPLES / "codings_ben.csv", {"ben": "ben3"})
-    assert report.codings_added == 83
+    assert report.codings_added == data_rows(SAMPLES / "codings_ben.csv")
 
 
 def test_merge_refuses_changed_text_and_unknown_codes(copies, tmp_path):
@@ -270,9 +326,11 @@ def test_agree_and_disagreements_commands(three):
     result = run("agree", "--metrics", "alpha,nope", env=env)
     assert result.stderr == ("error: --metrics: unknown nope; choose from percent, kappa, "
                              "alpha, pi, bp, ac1\n")
+    three.memo("ana saw a question, not an answer", document="a", segment="1", coder="ana")
     md = run("disagreements", "--coders", "ana,ben", "--format", "md", env=env).stdout
     assert md.splitlines()[0] == "| document | segment | speaker | code | applied_by | not_by " \
-                                 "| text |"
+                                 "| text | memos |"
+    assert md.splitlines()[2].endswith("| uno. | ana: ana saw a question, not an answer |")
     consensus = run("agree", "--coders", "ana,ben", "--consensus", "final", env=env)
     assert "consensus: 2 codings written for coder final" in consensus.stderr
 

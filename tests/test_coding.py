@@ -3,7 +3,7 @@
 import pytest
 
 from qcode import InputError, NotFoundError, Project
-from tests.conftest import SAMPLES, write
+from tests.conftest import SAMPLES, data_rows, write
 
 CODEBOOK = """\
 codes:
@@ -81,7 +81,7 @@ def test_coder_comes_from_argument_then_environment_then_setting(small, monkeypa
 
 def test_uncode_records_the_removal(small):
     small.code("a", [2], ["route.staff"])
-    assert small.uncode("a", [2], ["route.staff"]) == 1
+    assert small.uncode("a", [2], ["route.staff"]) == [("segment 2", "route.staff")]
     assert small.codings() == []
     row = small.conn.execute("SELECT removed_at, removed_by FROM coding").fetchone()
     assert row["removed_at"] and row["removed_by"] == "ana"
@@ -125,8 +125,11 @@ def test_codings_csv_errors_name_file_and_line(small, tmp_path):
 
 
 def test_sample_codings_import(sample_project):
-    assert sample_project.import_codings(SAMPLES / "codings_ana.csv") == (90, 0)
-    assert sample_project.import_codings(SAMPLES / "codings_ben.csv") == (83, 0)
+    # every row of each file is a distinct coding: 90 rows for ana, 83 for ben
+    ana, ben = data_rows(SAMPLES / "codings_ana.csv"), data_rows(SAMPLES / "codings_ben.csv")
+    assert (ana, ben) == (90, 83)
+    assert sample_project.import_codings(SAMPLES / "codings_ana.csv") == (ana, 0)
+    assert sample_project.import_codings(SAMPLES / "codings_ben.csv") == (ben, 0)
     coders = {r["coder"] for r in sample_project.codings()}
     assert coders == {"ana", "ben"}
     quotes = sample_project.quotes("route.suppliers", coder="ana").to_dict("records")
@@ -150,15 +153,15 @@ def test_matrix_worked_by_hand(small):
 
     route.visitors: a#2 by ana and by ben (one segment), b#1            -> a 1, b 1
     route.staff:    span 25:45 overlaps a#2 [20,34) and a#3 [38,51)     -> a 2
-                    span 51:55 touches no segment (it falls in the gap) -> nothing
-    motive.family:  a#4 coded then removed                              -> 0
+    motive.family:  a#4 coded then removed, and span 51:55, which falls in the gap between
+                    a#3 [38,51) and a#4 [55,69) and so touches no segment  -> 0
     """
     small.code("a", [2], ["route.visitors"])
     small.code("a", [2], ["route.visitors"], coder="ben")
     small.code("b", [1], ["route.visitors"])
     small.code("a", None, ["route.staff"], span=(25, 45))
-    small.code("a", None, ["route.staff"], span=(51, 55))
     small.code("a", [4], ["motive.family"])
+    small.code("a", None, ["motive.family"], span=(51, 55))
     small.uncode("a", [4], ["motive.family"])
     frame = small.matrix()
     assert list(frame.columns) == ["a", "b", "empty_codes", "Total"]

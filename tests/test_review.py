@@ -71,7 +71,12 @@ def test_choices_accept_toggle_off_and_statuses(reviewed):
     assert reviewed.codings() == []
     assert reviewed.conn.execute("SELECT removed_by FROM coding").fetchone()[0] == "ana"
     assert reviewed.suggestions()[0]["status"] == "rejected"
-    assert s.view().choices == []  # a rejected suggestion is no longer offered
+    # numbers stay fixed for the visit: the un-toggled suggestion stays listed, rejected
+    assert [(c.number, c.code, c.state) for c in s.view().choices] == [
+        (1, "visitas", "rejected")]
+    assert s.toggle(1) == "coded visitas" and s.toggle(1) == "removed visitas"
+    s.next(), s.back()
+    assert s.view().choices == []  # a new visit no longer offers what ana rejected
 
 
 def test_accept_all_and_reject_rest(reviewed):
@@ -80,7 +85,9 @@ def test_accept_all_and_reject_rest(reviewed):
     assert where(s) == ("a", 4)
     assert [c.code for c in s.view().choices] == ["visitas", "sueldo"]
     assert s.reject_rest() == "rejected visitas, sueldo"
-    assert s.view().choices == []
+    assert [(c.number, c.state) for c in s.view().choices] == [(1, "rejected"),
+                                                                (2, "rejected")]
+    assert s.reject_rest() == "no suggestions left to reject"
     assert s.undo() == "undone: reject visitas, sueldo"
     assert s.accept_all() == "coded visitas; coded sueldo"
     assert {(r["code"], r["segment"]) for r in reviewed.codings()} == {("visitas", 4),
@@ -154,7 +161,14 @@ def test_blind_second_coder(reviewed):
     a.apply_code("miedo")
     b = session(reviewed, coder="ben")
     b.next()
-    assert b.view().choices == [] and b.view().others == []
+    # ana's acceptance is hers: ben still sees the suggestion pending, and none of ana's codes
+    assert [(c.code, c.state) for c in b.view().choices] == [("visitas", "pending")]
+    assert b.view().others == []
+    assert b.reject_rest() == "rejected visitas"
+    assert [(r["coder"], r["status"]) for r in reviewed.suggestions(["a"])
+            if r["segment"] == 2] == [("ana", "accepted"), ("ben", "rejected")]
+    assert [r["status"] for r in reviewed.suggestions(["a"], coder="cy")
+            if r["segment"] == 2] == ["pending"]
     seen = session(reviewed, coder="ben", show_others=True)
     assert seen.view().others == [("miedo", "ana"), ("visitas", "ana")]
 
@@ -229,7 +243,8 @@ def test_every_key_through_piped_input(reviewed):
     assert "no code matches 'nada'; try a few letters of its id or name" in out
     assert "rejected visitas, sueldo" in out and "undone: reject visitas, sueldo" in out
     assert "coded visitas; coded sueldo" in out
-    assert out.rstrip().endswith("saved; stopped at a segment 3 (3/6 segments decided)")
+    # a#1 read and passed (nothing to code), a#2 and a#3 coded, a#4 decided: 4 of 6
+    assert out.rstrip().endswith("saved; stopped at a segment 3 (4/6 segments decided)")
     codings = {(r["segment"], r["code"]) for r in reviewed.codings()}
     assert codings == {(2, "visitas"), (3, "miedo"), (4, "visitas"), (4, "sueldo")}
     memo = reviewed.conn.execute("SELECT target, author, text FROM memo").fetchone()
@@ -280,3 +295,32 @@ def test_killed_review_loses_nothing_and_resumes(reviewed):
     with Project(reviewed.path) as reopened:
         again = session(reopened)
         assert again.resumed and where(again) == ("a", 4)
+
+
+def test_review_options_from_the_command_line(reviewed):
+    """Each option reaches the session: quitting at once prints where the review stands.
+    a has 4 segments, b 2; pending suggestions on a#2, a#3, a#4 and b#2."""
+    env = {"QCODE_PROJECT": str(reviewed.path)}
+
+    def stop(*options):
+        result = run("review", "--coder", "ana", *options, env=env, input="q\n")
+        assert result.exit_code == 0, result.output
+        return result.stdout.rstrip().splitlines()[-1]
+
+    assert stop().startswith("saved; stopped at a segment 1 (0/6")
+    assert stop("--pending-only").startswith("saved; stopped at a segment 2 (0/4")
+    # the position is saved: resuming at a#2, three steps on is b#1
+    moved = run("review", "--coder", "ana", env=env, input="\n\n\nq\n").stdout
+    assert moved.rstrip().splitlines()[-1].startswith("saved; stopped at b segment 1")
+    assert stop().startswith("saved; stopped at b segment 1")
+    assert stop("--restart").startswith("saved; stopped at a segment 1")
+    reviewed.conn.execute("UPDATE suggestion SET method = 'model', score = 0.55 WHERE id = "
+                          "(SELECT g.id FROM suggestion g JOIN segment s ON s.id = g.segment_id"
+                          " JOIN document d ON d.id = s.document_id WHERE d.name = 'b')")
+    assert stop("--order", "informative", "--restart").startswith(
+        "saved; stopped at b segment 2")
+    reviewed.code("a", [1], ["miedo"], coder="ben")
+    blind = run("review", "--coder", "ana", "--restart", env=env, input="q\n").stdout
+    shown = run("review", "--coder", "ana", "--restart", "--show-others", env=env,
+                input="q\n").stdout
+    assert "ben" not in blind and "miedo" in shown and "ben" in shown

@@ -193,3 +193,34 @@ def test_import_layout_and_speakers_options(tmp_path):
     assert result.exit_code == 0, result.output
     assert "imported odd: 3 segments (turns, layout colon)" in result.stderr
     assert [r["speakers"] for r in Project(tmp_path / "p").documents()] == ["he said, she said"]
+
+
+def test_respondents_only_on_the_command_line(tmp_path):
+    assert run("init", tmp_path / "p").exit_code == 0
+    env = {"QCODE_PROJECT": str(tmp_path / "p"), "QCODE_CODER": "ana"}
+    assert run("import", write(tmp_path / "rev.txt", INTERVIEW), env=env).exit_code == 0
+    assert run("codebook", "load", write(tmp_path / "cb.yaml", CODEBOOK), env=env).exit_code == 0
+    assert run("speakers", "role", "Speaker 1", "interviewer", env=env).exit_code == 0
+    # "celular(es)" is in turns 1, 2 and 4; turn 1 is the interviewer's
+    suggested = run("suggest", "run", "--method", "rules", "--respondents-only", env=env)
+    assert suggested.exit_code == 0, suggested.output
+    listed = run("suggestions", "--format", "csv", env=env)
+    assert sorted(line.split(",")[2] for line in listed.stdout.splitlines()[1:]) == ["2", "4"]
+    assert run("code", "rev", "1-4", "phones", env=env).exit_code == 0
+    # the interviewer's two questions are left out: the 2 answers (no role yet) remain
+    matrix = run("export", "matrix", "--by", "role", "--respondents-only", "--format", "csv",
+                 env=env)
+    assert matrix.exit_code == 0, matrix.output
+    assert matrix.stdout.splitlines()[:3] == ["code,(none),interviewer,Total", "phones,2,0,2",
+                                              "Total,2,0,2"]
+    both = run("export", "cooccurrence", "--respondents-only", "--format", "csv", env=env)
+    assert both.stdout.splitlines()[1] == "phones,2"
+    quotes = run("quotes", "phones", "--respondents-only", "--format", "csv", env=env)
+    assert [line.split(",")[2] for line in quotes.stdout.splitlines()[1:]] == [
+        "Speaker 2", "Speaker 3"]
+    exported = run("export", "quotes", "--respondents-only", "--format", "csv", env=env)
+    assert exported.exit_code == 0 and "¿Cómo entran" not in exported.stdout
+    assert "Con las visitas" in exported.stdout
+    heat = run("export", "heatmap", "--respondents-only", "--by", "role", "--out",
+               tmp_path / "h.png", env=env)
+    assert heat.exit_code == 0 and (tmp_path / "h.png").stat().st_size > 0

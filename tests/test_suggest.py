@@ -59,9 +59,9 @@ def test_rerun_is_idempotent_and_keeps_decisions(rules_project, tmp_path):
     rules_project.decide([second], accept=False, coder="ben")
     report = rules_project.suggest(method="rules")
     assert (report.created, report.updated, report.removed, report.decided_kept) == (0, 1, 0, 2)
-    statuses = {r["id"]: (r["status"], r["decided_by"]) for r in rules_project.suggestions()}
+    statuses = {r["id"]: (r["status"], r["coder"]) for r in rules_project.suggestions()}
     assert statuses == {first: ("accepted", "ana"), second: ("rejected", "ben"),
-                        third: ("pending", None)}
+                        third: ("pending", "")}
     coding = rules_project.codings()
     assert [(c["code"], c["segment"], c["coder"]) for c in coding] == [("visitas", 2, "ana")]
     origin = rules_project.conn.execute("SELECT origin FROM coding").fetchone()[0]
@@ -84,7 +84,7 @@ def test_listing_filters(rules_project):
     assert rules_project.suggestions(status="accepted") == []
     frame = rules_project.suggest(method="rules", as_frame=True)
     assert list(frame.columns) == ["id", "document", "segment", "code", "score", "method",
-                                   "evidence", "status"]
+                                   "evidence", "coder", "status"]
     assert len(frame) == 3
 
 
@@ -162,10 +162,12 @@ def test_rejections_are_negatives(project, tmp_path):
     assert len(data.segment_ids) == 60
     write(tmp_path / "extra.txt", "R: Algo que no es de nadie.\nR: Otra cosa.")
     project.import_files([tmp_path / "extra.txt"])
-    project.conn.execute("INSERT INTO suggestion (segment_id, code_id, method, score, status,"
-                         " created_at) SELECT id, 'visitas', 'rules', 0.5, 'rejected', 'now'"
+    project.conn.execute("INSERT INTO suggestion (segment_id, code_id, method, score,"
+                         " created_at) SELECT id, 'visitas', 'rules', 0.5, 'now'"
                          " FROM segment WHERE ordinal = 1 AND document_id = (SELECT id FROM"
                          " document WHERE name = 'extra')")
+    project.decide([project.conn.execute("SELECT max(id) FROM suggestion").fetchone()[0]],
+                   accept=False, coder="ana")
     data = learning.labelled_segments(project.conn)
     assert len(data.segment_ids) == 61
     y, mask = data.target("visitas")

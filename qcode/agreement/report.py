@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..coders import consensus_coders, register
 from ..errors import InputError
 from ..store import atomic, now
 from . import coefficients as co
@@ -116,9 +117,11 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                         **{f"uses_{c}": None for c in selection.coders}, **mean,
                         "reading": "", "flags": ""})
     report.notes += [
-        f"units: segments of {len(report.documents)} documents coded by at least two of "
-        f"{', '.join(selection.coders)}, once per code; a coder applied a code to a segment "
-        f"when a coding covers at least {overlap:.0%} of the segment or of the coding",
+        f"units: the {len(units.segments)} segments of {len(report.documents)} documents read "
+        f"by every one of {', '.join(selection.coders)}, once per code; a coder applied a code "
+        f"to a segment when a coding covers at least {overlap:.0%} of the segment or of the "
+        "coding",
+        *coverage_notes(selection),
         "overall (pooled) treats every segment x code pair as one binary unit; 'mean of "
         "codes' averages the per-code values that are defined",
         f"kappa is {report.kappa_name}; Fleiss' kappa equals Scott's pi in its multi-coder "
@@ -127,6 +130,20 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
         "Landis & Koch (1977) bands for kappa",
     ]
     return report
+
+
+def coverage_notes(selection: Selection) -> list[str]:
+    """Why units were left out: partial coverage, consensus coders."""
+    notes = []
+    if selection.left_out:
+        whose = ", ".join(f"{n} not read by {c}" for c, n in selection.missing.items() if n)
+        notes.append(f"{selection.left_out} segments left out because not every coder has read "
+                     f"them ({whose}); read = moved past or decided in `qcode review`, or "
+                     "coded in (a document coded outside review counts as read whole)")
+    if selection.consensus_left_out:
+        notes.append(f"consensus coder(s) {', '.join(selection.consensus_left_out)} left out; "
+                     "name them in --coders to compare them")
+    return notes
 
 
 def _span_report(conn: sqlite3.Connection, selection: Selection,
@@ -156,6 +173,7 @@ def _span_report(conn: sqlite3.Connection, selection: Selection,
         f"Krippendorff's unitizing alpha (α-u) on one continuum: the {len(units.documents)} "
         f"documents coded by every one of {', '.join(selection.coders)}, end to end "
         f"({units.length:,} characters); a coder's overlapping codings of a code are merged",
+        *coverage_notes(selection),
         "overall = 1 - mean(D_o) / mean(D_e) over the codes anyone used",
     ]
     return report
@@ -235,9 +253,12 @@ def agree_ratings(path: Path, level: co.Level = "nominal",
 def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                   codes: str | None = None, documents: str | None = None,
                   overlap: float = 0.5, width: int = 160) -> list[dict]:
+    from ..memos import segment_memos
+
     selection = select(conn, coders, codes, documents)
     units = segment_units(conn, selection, overlap)
     texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}
+    memos: dict[int, dict[int, list[str]]] = {}  # the discussion's memos, per document
     out = []
     for row, segment in enumerate(units.segments):
         for code, data in units.data.items():
@@ -253,22 +274,35 @@ def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
                                         if v == 1),
                 "not_by": ", ".join(c for c, v in zip(selection.coders, values, strict=True)
                                     if v == 0),
-                "text": text if len(text) <= width else text[: width - 1].rstrip() + "…"})
+                "text": text if len(text) <= width else text[: width - 1].rstrip() + "…",
+                "memos": " | ".join(memos.setdefault(
+                    segment["document_id"], segment_memos(conn, segment["document_id"]))
+                    .get(segment["ordinal"], []))})
     return out
 
 
 def consensus(conn: sqlite3.Connection, name: str, *, coders: list[str] | None = None,
               codes: str | None = None, documents: str | None = None,
               overlap: float = 0.5) -> int:
-    """Code, as coder `name`, every segment that all coders of its document agree on."""
+    """Code, as coder `name` (marked as a consensus coder), every segment that all the
+    coders read and applied the code to."""
     selection = select(conn, coders, codes, documents)
     if name in selection.coders:
         raise InputError(f"--consensus {name}: that is one of the coders compared; choose a "
                          "new name such as 'consensus'")
+    if name not in consensus_coders(conn) and conn.execute(
+            "SELECT 1 FROM coding WHERE coder = ? AND removed_at IS NULL", (name,)).fetchone():
+        raise InputError(f"--consensus {name}: {name} is a coder with codings of their own; "
+                         "choose a new name such as 'consensus'")
+    from ..memos import put_memo
+
     units = segment_units(conn, selection, overlap)
-    memo = f"consensus of {', '.join(selection.coders)}"
     added = 0
     with atomic(conn):
+        register(conn, name, "consensus")
+        # one project memo says where the consensus came from (not a memo on every coding)
+        put_memo(conn, "project", None, name, f"consensus of {', '.join(selection.coders)} "
+                 f"(`agree --consensus`, {now()[:10]})")
         for code, data in units.data.items():
             present = ~np.isnan(data)
             agreed = (present.sum(axis=1) >= 2) & (np.nan_to_num(data, nan=1.0) == 1).all(axis=1)
@@ -276,7 +310,7 @@ def consensus(conn: sqlite3.Connection, name: str, *, coders: list[str] | None =
                 segment = units.segments[row]
                 added += conn.execute(
                     'INSERT INTO coding (document_id, code_id, coder, start, "end", memo, origin,'
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, 'manual', ?) ON CONFLICT DO NOTHING",
-                    (segment["document_id"], code, name, segment["start"], segment["end"], memo,
-                     now())).rowcount
+                    " created_at) VALUES (?, ?, ?, ?, ?, NULL, 'manual', ?) ON CONFLICT DO"
+                    " NOTHING", (segment["document_id"], code, name, segment["start"],
+                                 segment["end"], now())).rowcount
     return added

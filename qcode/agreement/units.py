@@ -1,14 +1,25 @@
 """Turning a project's codings into reliability data.
 
-Segment units (`--unit segment`): every segment of a document that at least two of the
-chosen coders have coded is a unit, once per code. A coder's value for (segment, code) is
-1 when one of their live codings of the code overlaps the segment by at least `overlap`
-of the segment's length OR of the coding's length (the larger share counts, so a sentence
-coded inside a long turn and a coding that spans two whole segments both count), 0 when the
-coder coded that document but not this, and missing when the coder never coded the document.
+Coders. By default every coder with live codings or reviewed segments, except consensus
+coders (`qcode coders`: they repeat the coders they were drawn from) and removed coders;
+naming a consensus coder in `--coders` compares it like any other.
 
-Span units (`--unit span`): the documents coded by every chosen coder, laid end to end,
-form one continuum; each coder's codings of the code (overlaps merged) are their units.
+Coverage: which segments a coder has read. A segment is covered by a coder who moved on
+from it or decided on it in `qcode review` (table `reviewed`), or coded anything
+overlapping it. In a document where the coder has no review record at all (codings from
+the command line, a CSV or a merged copy) every segment counts as read once they coded
+anything there. Only units covered by every compared coder are compared, so a coder who
+stopped at segment 15 of 29 is not counted as "not applied" on segments 16-29; the report
+says how many units were left out and whose coverage they lacked.
+
+Segment units (`--unit segment`): every segment covered by all the chosen coders, once per
+code. A coder's value for (segment, code) is 1 when one of their live codings of the code
+overlaps the segment by at least `overlap` of the segment's length OR of the coding's length
+(the larger share counts, so a sentence coded inside a long turn and a coding that spans two
+whole segments both count), 0 otherwise.
+
+Span units (`--unit span`): the documents every chosen coder covered entirely, laid end to
+end, form one continuum; each coder's codings of the code (overlaps merged) are their units.
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..coders import consensus_coders, coverage, removed_coders
 from ..codes import require_codebook
 from ..errors import InputError
 
@@ -31,15 +43,22 @@ Span = tuple[int, int]
 class Selection:
     coders: list[str]
     codes: list[str]
-    documents: list[tuple[int, str]]          # (id, name) coded by two or more coders
+    documents: list[tuple[int, str]]          # (id, name) with a unit every coder covered
     coded_by: dict[str, set[int]] = field(default_factory=dict)  # coder -> document ids
+    covered: dict[str, set[int]] = field(default_factory=dict)   # coder -> segment ids
+    left_out: int = 0                          # segments some but not all coders covered
+    missing: dict[str, int] = field(default_factory=dict)  # coder -> of those, not covered
+    consensus_left_out: list[str] = field(default_factory=list)
 
 
 def select(conn: sqlite3.Connection, coders: list[str] | None = None,
            codes: str | None = None, documents: str | None = None) -> Selection:
-    known = [r[0] for r in conn.execute(
-        "SELECT DISTINCT coder FROM coding WHERE removed_at IS NULL ORDER BY coder")]
-    chosen = coders or known
+    gone = removed_coders(conn)
+    known = sorted({r[0] for r in conn.execute(
+        "SELECT coder FROM coding WHERE removed_at IS NULL UNION SELECT coder FROM reviewed")}
+        - gone)
+    consensus = set(consensus_coders(conn))
+    chosen = coders or [c for c in known if c not in consensus]
     unknown = [c for c in chosen if c not in known]
     if unknown:
         raise InputError(f"no codings by {', '.join(unknown)}; coders in this project: "
@@ -52,16 +71,24 @@ def select(conn: sqlite3.Connection, coders: list[str] | None = None,
     picked = [c for c in all_codes if fnmatch.fnmatchcase(c, codes)] if codes else all_codes
     if not picked:
         raise InputError(f"--codes {codes}: matches no code; use a pattern such as 'route.*'")
-    coded_by = {coder: {r[0] for r in conn.execute(
-        "SELECT DISTINCT document_id FROM coding WHERE coder = ? AND removed_at IS NULL",
-        (coder,))} for coder in chosen}
-    docs = [(r[0], r[1]) for r in conn.execute("SELECT id, name FROM document ORDER BY name")
-            if sum(r[0] in coded_by[c] for c in chosen) >= 2
-            and (not documents or fnmatch.fnmatchcase(r[1], documents))]
+    covered = {coder: coverage(conn, coder) for coder in chosen}
+    names = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM document")}
+    document_of = {r[0]: r[1] for r in conn.execute("SELECT id, document_id FROM segment")
+                   if not documents or fnmatch.fnmatchcase(names[r[1]], documents)}
+    everyone = set(document_of).intersection(*covered.values())
+    anyone = set(document_of).intersection(set().union(*covered.values()))
+    docs = sorted({document_of[s] for s in everyone}, key=lambda i: names[i])
     if not docs:
-        raise InputError("no document has been coded by two of these coders"
-                         + (f" among those matching '{documents}'" if documents else ""))
-    return Selection(chosen, picked, docs, coded_by)
+        raise InputError("no segment has been read by all of " + ", ".join(chosen)
+                         + (f" in documents matching '{documents}'" if documents else "")
+                         + "; choose --coders who coded the same documents")
+    coded_by = {coder: {document_of[s] for s in covered[coder] if s in document_of}
+                for coder in chosen}
+    partial = anyone - everyone
+    return Selection(chosen, picked, [(i, names[i]) for i in docs], coded_by,
+                     {c: covered[c] & everyone for c in chosen}, len(partial),
+                     {c: len(partial - covered[c]) for c in chosen},
+                     [] if coders else sorted(consensus & set(known)))
 
 
 def _codings(conn: sqlite3.Connection, selection: Selection, document_ids: list[int]):
@@ -83,14 +110,12 @@ def segment_units(conn: sqlite3.Connection, selection: Selection,
                   overlap: float = 0.5) -> SegmentUnits:
     ids = [d[0] for d in selection.documents]
     marks = ",".join("?" * len(ids))
-    segments = conn.execute(f"""
+    shared = set.intersection(*selection.covered.values())
+    segments = [s for s in conn.execute(f"""
         SELECT s.id, s.document_id, s.ordinal, s.start, s."end", s.speaker, d.name AS document
         FROM segment s JOIN document d ON d.id = s.document_id
-        WHERE s.document_id IN ({marks}) ORDER BY d.name, s.ordinal""", ids).fetchall()
-    base = np.full((len(segments), len(selection.coders)), np.nan)
-    for column, coder in enumerate(selection.coders):
-        coded = np.array([s["document_id"] in selection.coded_by[coder] for s in segments])
-        base[coded, column] = 0.0
+        WHERE s.document_id IN ({marks}) ORDER BY d.name, s.ordinal""", ids) if s[0] in shared]
+    base = np.zeros((len(segments), len(selection.coders)))
     by_document: dict[int, list[int]] = defaultdict(list)
     for row, segment in enumerate(segments):
         by_document[segment["document_id"]].append(row)
@@ -123,11 +148,15 @@ class SpanUnits:
 def span_units(conn: sqlite3.Connection, selection: Selection) -> SpanUnits:
     from .unitizing import union
 
-    full = [(i, name) for i, name in selection.documents
-            if all(i in selection.coded_by[c] for c in selection.coders)]
+    shared = set.intersection(*selection.covered.values())
+    wanted = dict(selection.documents)
+    incomplete_docs = {document_id for segment_id, document_id in conn.execute(
+        "SELECT id, document_id FROM segment") if document_id in wanted
+        and segment_id not in shared}
+    full = [(i, name) for i, name in selection.documents if i not in incomplete_docs]
     if not full:
-        raise InputError("span agreement needs documents coded by every chosen coder; none "
-                         "is (choose fewer --coders)")
+        raise InputError("span agreement needs documents read entirely by every chosen coder; "
+                         "none is (choose fewer --coders)")
     offsets, position = {}, 0
     for document_id, _ in full:
         offsets[document_id] = position

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
-from .app import app, out, state
+from .app import app, csv_raw, out, state
 from .output import say, warn
 
 
@@ -128,7 +128,7 @@ def agree_cli(
     if fmt != ReportFormat.table:
         from ..exporters import rows_to_text
 
-        sys.stdout.write(rows_to_text(report.rows, columns, fmt.value))
+        sys.stdout.write(rows_to_text(report.rows, columns, fmt.value, raw=csv_raw()))
         return
     unused = _table(report, chosen, uses)
     say(st, f"[dim]low = α below {threshold:.3f}; rare = applied fewer than 5 times, too few "
@@ -216,9 +216,10 @@ def disagreements_cli(
     with state(ctx).open() as project:
         rows = project.disagreements(coders=_coders(coders), codes=code, documents=docs,
                                      overlap=overlap)
-    columns = ["document", "segment", "speaker", "code", "applied_by", "not_by", "text"]
+    columns = ["document", "segment", "speaker", "code", "applied_by", "not_by", "text",
+               "memos"]
     if fmt != ReportFormat.table:
-        sys.stdout.write(rows_to_text(rows, columns, fmt.value))
+        sys.stdout.write(rows_to_text(rows, columns, fmt.value, raw=csv_raw()))
         return
     if not rows:
         say(state(ctx), "no disagreements")
@@ -229,6 +230,7 @@ def disagreements_cli(
     for row in rows:
         table.add_row(f"{escape(row['document'])} #{row['segment']} {escape(row['speaker'])}",
                       escape(row["code"]), escape(row["applied_by"]), escape(row["not_by"]),
-                      escape(row["text"]))
+                      escape(row["text"]) + (f"\n[italic]memo {escape(row['memos'])}[/]"
+                                             if row["memos"] else ""))
     out.print(table)
     say(state(ctx), f"{len(rows)} disagreements")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,10 +26,43 @@ class QcodeGroup(TyperGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if ctx.parent is None:
+                sys.stdout.flush()  # a full disk behind stdout shows here, not at exit
+            return result
         except QcodeError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}")
-            raise typer.Exit(1) from None
+            fail(str(exc))
+        except sqlite3.OperationalError as exc:  # outside a write transaction (store.atomic)
+            message = str(exc)
+            if "locked" not in message and "readonly" not in message and "full" not in message:
+                raise
+            fail(f"the project could not be read or written ({message}); nothing was changed; "
+                 "run the command again when no other qcode process is writing")
+        except BrokenPipeError:  # `qcode ... | head`: the reader left; not an error
+            _silence_stdout()
+            raise typer.Exit(0) from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS):
+                raise
+            _silence_stdout()
+            fail(f"could not write the output: {exc.strerror} (errno {exc.errno}); free some "
+                 "space or write to another place with --out")
+
+
+def fail(message: str) -> NoReturn:
+    """One red line on stderr and exit code 1."""
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(1)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests capture stdout)
 
 
 class DefaultCommandGroup(QcodeGroup):
@@ -55,6 +92,7 @@ class State:
     project: Path | None = None
     coder: str | None = None
     quiet: bool = False
+    raw: bool = False  # CSV values written as they are, formulas included
 
     def open(self):
         """The project these options point at (see `Project.discover`)."""
@@ -73,9 +111,29 @@ def main_options(
         help="Who is coding (else $QCODE_CODER, else the project's `coder` setting).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="Print only errors and data.")] = False,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="CSV output of any command: write values starting with = + - @ as they "
+        "are (by default they get a leading ' so spreadsheets do not run them).")] = False,
 ) -> None:
-    ctx.obj = State(project, coder, quiet)
+    ctx.obj = State(project, coder, quiet, raw)
+    _global_raw[0] = raw
+    from .. import store
+
+    store.on_wait(lambda message: err.print(f"[yellow]{escape(message)}[/]"))
 
 
 def state(ctx: typer.Context) -> State:
     return ctx.find_root().obj
+
+
+_global_raw = [False]  # `qcode --raw` of the running invocation (set by main_options)
+
+
+def csv_raw(raw: bool = False) -> bool:
+    """Whether CSV output is raw: this command's --raw or the global `qcode --raw`."""
+    return raw or _global_raw[0]
+
+
+Raw = Annotated[bool, typer.Option("--raw", help="CSV: write values starting with = + - @ "
+                                   "tab or CR as they are, instead of with a leading ' that "
+                                   "keeps spreadsheets from running them as formulas.")]

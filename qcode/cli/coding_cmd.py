@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from ..exporters import rows_to_text, write_atomic
-from .app import app, group, out, state
+from .app import Raw, app, csv_raw, group, out, state
 from .output import ListFormat, listing, say
 
 codings_app = group("Import and export codings as CSV or JSON.")
@@ -44,13 +44,16 @@ def code_cli(
                                              "segment.")] = None,
     coder: Annotated[str | None, typer.Option(help="Who is coding.")] = None,
     memo: Annotated[str | None, typer.Option(help="A note kept with the coding.")] = None,
+    exact: Annotated[bool, typer.Option(help="Keep --span exactly as given instead of "
+                                        "widening it to whole words.")] = False,
 ) -> None:
-    """Apply codes to a segment (or a character span) of a document."""
+    """Apply codes to a segment (or a character span, widened to whole words unless
+    --exact) of a document."""
     st = state(ctx)
     segments, chars, code_ids = _split(items, span)
     with st.open() as project:
         results = project.code(document, segments, code_ids, span=chars,
-                               coder=coder or st.coder, memo=memo)
+                               coder=coder or st.coder, memo=memo, exact=exact)
     for where, code_id, created in results:
         say(st, f"{'coded' if created else '[dim]already coded'} {escape(where)} of "
                 f"{escape(document)} with {escape(code_id)}{'' if created else '[/]'}")
@@ -63,24 +66,33 @@ def uncode_cli(
     items: Annotated[list[str], typer.Argument(help=_TARGET_HELP, metavar="SEGMENT CODE...")],
     span: Annotated[str | None, typer.Option(help="Remove from characters START:END.")] = None,
     coder: Annotated[str | None, typer.Option(help="Whose coding to remove.")] = None,
+    exact: Annotated[bool, typer.Option(help="Take --span exactly as given (not widened to "
+                                        "whole words).")] = False,
 ) -> None:
-    """Remove codes from a segment; the removal is recorded, not erased."""
+    """Remove codes from a segment (with the span codings inside it) or a span; the removal
+    is recorded, not erased."""
     st = state(ctx)
     segments, chars, code_ids = _split(items, span)
     with st.open() as project:
         removed = project.uncode(document, segments, code_ids, span=chars,
-                                 coder=coder or st.coder)
-    say(st, f"removed {removed} coding(s) from {escape(document)}")
+                                 coder=coder or st.coder, exact=exact)
+    for what, code_id in removed:
+        if " inside " in what:
+            say(st, f"  {escape(code_id)}: {escape(what)}")
+    say(st, f"removed {len(removed)} coding(s) from {escape(document)}")
 
 
 @codings_app.command("import")
 def codings_import_cli(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV with columns document,code,coder and "
-                                         "segment or start,end (memo optional).")],
+    file: Annotated[Path, typer.Argument(help="CSV (, ; or tab separated) or JSON with "
+                                         "columns document,code,coder and segment or "
+                                         "start,end (memo optional), as `codings export` "
+                                         "writes.")],
     coder: Annotated[str | None, typer.Option(help="Coder for rows without one.")] = None,
 ) -> None:
-    """Import codings from CSV, all rows or none; rows already present are skipped."""
+    """Import codings from CSV or JSON, all rows or none (every bad row is listed with its
+    line); rows already present are skipped."""
     st = state(ctx)
     with st.open() as project:
         added, present = project.import_codings(file, coder or st.coder)
@@ -95,6 +107,7 @@ def codings_export_cli(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="File to write "
                                                   "(default: standard output).")] = None,
     coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+    raw: Raw = False,
 ) -> None:
     """Export live codings with the columns `codings import` reads."""
     from ..codings import CSV_COLUMNS
@@ -102,7 +115,7 @@ def codings_export_cli(
 
     chosen = format_for(out_file, fmt, ("csv", "json"))
     with state(ctx).open() as project:
-        text = rows_to_text(project.codings(coder), CSV_COLUMNS, chosen)
+        text = rows_to_text(project.codings(coder), CSV_COLUMNS, chosen, raw=csv_raw(raw))
     if out_file:
         write_atomic(out_file, text)
         say(state(ctx), f"wrote {escape(str(out_file))}")
@@ -116,13 +129,20 @@ def quotes_cli(
     code: Annotated[str, typer.Argument(help="Code id.")],
     include_children: Annotated[bool, typer.Option(help="Also passages coded with the "
                                                    "code's descendants.")] = False,
-    coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+    coder: Annotated[str | None, typer.Option(help="Only this coder's codings (consensus "
+                                              "coders are left out unless named).")] = None,
+    consensus: Annotated[bool, typer.Option("--consensus", help="Only the consensus coder's "
+                                            "codings.")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
     respondents_only: Annotated[bool, typer.Option(
         help="Leave out passages spoken by interviewers (and `other` speakers).")] = False,
 ) -> None:
     """Print every passage coded with CODE, with document, segment, speaker and coder."""
+    from ..coders import the_consensus
+
     with state(ctx).open() as project:
+        if consensus:
+            coder = the_consensus(project.conn)
         frame = project.quotes(code, include_children=include_children, coder=coder,
                                respondents_only=respondents_only)
     rows = frame.to_dict("records")

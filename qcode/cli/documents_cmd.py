@@ -25,7 +25,8 @@ class Segmentation(StrEnum):
 def import_cli(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Transcript files (.txt .md .docx .vtt .srt .cha) or folders.")] = None,
+        help="Transcript files (.txt .md .docx .vtt .srt .cha), folders, or REFI-QDA "
+        "projects (.qdpx).")] = None,
     attributes: Annotated[Path | None, typer.Option(
         help="CSV with a `document` column and one column per attribute.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of these documents "
@@ -66,6 +67,10 @@ def import_cli(
         report = project.import_files(paths or [], attributes=attributes, language=lang,
                                       segment=segment.value, name=as_name, encoding=encoding,
                                       progress=progress, layout=layout, speakers=names)
+    print_report(st, report)
+
+
+def print_report(st, report) -> None:
     for item in report.files:
         note = "" if item.encoding in (None, "utf-8", "utf-8-sig") else \
             f" [yellow]({item.encoding} assumed)[/]"
@@ -79,6 +84,8 @@ def import_cli(
                     f"'{escape(item.same_as or '')}'[/]")
     for message in report.warnings:
         warn(message)
+    for line in report.notes:
+        say(st, escape(line))
     say(st, f"{len(report.imported)} imported, {len(report.files) - len(report.imported)} "
             f"already present, {report.attributes_set} attribute values set")
 
@@ -143,9 +150,11 @@ def show_cli(
     if fmt == ListFormat.json:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    rows = [{**s, "codes": "; ".join(s["codes"])} for s in doc["segments"]]
+    rows = [{**s, "codes": "; ".join(s["codes"]), "memos": " | ".join(s["memos"])}
+            for s in doc["segments"]]
     if fmt == ListFormat.csv:
-        listing(rows, ["segment", "speaker", "time", "start", "end", "text", "codes"], fmt)
+        listing(rows, ["segment", "speaker", "time", "start", "end", "text", "codes", "memos"],
+                fmt)
         return
     attrs = ", ".join(f"{k}={v}" for k, v in doc["attributes"].items())
     out.print(f"[bold]{escape(doc['name'])}[/] ({doc['language']}, {doc['format']}) "
@@ -157,8 +166,11 @@ def show_cli(
     for column, style in columns:
         if column != "time" or timed:
             table.add_column(column, style=style, overflow="fold")
-    for row in rows:
+    for row, segment in zip(rows, doc["segments"], strict=True):
         time = [_clock(row["time"])] if timed else []
-        table.add_row(str(row["segment"]), *time, escape(row["speaker"]), escape(row["text"]),
-                      escape(row["codes"].replace("; ", "\n")))
+        memos = "".join(f"\n[italic]memo {escape(m)}[/]" for m in segment["memos"])
+        table.add_row(str(row["segment"]), *time, escape(row["speaker"]),
+                      escape(row["text"]) + memos, escape(row["codes"].replace("; ", "\n")))
     out.print(table)
+    for memo in doc["memos"]:
+        out.print(f"[italic]document memo {escape(memo)}[/]")

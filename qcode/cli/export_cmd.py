@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from .app import app, group, state
-from .output import say, warn
+from .app import Raw, app, csv_raw, group, state
+from .output import progress_bar, say, warn
 
 export_app = group("Export tables, quotations and figures for theses and reports. The "
                    "format follows --out's extension (--format overrides); without --out, "
@@ -33,7 +33,8 @@ Label = Annotated[str | None, typer.Option(help="LaTeX: \\label, e.g. tab:matrix
 
 
 def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, title: str,
-                 caption: str | None = None, label: str | None = None) -> None:
+                 caption: str | None = None, label: str | None = None,
+                 raw: bool = False) -> None:
     from ..exporters import format_for, frame_to_text, write_atomic
     from ..exporters.xlsx import write_xlsx
 
@@ -45,7 +46,7 @@ def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, t
         write_xlsx(out, {title: frame})
     else:
         text = frame_to_text(frame, chosen, caption or (title if chosen == "tex" and label
-                                                        else None), label)
+                                                        else None), label, csv_raw(raw))
         if out is None:
             sys.stdout.write(text)
             return
@@ -84,13 +85,13 @@ def matrix_cli(ctx: typer.Context, by: By = "document", count: Count = "segments
                include_children: Children = False, level: Level = None,
                percent: Percent = None, labels: Labels = "id", fmt: Format = None,
                out: Out = None, caption: Caption = None, label: Label = None,
-               respondents_only: RespondentsOnly = False) -> None:
+               raw: Raw = False, respondents_only: RespondentsOnly = False) -> None:
     """Codes (rows, codebook order) × documents, speakers, coders or attribute values, with
     row and column totals."""
     with state(ctx).open() as project:
         frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
                         percent, labels, respondents_only)
-    _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label)
+    _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label, raw)
 
 
 @export_app.command("cooccurrence")
@@ -101,14 +102,14 @@ def cooccurrence_cli(
     jaccard: Annotated[bool, typer.Option(help="Jaccard similarity |A∩B| / |A∪B| instead of "
                                           "counts.")] = False,
     coder: Coder = None, codes: Codes = None, docs: Docs = None, fmt: Format = None,
-    out: Out = None, caption: Caption = None, label: Label = None,
+    out: Out = None, caption: Caption = None, label: Label = None, raw: Raw = False,
     respondents_only: RespondentsOnly = False,
 ) -> None:
     """Code × code: how many segments (or documents) carry both codes."""
     with state(ctx).open() as project:
         frame = project.cooccurrence(unit=unit, coder=coder, codes=codes, documents=docs,
                                      jaccard=jaccard, respondents_only=respondents_only)
-    _write_table(ctx, frame, out, fmt, "co-occurrence", caption, label)
+    _write_table(ctx, frame, out, fmt, "co-occurrence", caption, label, raw)
 
 
 @export_app.command("quotes")
@@ -122,7 +123,7 @@ def quotes_cli(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, csv, xlsx, docx, "
                                             "json, html or tex (default: from --out, else "
                                             "md).")] = None,
-    out: Out = None, respondents_only: RespondentsOnly = False,
+    out: Out = None, raw: Raw = False, respondents_only: RespondentsOnly = False,
 ) -> None:
     """Every coded passage with document, segment, speaker, attributes, coder and memo; as
     Word (headings per code, ready to quote from), Markdown, CSV or Excel."""
@@ -138,12 +139,13 @@ def quotes_cli(
     if frame.empty:
         warn("no coded passages: the quotation table is empty")
     if chosen == "docx":
-        write_quotes_docx(out, frame)
+        with progress_bar(state(ctx), "writing quotations") as update:
+            write_quotes_docx(out, frame, progress=update)
     elif chosen == "xlsx":
         write_xlsx(out, {"quotes": frame.set_index("code")})
     else:
         text = quotes_markdown(frame) if chosen == "md" else frame_to_text(
-            frame.set_index("code"), chosen)
+            frame.set_index("code"), chosen, raw=csv_raw(raw))
         if out is None:
             sys.stdout.write(text)
             return
@@ -180,7 +182,7 @@ def codebook_cli(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, tex, docx, csv, xlsx, "
                                             "json or html (default: from --out, else md).")]
     = None,
-    out: Out = None, caption: Caption = None, label: Label = None,
+    out: Out = None, caption: Caption = None, label: Label = None, raw: Raw = False,
 ) -> None:
     """The codebook as an appendix table: code, definition, include, exclude, example,
     frequency."""
@@ -194,14 +196,14 @@ def codebook_cli(
         write_table_docx(out, frame, "Codebook")
         say(state(ctx), f"wrote {escape(str(out))}: {len(frame)} codes")
         return
-    _write_table(ctx, frame, out, chosen, "codebook", caption, label)
+    _write_table(ctx, frame, out, chosen, "codebook", caption, label, raw)
 
 
 @app.command("report")
 def report_cli(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(help="Folder to write into (created if needed).")],
-    coder: Coder = None,
+    coder: Coder = None, raw: Raw = False,
 ) -> None:
     """Write every matrix, the co-occurrence table, quotations, the codebook and a heatmap
     into FOLDER, with an index.md that links them."""
@@ -209,7 +211,7 @@ def report_cli(
 
     st = state(ctx)
     with st.open() as project:
-        report = write_report(project, folder, coder)
+        report = write_report(project, folder, coder, raw=csv_raw(raw))
     if report.empty:
         warn("the project has no codings yet: the tables are empty")
     say(st, f"wrote {len(report.files)} files to {escape(str(folder))}; start with "

@@ -26,16 +26,24 @@ class Keys:
             return None if not line else line.strip()
         return self._raw_key()
 
-    def line(self, prompt: str, echo) -> str | None:
-        """A line of text for a prompt; `echo` prints the prompt on a terminal."""
+    def line(self, prompt: str, echo, default: str = "") -> str | None:
+        """A line of text for a prompt; `echo` prints the prompt on a terminal, where
+        `default` is pre-filled for editing."""
         if not self.tty:
             line = self.stream.readline()
             return None if not line else line.rstrip("\n")
         echo(prompt)
+        if default:
+            import readline
+
+            readline.set_startup_hook(lambda: readline.insert_text(default))
         try:
             return input()
         except EOFError:
             return None
+        finally:
+            if default:
+                readline.set_startup_hook()
 
     def _raw_key(self) -> str | None:
         import termios

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..exporters import rows_to_text
-from .app import State, err, out
+from .app import State, csv_raw, err, out
 
 
 class ListFormat(StrEnum):
@@ -24,7 +24,7 @@ def listing(rows: list[dict], columns: list[str], fmt: ListFormat, title: str | 
             empty: str = "nothing to list") -> None:
     """Print rows as a rich table (for people) or CSV/JSON (for scripts)."""
     if fmt != ListFormat.table:
-        sys.stdout.write(rows_to_text(rows, columns, fmt.value))
+        sys.stdout.write(rows_to_text(rows, columns, fmt.value, raw=csv_raw()))
         return
     if not rows:
         err.print(f"[yellow]{escape(empty)}[/]")

@@ -21,13 +21,21 @@ def init_cli(
     = Path("."),
     lang: Annotated[str, typer.Option("--lang", help="Default language of the transcripts "
                                       "(es, en, ...).")] = "es",
+    from_qdpx: Annotated[Path | None, typer.Option(
+        "--from", help="Fill the project from a REFI-QDA project (.qdpx) exported by NVivo, "
+        "ATLAS.ti, MAXQDA, QualCoder, Taguette or qcode.")] = None,
 ) -> None:
     """Create a project: one SQLite file, qcode.db, in DIRECTORY."""
     from ..project import Project
 
     st = state(ctx)
-    with Project.init(directory, language=lang, coder=st.coder) as project:
+    with Project.init(directory, language=lang, coder=st.coder, from_qdpx=from_qdpx) as project:
         say(st, f"created [bold]{escape(str(project.path))}[/] (language {lang})")
+        if project.report is not None:
+            from .documents_cmd import print_report
+
+            print_report(st, project.report)
+            return
         say(st, "next: `qcode import FILES...` and `qcode codebook load FILE.yaml`")
 
 

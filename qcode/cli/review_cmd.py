@@ -95,7 +95,8 @@ def act(session, key: str, keys: Keys, console: Console) -> str:
         return add_code(session, argument or keys.line("code (id or a few letters): ",
                                                        console.print) or "", keys, console)
     if command == "m":
-        text = argument or keys.line("memo: ", console.print)
+        text = argument or keys.line("memo (edit; empty removes it): ", console.print,
+                                     default=session.current_memo())
         return session.memo(text or "")
     if command == "?":
         which = argument or keys.line("definition of (number or code): ", console.print) or ""
@@ -195,7 +196,7 @@ def _clip(console: Console, text: Text, width: int, limit: int) -> list[Text]:
 
 
 def _choice_line(choice, width: int) -> Text:
-    mark = "✓" if choice.applied else "·"
+    mark = {"applied": "✓", "rejected": "✗", "removed": "-"}.get(choice.state, "·")
     line = Text(f" {choice.number} {mark} ", style="bold" if choice.applied else "")
     line.append(choice.code, style=f"bold {choice.color}" if choice.color else "bold")
     if choice.score is not None:

@@ -81,8 +81,10 @@ def run_cli(
 def _training_summary(st, training) -> None:
     info = training.model.trained_on
     verb = "trained" if training.retrained else "reused (coding unchanged)"
+    coders = info.get("coders") or []
+    whose = f" (labels of {len(coders)} coders, each kept)" if len(coders) > 1 else ""
     say(st, f"model {verb}: {len(training.model.codes)} codes from {info['segments']} "
-            f"labelled segments in {info['documents']} documents")
+            f"labelled segments in {info['documents']} documents{whose}")
     if training.too_few:
         listed = ", ".join(f"{c} ({n})" for c, n in training.too_few.items())
         say(st, f"[yellow]too few coded segments to learn[/] (need {info['min_positives']}): "
@@ -153,13 +155,25 @@ def list_cli(
     documents: Annotated[list[str] | None, typer.Argument(help="Documents (default: all).")]
     = None,
     status: Annotated[Status | None, typer.Option(help="pending, accepted or rejected.")] = None,
+    coder: Annotated[str | None, typer.Option(help="Whose decisions (default: the current "
+                                              "coder; others' decisions are never shown).")]
+    = None,
+    all_coders: Annotated[bool, typer.Option("--all-coders", help="Every coder's decisions, "
+                                             "one row each (the supervisor's view).")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
-    """List stored suggestions: id, document, segment, code, score, method, evidence, status."""
+    """List stored suggestions: id, document, segment, code, score, method, evidence, coder,
+    status. Decisions are per coder: a suggestion is pending for you until you decide it."""
+    from ..errors import InputError
     from ..suggest.review import COLUMNS
 
-    with state(ctx).open() as project:
-        rows = project.suggestions(documents or [], status.value if status else None)
+    st = state(ctx)
+    with st.open() as project:
+        try:
+            who = None if all_coders else project.coder(coder or st.coder)
+        except InputError:  # nobody is coding: the supervisor's view
+            who = None
+        rows = project.suggestions(documents or [], status.value if status else None, who)
     listing(rows, COLUMNS, fmt, empty="no suggestions; run `qcode suggest` first")
 
 

@@ -6,11 +6,26 @@ import csv
 import html
 import io
 import json
+import re
 
 TEXT_FORMATS = ("csv", "json", "md", "tex", "html")
 _TEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
                 "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
                 "\\": r"\textbackslash{}"}
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise(value):
+    """A text value a spreadsheet would run as a formula, prefixed with `'` so it is shown as
+    text (OWASP's advice); numbers, and text that is just a number such as -3, stay as they are."""
+    if (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and not _NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
 
 
 def tex_escape(value) -> str:
@@ -52,8 +67,9 @@ def rows_to_html(rows: list[dict], columns: list[str], caption: str | None = Non
 
 
 def rows_to_text(rows: list[dict], columns: list[str], fmt: str, caption: str | None = None,
-                 label: str | None = None) -> str:
-    """Render plain rows as CSV, JSON, Markdown, LaTeX or HTML."""
+                 label: str | None = None, raw: bool = False) -> str:
+    """Render plain rows as CSV, JSON, Markdown, LaTeX or HTML. CSV values that would run
+    as spreadsheet formulas are neutralised (see `neutralise`) unless `raw`."""
     if fmt == "tex":
         return rows_to_tex(rows, columns, caption, label)
     if fmt == "html":
@@ -69,8 +85,12 @@ def rows_to_text(rows: list[dict], columns: list[str], fmt: str, caption: str | 
         return "\n".join(lines) + "\n"
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    if raw:
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        writer.writerow({c: neutralise(c) for c in columns})
+        writer.writerows({c: neutralise(row.get(c)) for c in columns} for row in rows)
     return buffer.getvalue()
 
 
@@ -83,6 +103,7 @@ def frame_rows(frame) -> tuple[list[dict], list[str]]:
     return rows, columns
 
 
-def frame_to_text(frame, fmt: str, caption: str | None = None, label: str | None = None) -> str:
+def frame_to_text(frame, fmt: str, caption: str | None = None, label: str | None = None,
+                  raw: bool = False) -> str:
     rows, columns = frame_rows(frame)
-    return rows_to_text(rows, columns, fmt, caption, label)
+    return rows_to_text(rows, columns, fmt, caption, label, raw)

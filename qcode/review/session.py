@@ -6,8 +6,14 @@ choices: the codes this coder has applied, then the pending suggestions for othe
 committed at once, the coder's position is saved on every move (so the next session resumes
 there), and each decision pushes its inverse on an undo stack.
 
-Blind coding: only this coder's codings and pending suggestions are shown; other coders'
-codes appear only with `show_others`.
+Blind coding: only this coder's codings and the suggestions this coder has not decided are
+shown (decisions are per coder, table `decision`); other coders' codes appear only with
+`show_others`.
+
+Numbers stay fixed for the whole visit to a segment: a choice toggled off keeps its number
+and stays listed (as rejected or removed) until the coder moves on, so pressing `2` never
+renumbers what `1` means. Segments the coder moved on from or decided on are recorded as
+reviewed (table `reviewed`): agreement uses them to tell "not applied" from "not yet read".
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from ..codings import Target, add
 from ..documents import attributes_of, get_document
 from ..errors import InputError, NotFoundError
 from ..store import atomic, now
+from ..suggest.review import set_decision
 
 Order = Literal["document", "informative"]
 
@@ -39,6 +46,9 @@ class Choice:
     score: float | None = None
     methods: str = ""
     evidence: list[dict] = field(default_factory=list)
+    # applied, pending (suggested, undecided), rejected (by this coder, during this visit)
+    # or removed (applied earlier in this visit, then toggled off)
+    state: str = "pending"
 
 
 @dataclass
@@ -86,6 +96,7 @@ class ReviewSession:
             self.index = self.items.index(saved[0])
             self.resumed = self.index > 0
         self._undo: list[_Undo] = []
+        self._visit: tuple[int, list[str]] | None = None  # (segment id, codes in number order)
         self._save_position()
 
     # -- which segments ------------------------------------------------------------------
@@ -125,10 +136,13 @@ class ReviewSession:
     def _pending_segments(self, segments: list[int], codes: list[str] | None) -> list[int]:
         rows = self.conn.execute("""
             SELECT DISTINCT g.segment_id, g.code_id FROM suggestion g
-            JOIN segment s ON s.id = g.segment_id WHERE g.status = 'pending'
+            JOIN segment s ON s.id = g.segment_id
+            WHERE NOT EXISTS (SELECT 1 FROM decision x WHERE x.suggestion_id = g.id
+                AND x.coder = ?)
             AND NOT EXISTS (SELECT 1 FROM coding c WHERE c.document_id = s.document_id
                 AND c.code_id = g.code_id AND c.coder = ? AND c.removed_at IS NULL
-                AND c.start < s."end" AND c."end" > s.start)""", (self.coder,)).fetchall()
+                AND c.start < s."end" AND c."end" > s.start)""",
+                                 (self.coder, self.coder)).fetchall()
         keep = {r[0] for r in rows if codes is None or r[1] in codes}
         return [s for s in segments if s in keep]
 
@@ -166,9 +180,7 @@ class ReviewSession:
             if previous else None,
             text=text[seg["start"]:seg["end"]], start=seg["start"], choices=self._choices(seg),
             others=self._others(seg) if self.show_others else [],
-            memos=[r[0] for r in self.conn.execute(
-                "SELECT text FROM memo WHERE target = 'segment' AND target_id = ? AND author = ?"
-                " ORDER BY id", (str(self.segment_id), self.coder))])
+            memos=[m for m in [self.current_memo()] if m])
 
     def _decided_count(self) -> int:
         marks = ",".join("?" * len(self.items))
@@ -177,8 +189,10 @@ class ReviewSession:
               EXISTS (SELECT 1 FROM coding c WHERE c.document_id = s.document_id
                 AND c.coder = ? AND c.removed_at IS NULL AND c.start < s."end"
                 AND c."end" > s.start)
-              OR EXISTS (SELECT 1 FROM suggestion g WHERE g.segment_id = s.id
-                AND g.decided_by = ?))""", (*self.items, self.coder, self.coder)).fetchone()
+              OR EXISTS (SELECT 1 FROM suggestion g JOIN decision x ON x.suggestion_id = g.id
+                WHERE g.segment_id = s.id AND x.coder = ?)
+            OR EXISTS (SELECT 1 FROM reviewed r WHERE r.segment_id = s.id AND r.coder = ?))""",
+                               (*self.items, self.coder, self.coder, self.coder)).fetchone()
         return row[0]
 
     def _applied(self, seg: sqlite3.Row) -> list[sqlite3.Row]:
@@ -190,28 +204,48 @@ class ReviewSession:
             .fetchall()
 
     def _choices(self, seg: sqlite3.Row) -> list[Choice]:
-        choices: dict[str, Choice] = {}
-        for row in self._applied(seg):
-            code = self.codes.get(row["code_id"])
-            if code is not None and row["code_id"] not in choices:
-                choices[row["code_id"]] = Choice(0, code["id"], code["name"], code["color"],
-                                                 True)
+        applied = [r["code_id"] for r in self._applied(seg) if r["code_id"] in self.codes]
+        suggested: dict[str, Choice] = {}
+        decisions: dict[str, set[str]] = {}
         for row in self.conn.execute("""
-                SELECT g.id, g.code_id, g.score, g.method, g.evidence FROM suggestion g
-                JOIN code k ON k.id = g.code_id WHERE g.segment_id = ? AND g.status = 'pending'
-                ORDER BY g.score DESC, k.position""", (self.segment_id,)):
+                SELECT g.id, g.code_id, g.score, g.method, g.evidence, x.status
+                FROM suggestion g JOIN code k ON k.id = g.code_id
+                LEFT JOIN decision x ON x.suggestion_id = g.id AND x.coder = ?
+                WHERE g.segment_id = ? ORDER BY g.score DESC, k.position""",
+                                     (self.coder, self.segment_id)):
             code = self.codes.get(row["code_id"])
-            if code is None or (row["code_id"] in choices and choices[row["code_id"]].applied):
+            if code is None:
                 continue
-            choice = choices.setdefault(row["code_id"], Choice(
+            choice = suggested.setdefault(row["code_id"], Choice(
                 0, code["id"], code["name"], code["color"], False))
             choice.suggestion_ids.append(row["id"])
             choice.score = max(choice.score or 0.0, row["score"])
             choice.methods = "+".join(filter(None, [choice.methods, row["method"]]))
             choice.evidence += json.loads(row["evidence"])
-        for number, choice in enumerate(choices.values(), start=1):
+            decisions.setdefault(row["code_id"], set()).add(row["status"] or "pending")
+        if self._visit is None or self._visit[0] != self.segment_id:
+            fresh = list(dict.fromkeys(
+                applied + [c for c in suggested if "pending" in decisions[c]]))
+            self._visit = (self.segment_id, fresh)
+        order = self._visit[1]
+        order += [c for c in applied if c not in order]
+        out = []
+        for number, code_id in enumerate(order, start=1):
+            code = self.codes[code_id]
+            choice = suggested.get(code_id) or Choice(0, code_id, code["name"], code["color"],
+                                                      False)
+            if code_id in applied:
+                choice.state, choice.applied = "applied", True
+                choice.suggestion_ids = []
+            elif "pending" in decisions.get(code_id, ()):
+                choice.state = "pending"
+            elif "rejected" in decisions.get(code_id, ()):
+                choice.state = "rejected"
+            else:
+                choice.state = "removed"
             choice.number = number
-        return list(choices.values())
+            out.append(choice)
+        return out
 
     def _others(self, seg: sqlite3.Row) -> list[tuple[str, str]]:
         return [(r[0], r[1]) for r in self.conn.execute("""
@@ -235,30 +269,33 @@ class ReviewSession:
         return self._accept(choice)
 
     def accept_all(self) -> str:
-        pending = [c for c in self.view().choices if not c.applied]
+        pending = [c for c in self.view().choices if c.state == "pending"]
         if not pending:
             return "no suggestions to accept here"
         return "; ".join(self._accept(c) for c in pending)
 
     def reject_rest(self) -> str:
-        pending = [c for c in self.view().choices if not c.applied]
+        pending = [c for c in self.view().choices if c.state == "pending"]
         if not pending:
             return "no suggestions left to reject"
         ids = [i for c in pending for i in c.suggestion_ids]
         with atomic(self.conn):
             self._set_status(ids, "rejected")
+            self._mark_reviewed()
         self._push(f"reject {', '.join(c.code for c in pending)}",
                    lambda: self._set_status(ids, "pending"))
         return f"rejected {', '.join(c.code for c in pending)}"
 
     def _accept(self, choice: Choice) -> str:
         seg = self._segment()
+        before = self._decisions(choice.suggestion_ids)
         with atomic(self.conn):
             created = add(self.conn, seg["document"], [Target(seg["start"], seg["end"],
                                                               seg["ordinal"])],
                           [choice.code], self.coder,
                           origin="suggestion" if choice.suggestion_ids else "manual")
             self._set_status(choice.suggestion_ids, "accepted")
+            self._mark_reviewed()
             coding_id = self.conn.execute(
                 'SELECT id FROM coding WHERE document_id = ? AND code_id = ? AND coder = ? AND'
                 ' start = ? AND "end" = ? AND removed_at IS NULL',
@@ -267,7 +304,8 @@ class ReviewSession:
         ids = list(choice.suggestion_ids)
 
         def revert() -> None:
-            self._set_status(ids, "pending")
+            for status in ("pending", "accepted", "rejected"):
+                self._set_status([i for i in ids if before.get(i, "pending") == status], status)
             if created[0][2]:
                 self.conn.execute("UPDATE coding SET removed_at = ?, removed_by = ? WHERE id = ?",
                                   (now(), self.coder, coding_id))
@@ -282,9 +320,11 @@ class ReviewSession:
             self.conn.executemany("UPDATE coding SET removed_at = ?, removed_by = ? WHERE id = ?",
                                   [(stamp, self.coder, i) for i in ids])
             accepted = [r[0] for r in self.conn.execute(
-                "SELECT id FROM suggestion WHERE segment_id = ? AND code_id = ? AND status ="
-                " 'accepted'", (self.segment_id, code))]
+                "SELECT g.id FROM suggestion g JOIN decision x ON x.suggestion_id = g.id"
+                " WHERE g.segment_id = ? AND g.code_id = ? AND x.coder = ?"
+                " AND x.status = 'accepted'", (self.segment_id, code, self.coder))]
             self._set_status(accepted, "rejected")
+            self._mark_reviewed()
 
         def revert() -> None:
             self.conn.executemany("UPDATE coding SET removed_at = NULL, removed_by = NULL"
@@ -324,18 +364,26 @@ class ReviewSession:
         return self._accept(existing or Choice(0, code_id, self.codes[code_id]["name"],
                                                self.codes[code_id]["color"], False))
 
+    def current_memo(self) -> str:
+        """This coder's memo on the segment ('' if none), to pre-fill the memo prompt."""
+        from ..memos import get_memo
+
+        return get_memo(self.conn, "segment", str(self.segment_id), self.coder) or ""
+
     def memo(self, text: str) -> str:
+        """Write (or replace) this coder's memo on the segment; empty text removes it."""
+        from ..memos import put_memo
+
         text = text.strip()
-        if not text:
-            return "empty memo not saved"
+        before = self.current_memo()
+        if text == before:
+            return "memo unchanged" if text else "empty memo not saved"
+        segment_id = str(self.segment_id)
         with atomic(self.conn):
-            memo_id = self.conn.execute(
-                "INSERT INTO memo (target, target_id, author, text, created_at)"
-                " VALUES ('segment', ?, ?, ?, ?)",
-                (str(self.segment_id), self.coder, text, now())).lastrowid
-        self._push("memo", lambda: self.conn.execute("DELETE FROM memo WHERE id = ?",
-                                                     (memo_id,)))
-        return "memo saved"
+            put_memo(self.conn, "segment", segment_id, self.coder, text)
+        self._push("memo", lambda: put_memo(self.conn, "segment", segment_id, self.coder,
+                                            before))
+        return "memo saved" if text else "memo removed"
 
     def definition(self, which: str) -> sqlite3.Row:
         """A code's definition, by choice number or by id / letters."""
@@ -347,10 +395,17 @@ class ReviewSession:
         return self.codes[found[0][0]]
 
     def _set_status(self, ids: list[int], status: str) -> None:
-        decided_by = None if status == "pending" else self.coder
-        decided_at = None if status == "pending" else now()
-        self.conn.executemany("UPDATE suggestion SET status = ?, decided_by = ?, decided_at = ?"
-                              " WHERE id = ?", [(status, decided_by, decided_at, i) for i in ids])
+        set_decision(self.conn, ids, self.coder, status)
+
+    def _decisions(self, ids: list[int]) -> dict[int, str]:
+        marks = ",".join("?" * len(ids))
+        return {r[0]: r[1] for r in self.conn.execute(
+            f"SELECT suggestion_id, status FROM decision WHERE coder = ? AND suggestion_id"
+            f" IN ({marks})", (self.coder, *ids))}
+
+    def _mark_reviewed(self, segment_id: int | None = None) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO reviewed VALUES (?, ?, ?)",
+                          (self.coder, segment_id or self.segment_id, now()))
 
     def _push(self, label: str, revert: Callable[[], None]) -> None:
         self._undo.append(_Undo(self.index, label, revert))
@@ -369,7 +424,11 @@ class ReviewSession:
     def next(self) -> bool:
         """Move on; False when this was the last segment (the position stays on it)."""
         if self.index + 1 >= len(self.items):
+            with atomic(self.conn):
+                self._mark_reviewed()
             return False
+        with atomic(self.conn):
+            self._mark_reviewed()
         self.index += 1
         self._save_position()
         return True
@@ -382,6 +441,8 @@ class ReviewSession:
         return True
 
     def _save_position(self) -> None:
+        if self._visit is not None and self._visit[0] != self.segment_id:
+            self._visit = None  # a new visit: number the choices afresh
         with atomic(self.conn):
             self.conn.execute("INSERT INTO review_state VALUES (?, ?, ?) ON CONFLICT (coder)"
                               " DO UPDATE SET segment_id = excluded.segment_id,"

@@ -74,11 +74,13 @@ def evaluate(conn: sqlite3.Connection, *, coder: str | None = None, folds: int =
     truth = {c: data.target(c) for c in code_ids}
 
     rows, _, _ = rule_rows(conn, codes, sorted(set(data.document_ids)), model_name)
-    position = {segment_id: i for i, segment_id in enumerate(data.segment_ids)}
+    position: dict[int, list[int]] = {}  # a segment has one row per coder who labelled it
+    for i, segment_id in enumerate(data.segment_ids):
+        position.setdefault(segment_id, []).append(i)
     rule_hits = {c: np.zeros(len(data.segment_ids), dtype=bool) for c in code_ids}
     for segment_id, code, _, _ in rows:
-        if segment_id in position:
-            rule_hits[code][position[segment_id]] = True
+        for i in position.get(segment_id, []):
+            rule_hits[code][i] = True
 
     features = learning.terms(data.texts, data.languages, model_name)
     model_predicted = {c: np.zeros(len(data.segment_ids), dtype=bool) for c in code_ids}
@@ -95,7 +97,8 @@ def evaluate(conn: sqlite3.Connection, *, coder: str | None = None, folds: int =
             model_predicted[code][test] = probabilities[:, column] >= min_score
             trained_folds[code] += 1
 
-    result = Evaluation(splits, documents, len(data.segment_ids), min_score)
+    distinct = len(set(data.segment_ids))  # a segment has one labelled row per coder
+    result = Evaluation(splits, documents, distinct, min_score)
     totals = {"rules": Counts(), "model": Counts()}
     per_code: dict[str, dict[str, Counts]] = {}
     for code in code_ids:
@@ -114,8 +117,8 @@ def evaluate(conn: sqlite3.Connection, *, coder: str | None = None, folds: int =
         result.rows.append(_row(code, int(positive[mask].sum()), int(mask.sum()), counts,
                                 f"{trained_folds[code]}/{splits}"))
     result.rows.append(_row("micro", sum(r["positives"] for r in result.rows),
-                            len(data.segment_ids), totals, ""))
-    result.rows.append(_macro(result.rows[:-1], len(data.segment_ids)))
+                            distinct, totals, ""))
+    result.rows.append(_macro(result.rows[:-1], distinct))
     return result
 
 
@@ -123,7 +126,7 @@ def _subset(data: learning.Labelled, indices: np.ndarray) -> learning.Labelled:
     pick = indices.tolist()
     return learning.Labelled(*([getattr(data, name)[i] for i in pick] for name in (
         "segment_ids", "document_ids", "texts", "languages", "positives", "fully_labelled",
-        "rejected")))
+        "rejected", "coders")))
 
 
 def _row(code: str, positives: int, segments: int, counts: dict[str, Counts],

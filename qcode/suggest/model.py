@@ -1,9 +1,15 @@
 """A model that learns from the project's human coding: one calibrated classifier per code.
 
-Training data. A document counts as coded once somebody has coded anything in it; every
-segment of a coded document is labelled: positive for the codes whose live codings overlap
-it, negative for the others. A rejected suggestion is a negative for its code even in a
-document nobody has coded. Codes with fewer than `min_positives` positive segments are not
+Training data: each coder's decisions are that coder's labels. A document counts as coded
+by a coder once they have coded anything in it; every segment of it then gives one training
+row for that coder: positive for the codes whose live codings by that coder overlap it,
+negative for the others. A suggestion the coder rejected is a negative for its code (in that
+coder's row) even in a document they never coded. Several coders are combined by keeping
+every coder's row: a segment three coders labelled enters training three times, so a code
+two of them applied weighs as 2/3 positive, 1/3 negative (their disagreement is kept rather
+than voted away). Where a consensus coder (`qcode coders`) has coded a document, its rows
+replace the individual coders' for that document (the agreed labels are the better truth);
+removed coders are left out. Codes with fewer than `min_positives` positive rows are not
 trained (the report names them).
 
 Features are TF-IDF weights (sublinear tf, l2-normalised) of the lemmas of the segment's
@@ -12,6 +18,12 @@ does not split the vocabulary. Each code gets a class-balanced logistic regressi
 decision values are then calibrated by Platt scaling fitted on out-of-fold decisions
 (folds grouped by document), so that a score of 0.7 means about 70% of such segments carry
 the code.
+
+Scores shown on training segments are cross-fitted: the segments of documents the model
+was trained on are scored by a model fitted on the other documents only (folds grouped by
+document), with the evidence terms of that fold's model, so a suggestion never just echoes
+the label the model was given (nor shows one coder's label to another). Where a code has
+too few documents to cross-fit, its training segments get no model suggestion.
 
 The trained model is stored in the project (table `model`) as plain numpy arrays (no
 pickle, so opening someone else's project cannot run code), with a fingerprint of the
@@ -49,6 +61,7 @@ class Labelled:
     positives: list[set[str]]
     fully_labelled: list[bool]  # True: a coded document, so every absent code is a negative
     rejected: list[set[str]]
+    coders: list[str] = field(default_factory=list)  # whose labels each row holds
 
     def target(self, code: str) -> tuple[np.ndarray, np.ndarray]:
         """(y, mask): y = 1 for positives; mask selects the rows labelled for `code`."""
@@ -61,45 +74,57 @@ class Labelled:
         digest = hashlib.sha256(extra.encode())
         for row in sorted(zip(self.segment_ids, (sorted(p) for p in self.positives),
                               self.fully_labelled, (sorted(r) for r in self.rejected),
-                              strict=True)):
+                              self.coders or [""] * len(self.segment_ids), strict=True)):
             digest.update(repr(row).encode())
         return digest.hexdigest()
 
 
 def labelled_segments(conn: sqlite3.Connection, coder: str | None = None) -> Labelled:
-    coder_clause = "AND c.coder = ?" if coder else ""
-    params = (coder,) if coder else ()
-    coded_docs = {r[0] for r in conn.execute(
-        f"SELECT DISTINCT document_id FROM coding c WHERE removed_at IS NULL {coder_clause}",
-        params)}
-    positives: dict[int, set[str]] = defaultdict(set)
-    for segment_id, code in conn.execute(f"""
-            SELECT s.id, c.code_id FROM coding c JOIN segment s ON s.document_id = c.document_id
-            AND c.start < s."end" AND c."end" > s.start
+    """One row per (segment, coder) for every segment a coder labelled (see the module
+    docstring); with `coder`, that coder's rows only."""
+    from ..coders import consensus_coders, removed_coders
+
+    gone = removed_coders(conn)
+    consensus = set(consensus_coders(conn))
+    coded_docs: dict[str, set[int]] = defaultdict(set)
+    for name, document_id in conn.execute(
+            "SELECT DISTINCT coder, document_id FROM coding WHERE removed_at IS NULL"):
+        coded_docs[name].add(document_id)
+    positives: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for segment_id, name, code in conn.execute("""
+            SELECT s.id, c.coder, c.code_id FROM coding c JOIN segment s
+            ON s.document_id = c.document_id AND c.start < s."end" AND c."end" > s.start
             JOIN code k ON k.id = c.code_id AND k.retired_at IS NULL
-            WHERE c.removed_at IS NULL {coder_clause}""", params):
-        positives[segment_id].add(code)
-    rejected: dict[int, set[str]] = defaultdict(set)
-    for segment_id, code in conn.execute(
-            "SELECT segment_id, code_id FROM suggestion WHERE status = 'rejected'"
-            + (" AND decided_by = ?" if coder else ""), params):
-        rejected[segment_id].add(code)
+            WHERE c.removed_at IS NULL"""):
+        positives[(segment_id, name)].add(code)
+    rejected: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for segment_id, name, code in conn.execute(
+            "SELECT g.segment_id, x.coder, g.code_id FROM decision x JOIN suggestion g"
+            " ON g.id = x.suggestion_id WHERE x.status = 'rejected'"):
+        rejected[(segment_id, name)].add(code)
+    names = sorted(({coder} if coder else set(coded_docs) | {n for _, n in rejected}) - gone)
+    agreed_docs = set().union(*(coded_docs[n] for n in names if n in consensus))
     rows = conn.execute("""
         SELECT s.id, s.document_id, d.language, substr(d.text, s.start + 1, s."end" - s.start)
         FROM segment s JOIN document d ON d.id = s.document_id ORDER BY s.document_id, s.ordinal
         """).fetchall()
-    out = Labelled([], [], [], [], [], [], [])
+    out = Labelled([], [], [], [], [], [], [], [])
     for segment_id, document_id, language, text in rows:
-        full = document_id in coded_docs
-        if not full and segment_id not in rejected:
-            continue
-        out.segment_ids.append(segment_id)
-        out.document_ids.append(document_id)
-        out.texts.append(text)
-        out.languages.append(language)
-        out.positives.append(positives.get(segment_id, set()))
-        out.fully_labelled.append(full)
-        out.rejected.append(rejected.get(segment_id, set()))
+        for name in names:
+            full = document_id in coded_docs[name]
+            key = (segment_id, name)
+            if not full and key not in rejected:
+                continue
+            if document_id in agreed_docs and name not in consensus and not coder:
+                continue
+            out.segment_ids.append(segment_id)
+            out.document_ids.append(document_id)
+            out.texts.append(text)
+            out.languages.append(language)
+            out.positives.append(positives.get(key, set()))
+            out.fully_labelled.append(full)
+            out.rejected.append(rejected.get(key, set()))
+            out.coders.append(name)
     return out
 
 
@@ -107,6 +132,12 @@ def terms(texts: list[str], languages: list[str], model_name: str | None = None)
     """Lemma unigrams and bigrams of each text (no punctuation, numbers or stop words)."""
     from spacy.attrs import IS_ALPHA, IS_STOP, LEMMA
 
+    keys = list(zip(texts, languages, strict=True))
+    unique = list(dict.fromkeys(keys))
+    if len(unique) < len(keys):  # a segment labelled by several coders is analysed once
+        found = dict(zip(unique, terms([t for t, _ in unique], [lang for _, lang in unique],
+                                       model_name), strict=True))
+        return [found[key] for key in keys]
     out: list[list[str]] = [[] for _ in texts]
     by_language: dict[str, list[int]] = defaultdict(list)
     for index, language in enumerate(languages):
@@ -129,6 +160,13 @@ def terms(texts: list[str], languages: list[str], model_name: str | None = None)
 class Vectoriser:
     vocabulary: dict[str, int]
     idf: np.ndarray
+    _words: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def word(self, column: int) -> str:
+        """The term of a feature column (the inverse vocabulary is built once)."""
+        if self._words is None:
+            self._words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return self._words[column]
 
     @classmethod
     def fit(cls, documents: list[list[str]], min_df: int = 1) -> Vectoriser:
@@ -169,6 +207,9 @@ class Model:
     platt: np.ndarray         # codes x 2: probability = sigmoid(a * decision + b)
     trained_on: dict = field(default_factory=dict)
     fingerprint: str = ""
+    seen: set[int] = field(default_factory=set)  # segment ids trained on
+    # (segment id, code index) -> cross-fitted probability and its evidence terms
+    crossfit: dict[tuple[int, int], tuple[float, list[str]]] = field(default_factory=dict)
 
     def decision(self, matrix) -> np.ndarray:
         return np.asarray(matrix @ self.coef.T) + self.intercept
@@ -178,22 +219,38 @@ class Model:
         scaled = self.decision(matrix) * self.platt[:, 0] + self.platt[:, 1]
         return 1 / (1 + np.exp(-scaled))
 
-    def evidence(self, matrix, row: int, code_index: int, top: int = 3) -> list[str]:
-        """The terms that pushed this segment's score for the code up the most."""
-        vector = matrix.getrow(row)
-        contributions = [(vector.data[k] * self.coef[code_index, j], j)
-                         for k, j in enumerate(vector.indices)]
-        words = {i: w for w, i in self.vectoriser.vocabulary.items()}
-        return [words[j] for value, j in sorted(contributions, reverse=True)[:top] if value > 0]
+    def evidence(self, matrix, row: int, code_index: int, top: int = 3,
+                 segment_id: int | None = None) -> list[str]:
+        """The terms that pushed this segment's score for the code up the most (for a
+        training segment, those of the cross-fitted model that scored it)."""
+        if segment_id in self.seen:
+            return self.crossfit.get((segment_id, code_index), (0.0, []))[1]
+        return top_terms(matrix.getrow(row), self.coef[code_index], self.vectoriser, top)
+
+    def scores(self, segment_ids: list[int], matrix) -> np.ndarray:
+        """Probabilities to show: cross-fitted for segments the model was trained on (0 where
+        none could be computed), the model's own for every other segment."""
+        probabilities = self.probabilities(matrix)
+        for row, segment_id in enumerate(segment_ids):
+            if segment_id in self.seen:
+                probabilities[row] = [self.crossfit.get((segment_id, col), (0.0,))[0]
+                                      for col in range(len(self.codes))]
+        return probabilities
 
     # -- persistence -----------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         words = sorted(self.vectoriser.vocabulary, key=self.vectoriser.vocabulary.get)
+        keys = sorted(self.crossfit)
         np.savez_compressed(buffer, vocabulary=np.array(words, dtype=str),
                             idf=self.vectoriser.idf, codes=np.array(self.codes, dtype=str),
                             coef=self.coef.astype(np.float32), intercept=self.intercept,
-                            platt=self.platt)
+                            platt=self.platt, seen=np.array(sorted(self.seen), dtype=np.int64),
+                            crossfit_keys=np.array(keys, dtype=np.int64).reshape(-1, 2),
+                            crossfit_scores=np.array([self.crossfit[k][0] for k in keys],
+                                                     dtype=np.float32),
+                            crossfit_terms=np.array(["\x1f".join(self.crossfit[k][1])
+                                                     for k in keys], dtype=str))
         return buffer.getvalue()
 
     @classmethod
@@ -201,13 +258,27 @@ class Model:
         arrays = np.load(io.BytesIO(blob), allow_pickle=False)
         words = [str(w) for w in arrays["vocabulary"]]
         vectoriser = Vectoriser({w: i for i, w in enumerate(words)}, arrays["idf"])
-        return cls(vectoriser, [str(c) for c in arrays["codes"]],
-                   arrays["coef"].astype(np.float64), arrays["intercept"], arrays["platt"],
-                   trained_on, fingerprint)
+        model = cls(vectoriser, [str(c) for c in arrays["codes"]],
+                    arrays["coef"].astype(np.float64), arrays["intercept"], arrays["platt"],
+                    trained_on, fingerprint)
+        if "seen" in arrays:
+            model.seen = set(arrays["seen"].tolist())
+            model.crossfit = {
+                (int(k[0]), int(k[1])): (float(p), [w for w in str(t).split("\x1f") if w])
+                for k, p, t in zip(arrays["crossfit_keys"], arrays["crossfit_scores"],
+                                   arrays["crossfit_terms"], strict=True)}
+        return model
+
+
+def top_terms(vector, coef: np.ndarray, vectoriser: Vectoriser, top: int = 3) -> list[str]:
+    """The terms of one segment's (sparse) vector that raise the decision value the most."""
+    contributions = [(vector.data[k] * coef[j], j) for k, j in enumerate(vector.indices)]
+    return [vectoriser.word(j) for value, j in sorted(contributions, reverse=True)[:top]
+            if value > 0]
 
 
 def fit(data: Labelled, features: list[list[str]], min_positives: int = DEFAULT_MIN_POSITIVES,
-        codes: list[str] | None = None) -> Model:
+        codes: list[str] | None = None, cross_fit: bool = False) -> Model:
     """Train one calibrated classifier per code that has enough positive segments."""
     from sklearn.linear_model import LogisticRegression
 
@@ -219,7 +290,9 @@ def fit(data: Labelled, features: list[list[str]], min_positives: int = DEFAULT_
     report: dict[str, dict] = {}
     for code in candidates:
         y, mask = data.target(code)
-        positives, negatives = int(y[mask].sum()), int((1 - y[mask]).sum())
+        # the floor counts distinct segments: two coders agreeing on one is still one example
+        positives = len({data.segment_ids[i] for i in np.flatnonzero(y * mask)})
+        negatives = int((1 - y[mask]).sum())
         report[code] = {"positives": positives, "negatives": negatives, "trained": False}
         if positives < min_positives or negatives == 0:
             continue
@@ -233,11 +306,53 @@ def fit(data: Labelled, features: list[list[str]], min_positives: int = DEFAULT_
         platts.append((a, b))
         report[code].update(trained=True, calibrated=calibrated)
     size = len(vectoriser.vocabulary)
-    return Model(vectoriser, trained,
-                 np.array(coefs).reshape(len(trained), size),
-                 np.array(intercepts, dtype=np.float64), np.array(platts).reshape(-1, 2),
-                 {"codes": report, "segments": len(data.segment_ids),
-                  "documents": len(set(data.document_ids)), "min_positives": min_positives})
+    model = Model(vectoriser, trained,
+                  np.array(coefs).reshape(len(trained), size),
+                  np.array(intercepts, dtype=np.float64), np.array(platts).reshape(-1, 2),
+                  {"codes": report, "segments": len(set(data.segment_ids)),
+                   "labels": len(data.segment_ids), "coders": sorted(set(data.coders)),
+                   "documents": len(set(data.document_ids)), "min_positives": min_positives})
+    if cross_fit:
+        _cross_fit(model, data, matrix, groups)
+    return model
+
+
+def _cross_fit(model: Model, data: Labelled, matrix, groups: np.ndarray,
+               folds: int = 3, floor: float = 0.05) -> None:
+    """Score every training segment with models fitted without its document (folds grouped
+    by document), calibrated with the full model's Platt scaling; keep scores >= `floor`
+    with the terms that raised them."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    model.seen = set(data.segment_ids)
+    documents = len(set(groups.tolist()))
+    if documents < 2 or not model.codes:
+        return
+    segment_ids = np.array(data.segment_ids)
+    targets = [data.target(code) for code in model.codes]
+    for train, test in GroupKFold(n_splits=min(folds, documents)).split(matrix, groups=groups):
+        # a segment labelled by several coders has one row each: score it once
+        _, first = np.unique(segment_ids[test], return_index=True)
+        test = test[np.sort(first)]
+        features = matrix[test]
+        for index, (y, mask) in enumerate(targets):
+            rows = train[mask[train]]
+            if len(set(y[rows].tolist())) < 2:
+                continue
+            inner = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear",
+                                       max_iter=1000).fit(matrix[rows], y[rows])
+            a, b = model.platt[index]
+            scores = 1 / (1 + np.exp(-(inner.decision_function(features) * a + b)))
+            kept = np.flatnonzero(scores >= floor)
+            weights = features[kept].multiply(inner.coef_[0]).tocsr()
+            for position, offset in enumerate(kept):
+                lo, hi = weights.indptr[position], weights.indptr[position + 1]
+                values, columns = weights.data[lo:hi], weights.indices[lo:hi]
+                best = np.argsort(-values)[:3]
+                model.crossfit[(int(segment_ids[test[offset]]), index)] = (
+                    float(scores[offset]),
+                    [model.vectoriser.word(int(columns[k])) for k in best if values[k] > 0])
 
 
 def _platt(matrix, y: np.ndarray, groups: np.ndarray) -> tuple[float, float, bool]:
@@ -310,7 +425,8 @@ def ensure_model(conn: sqlite3.Connection, *, force: bool = False,
     if retrained:
         codes = [r[0] for r in conn.execute(
             "SELECT id FROM code WHERE retired_at IS NULL ORDER BY position")]
-        model = fit(data, terms(data.texts, data.languages, model_name), min_positives, codes)
+        model = fit(data, terms(data.texts, data.languages, model_name), min_positives, codes,
+                    cross_fit=True)
         model.fingerprint = fingerprint
         model.trained_on["coder"] = coder
         store_model(conn, model)

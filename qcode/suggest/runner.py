@@ -4,10 +4,12 @@ Rules run per document: the whole text is tokenised once, pattern hits are mappe
 segments they fall in, and each (segment, code) gets one suggestion whose evidence lists the
 matched words with their character offsets. A rule suggestion's score is 1 - 0.5^k for k
 distinct matched words (0.5, 0.75, 0.875, ...). Model suggestions carry the calibrated
-probability and the words that weighed most.
+probability (cross-fitted on the segments the model was trained on) and the words that
+raised it most.
 
 Storing is idempotent: a pending suggestion is updated in place, a pending one that no
-longer applies is removed, and an accepted or rejected one keeps its decision untouched.
+longer applies is removed, and one that any coder has decided is kept with its decisions
+(table `decision`, one row per coder).
 """
 
 from __future__ import annotations
@@ -72,27 +74,55 @@ def _rule_rows(document_ids: list[int]) -> tuple[list[Row], int, list[str]]:
             warnings += nlp.warnings
             _WORKER["matchers"][language] = RuleMatcher(_WORKER["codes"], nlp)
         matcher = _WORKER["matchers"][language]
-        doc = matcher.annotator(text)
-        tokens += len(doc)
         segments = conn.execute('SELECT id, start, "end" FROM segment WHERE document_id = ?'
                                 " ORDER BY start", (document_id,)).fetchall()
         starts = [s[1] for s in segments]
         found: dict[tuple[int, str], list[dict]] = {}
-        for hit in matcher.hits(doc):
-            index = bisect_right(starts, hit.start) - 1
-            while 0 <= index < len(segments) and segments[index][1] < hit.end:
-                segment_id, start, end = segments[index]
-                if start < hit.end and hit.start < end:
-                    found.setdefault((segment_id, hit.code), []).append(
-                        {"text": hit.text, "start": hit.start, "end": hit.end,
-                         "pattern": hit.pattern})
-                index += 1
+        for offset, window in windows(text, starts):
+            doc = matcher.annotator(window)
+            tokens += len(doc)
+            for hit in matcher.hits(doc):
+                hit_start, hit_end = hit.start + offset, hit.end + offset
+                index = bisect_right(starts, hit_start) - 1
+                while 0 <= index < len(segments) and segments[index][1] < hit_end:
+                    segment_id, start, end = segments[index]
+                    if start < hit_end and hit_start < end:
+                        found.setdefault((segment_id, hit.code), []).append(
+                            {"text": hit.text, "start": hit_start, "end": hit_end,
+                             "pattern": hit.pattern})
+                    index += 1
+            del doc
         for (segment_id, code), evidence in found.items():
             distinct = len({e["text"].lower() for e in evidence})
             rows.append((segment_id, code, 1 - 0.5 ** distinct,
                          json.dumps(evidence, ensure_ascii=False)))
     conn.close()
     return rows, tokens, warnings
+
+
+# A spaCy Doc costs a few hundred bytes per token: a 49 MB transcript tokenised at once took
+# 4 GB. Longer texts are tokenised in windows of about this many characters, cut where a
+# segment starts (a pattern never spans two speaker turns there), so memory stays bounded.
+WINDOW_CHARS = 1_000_000
+
+
+def windows(text: str, starts: list[int], size: int | None = None):
+    """(offset, text[offset:end]) pieces of about `size` characters, each ending where a
+    segment starts (or, for a single segment longer than that, at a line break or space)."""
+    size = size or WINDOW_CHARS
+    if len(text) <= size:
+        yield 0, text
+        return
+    offset = 0
+    while offset < len(text):
+        end = min(len(text), offset + size)
+        if end < len(text):
+            cut = starts[bisect_right(starts, end) - 1] if starts else 0
+            if cut <= offset:  # one very long segment: cut at a line break or a space
+                cut = max(text.rfind("\n", offset + 1, end), text.rfind(" ", offset + 1, end))
+            end = cut if cut > offset else end
+        yield offset, text[offset:end]
+        offset = end
 
 
 def rule_rows(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: list[int],
@@ -150,10 +180,12 @@ def model_rows(conn: sqlite3.Connection, trained: learning.Model, document_ids: 
                             document_ids).fetchall()
     features = learning.terms([s[2] for s in segments], [s[1] for s in segments], model_name)
     matrix = trained.vectoriser.transform(features)
-    probabilities = trained.probabilities(matrix)
+    ids = [s[0] for s in segments]
+    probabilities = trained.scores(ids, matrix)  # cross-fitted on training segments
     rows: list[Row] = []
     for row, col in zip(*(probabilities >= min_score).nonzero(), strict=True):
-        evidence = [{"text": word} for word in trained.evidence(matrix, row, col)]
+        evidence = [{"text": word} for word in trained.evidence(matrix, row, col,
+                                                                 segment_id=ids[row])]
         rows.append((segments[row][0], trained.codes[col], float(probabilities[row, col]),
                      json.dumps(evidence, ensure_ascii=False)))
     return rows
@@ -205,8 +237,9 @@ def _store(conn: sqlite3.Connection, method: str, rows: list[Row], document_ids:
            report: SuggestReport) -> None:
     marks = ",".join("?" * len(document_ids))
     existing = {(r["segment_id"], r["code_id"]): (r["id"], r["status"]) for r in conn.execute(
-        f"""SELECT g.id, g.segment_id, g.code_id, g.status FROM suggestion g
-            JOIN segment s ON s.id = g.segment_id
+        f"""SELECT g.id, g.segment_id, g.code_id, CASE WHEN EXISTS (SELECT 1 FROM decision x
+                WHERE x.suggestion_id = g.id) THEN 'decided' ELSE 'pending' END AS status
+            FROM suggestion g JOIN segment s ON s.id = g.segment_id
             WHERE g.method = ? AND s.document_id IN ({marks})""", (method, *document_ids))}
     fresh = set()
     stamp = now()

@@ -1,0 +1,210 @@
+"""The slow edges of issue 10, each against a baseline measured in the same run (the machine
+is shared, so ratios mean more than seconds):
+
+- `export quotes --out q.docx`: python-docx's own `add_paragraph` (before) against qcode's
+  constant-time appends (after), on the same passages;
+- a codebook of 100,000 codes: validate and load against a bare libyaml `yaml.load` of the
+  same file, and the previous parser (from git) on a tenth of it;
+- `suggest` rules on one long transcript: peak memory with the whole text tokenised at once
+  (before) and in windows (after), each in a fresh process.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _quotes_frame(passages: int):
+    import pandas as pd
+
+    rows = [{"code": f"code.{n % 23}", "document": f"entrevista_{n % 97:03d}",
+             "segment": n % 300 + 1, "speaker": "R", "coder": "ana",
+             "memo": "nota" if n % 5 == 0 else "",
+             "text": f"La visita traía el celular dentro del pan, pasaje {n}."}
+            for n in range(passages)]
+    return pd.DataFrame(rows)
+
+
+def _quotes_before(path: Path, frame) -> None:
+    """The previous writer: Document.add_paragraph for every paragraph."""
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.add_heading("Quotations", level=0)
+    for code, rows in frame.groupby("code", sort=False):
+        document.add_heading(str(code), level=1)
+        for row in rows.itertuples(index=False):
+            document.add_paragraph(style="Quote").add_run(f"“{row.text}”")
+            run = document.add_paragraph().add_run(f"— {row.document}, segment {row.segment}")
+            run.font.size = Pt(9)
+            if row.memo:
+                document.add_paragraph().add_run(f"Memo: {row.memo}").italic = True
+    document.save(path)
+
+
+def quotes(root: Path, sizes: tuple[int, ...] = (2_000, 4_650),
+           large: tuple[int, ...] = (23_250, 50_000)) -> list[str]:
+    from qcode.exporters.word import write_quotes_docx
+
+    lines = ["export quotes as .docx (python-docx add_paragraph before, qcode appends after)"]
+    for size in sizes:
+        frame = _quotes_frame(size)
+        started = time.perf_counter()
+        _quotes_before(root / "before.docx", frame)
+        before = time.perf_counter() - started
+        started = time.perf_counter()
+        write_quotes_docx(root / "after.docx", frame)
+        after = time.perf_counter() - started
+        lines.append(f"  {size:>7,} passages: before {before:6.2f} s, after {after:6.2f} s, "
+                     f"before/after {before / after:5.1f}")
+    for size in large:
+        frame = _quotes_frame(size)
+        started = time.perf_counter()
+        write_quotes_docx(root / "after.docx", frame)
+        after = time.perf_counter() - started
+        lines.append(f"  {size:>7,} passages: after {after:6.2f} s "
+                     f"({after / size * 1e6:.0f} µs per passage)")
+    return lines
+
+
+def codebook_yaml(codes: int, rich: bool = True) -> str:
+    """`codes` codes under codes/100 parents; `rich` gives each leaf definition, criteria,
+    an example and es/en patterns (9 lines), else only id and name."""
+    lines = ["name: big", 'version: "1"', "languages: [es, en]", "codes:"]
+    made, parent = 0, 0
+    while made < codes:
+        lines += [f"  - id: p{parent}", f"    name: Parent {parent}", "    children:"]
+        made += 1
+        for child in range(99):
+            if made >= codes:
+                break
+            lines += [f"      - id: p{parent}.c{child}", f"        name: Child {child}"]
+            if rich:
+                lines += [f"        definition: Passages about thing {child} in {parent}.",
+                          "        include: [Mentions of it.]", "        exclude: [Others.]",
+                          '        examples: ["Un ejemplo."]', "        patterns:",
+                          f'          es: [cosa{child}, "grupo {parent}"]',
+                          f"          en: [thing{child}]"]
+            made += 1
+        parent += 1
+    return "\n".join(lines) + "\n"
+
+
+def _previous_parser():
+    """qcode.codebook as it was before issue 10 (from git), or None without git history."""
+    import importlib.util
+
+    try:
+        source = subprocess.run(["git", "show", "7668b6b:qcode/codebook.py"], cwd=ROOT,
+                                capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    spec = importlib.util.spec_from_loader("qcode._codebook_before", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "qcode"
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    exec(compile(source, "codebook_before.py", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def codebook(root: Path, codes: int = 100_000) -> list[str]:
+    import yaml
+
+    from qcode import Project
+    from qcode.codebook import load_codebook, validate_codebook
+
+    lines = [f"codebook of {codes:,} codes (libyaml: {yaml.__with_libyaml__})"]
+    for rich in (False, True):
+        path = root / f"codebook_{codes}_{'rich' if rich else 'plain'}.yaml"
+        path.write_text(codebook_yaml(codes, rich), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        bare = time.perf_counter() - started
+        started = time.perf_counter()
+        problems, _ = validate_codebook(path)
+        validate = time.perf_counter() - started
+        assert not problems, problems[:3]
+        with Project.init(root / f"project_{rich}") as project:
+            started = time.perf_counter()
+            project.load_codebook(path)
+            load = time.perf_counter() - started
+        kind = "id, name, definition, criteria, example, patterns" if rich else "id and name"
+        lines.append(f"  {kind} ({path.stat().st_size / 2**20:.1f} MB): bare yaml.load "
+                     f"{bare:.2f} s; validate {validate:.2f} s (ratio {validate / bare:.2f}); "
+                     f"load into a project {load:.2f} s (ratio {load / bare:.2f})")
+    before = _previous_parser()
+    if before is not None:
+        tenth = codes // 10
+        path = root / "codebook_tenth.yaml"
+        path.write_text(codebook_yaml(tenth, True), encoding="utf-8")
+        started = time.perf_counter()
+        before.load_codebook(path)
+        old = time.perf_counter() - started
+        started = time.perf_counter()
+        load_codebook(path)
+        new = time.perf_counter() - started
+        lines.append(f"  {tenth:,} rich codes, previous parser {old:.2f} s, now {new:.2f} s, "
+                     f"before/after {old / new:.1f}")
+    return lines
+
+
+_SUGGEST_CHILD = """
+import resource, sys, time
+from qcode.suggest import runner
+from qcode.suggest.rules import RuleMatcher
+from qcode.nlp import annotator
+import json
+window = int(sys.argv[1]); chars = int(sys.argv[2])
+runner.WINDOW_CHARS = window
+words = ("la visita traía el celular dentro del pan y nadie revisaba nada " * 10).split()
+turns, size, n = [], 0, 0
+while size < chars:
+    turn = ("E: " if n % 2 == 0 else "R: ") + " ".join(words[n % 7:n % 7 + 40]) + "."
+    turns.append(turn); size += len(turn) + 2; n += 1
+text = "\\n\\n".join(turns)
+starts, pos = [], 0
+for turn in turns:
+    starts.append(pos + 3); pos += len(turn) + 2
+patterns = [("route.visitors", {"es": ["visita", "celular"]})]
+matcher = RuleMatcher(patterns, annotator("es"))
+started = time.perf_counter()
+hits = 0
+for offset, piece in runner.windows(text, starts):
+    doc = matcher.annotator(piece)
+    hits += len(matcher.hits(doc))
+    del doc
+seconds = time.perf_counter() - started
+print(json.dumps({"mb": len(text) / 2**20, "hits": hits, "seconds": seconds,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def suggest_memory(chars: int = 12_000_000) -> list[str]:
+    import json
+
+    lines = [f"suggest rules on one transcript of {chars / 2**20:.0f} MB, peak memory of a "
+             "fresh process"]
+    results = {}
+    for label, window in (("whole text at once (before)", 10**12),
+                          ("windows of 1,000,000 characters (after)", 1_000_000)):
+        out = subprocess.run([sys.executable, "-c", _SUGGEST_CHILD, str(window), str(chars)],
+                             capture_output=True, text=True, cwd=ROOT, check=True).stdout
+        results[label] = json.loads(out)
+        r = results[label]
+        lines.append(f"  {label}: {r['seconds']:.1f} s, peak {r['peak_mb']:,.0f} MB, "
+                     f"{r['hits']:,} hits")
+    before, after = results.values()
+    lines.append(f"  peak memory before/after {before['peak_mb'] / after['peak_mb']:.1f}; "
+                 f"same hits: {before['hits'] == after['hits']}")
+    return lines
+
+
+def run(root: Path) -> list[str]:
+    return [*quotes(root), *codebook(root), *suggest_memory()]
