@@ -61,6 +61,9 @@ demo: $(BIN)/.installed
 	cd $(DEMO)/study && $(QCODE) export heatmap --by attribute:role --out ../heatmap.png
 	cd $(DEMO)/study && $(QCODE) export quotes --code route --by attribute:role --out ../quotes.docx
 	cd $(DEMO)/study && $(QCODE) report ../report
+	@echo "== 9b. hostile files get one line and change nothing: a codebook with YAML aliases ('billion laughs')"
+	printf 'a: &a [lol, lol]\nb: [*a, *a]\ncodes: []\n' > $(DEMO)/laughs.yaml
+	-$(QCODE) codebook validate $(DEMO)/laughs.yaml
 	@echo "== 10. REFI-QDA: the whole project for NVivo, ATLAS.ti, MAXQDA, QualCoder; back into a new project"
 	cd $(DEMO)/study && $(QCODE) export qdpx ../study.qdpx
 	$(QCODE) init $(DEMO)/from_qdpx --from $(DEMO)/study.qdpx

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 from .errors import InputError
+from .exporters.tables import unneutralise
 from .importers.decoding import read_text_file
 
 DELIMITERS = (",", ";", "\t")
@@ -81,7 +82,9 @@ def read_csv(path: Path, text: str, expected: set[str],
                              f"quote fields that contain '{_shown(delimiter)}'"
                              + (" (a quote left open above?)" if "-" in where else ""))
                 continue
-            rows.append((start, dict(zip(columns, (f.strip() for f in fields), strict=False))))
+            # a value qcode's export prefixed with ' (formula injection) reads back as written
+            rows.append((start, dict(zip(columns, (unneutralise(f.strip()) for f in fields),
+                                         strict=False))))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             problems.add(line, f"a field is longer than {csv.field_size_limit():,} characters; "

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from qcode.exporters.tables import neutralise
+from qcode.exporters.tables import neutralise, unneutralise
 from tests.conftest import ROOT, run
 from tests.hostile import refused, small_project
 
@@ -38,6 +38,8 @@ def coded(tmp_path):
 ])
 def test_neutralise_follows_owasp(value, shown):
     assert neutralise(value) == shown
+    if isinstance(value, str):
+        assert unneutralise(shown) == value  # what codings import reads back
 
 
 def test_xlsx_cells_are_text_never_formulas(coded, tmp_path):
@@ -137,3 +139,41 @@ def test_full_disk_on_standard_output(coded):
     assert result.stderr == ("error: could not write the output: No space left on device "
                              "(errno 28); free some space or write to another place with "
                              "--out\n")
+
+
+def test_codebook_report_and_cooccurrence_csv_neutralise_unless_raw(tmp_path):
+    from tests.conftest import write
+
+    env = small_project(tmp_path)
+    book = write(tmp_path / "cb.yaml", "codes:\n  - id: a\n    name: '=cmd()'\n"
+                 "    definition: '@SUM(1)'\n  - id: b\n    name: B\n")
+    assert run("codebook", "load", book, env=env).exit_code == 0
+    assert run("code", "entrevista", "1", "a", "b", env=env).exit_code == 0
+    plain = run("export", "codebook", "--format", "csv", env=env).stdout
+    raw = run("export", "codebook", "--format", "csv", "--raw", env=env).stdout
+    assert "'=cmd()" in plain and "'@SUM(1)" in plain
+    assert "'=" not in raw and "=cmd()" in raw and "@SUM(1)" in raw
+    for flags in ([], ["--raw"]):
+        result = run("report", tmp_path / f"report{len(flags)}", *flags, env=env)
+        assert result.exit_code == 0, result.output
+    assert "'@SUM(1)" in (tmp_path / "report0" / "codebook.csv").read_text()
+    assert "'@SUM(1)" not in (tmp_path / "report1" / "codebook.csv").read_text()
+    # co-occurrence holds only ids and counts: --raw changes nothing there
+    cooccurrence = [run("export", "cooccurrence", *flags, env=env).stdout
+                    for flags in ([], ["--raw"])]
+    assert cooccurrence[0] == cooccurrence[1] and cooccurrence[0].startswith("code,a,b")
+
+
+def test_a_neutralised_codings_export_reads_back_as_written(coded, tmp_path):
+    out = tmp_path / "codings.csv"
+    assert run("codings", "export", "--out", out, env=coded).exit_code == 0
+    assert "'" + FORMULA.replace('"', '""') in out.read_text()
+    assert run("init", tmp_path / "q").exit_code == 0
+    other = {"QCODE_PROJECT": str(tmp_path / "q"), "QCODE_CODER": "ana"}
+    from tests.conftest import CODEBOOK
+
+    assert run("import", tmp_path / "in" / "entrevista.txt", env=other).exit_code == 0
+    assert run("codebook", "load", CODEBOOK, env=other).exit_code == 0
+    assert run("codings", "import", out, env=other).exit_code == 0
+    again = run("codings", "export", "--raw", env=other).stdout
+    assert next(csv.DictReader(io.StringIO(again)))["memo"] == FORMULA

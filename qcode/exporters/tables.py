@@ -28,6 +28,13 @@ def neutralise(value):
     return value
 
 
+def unneutralise(value: str) -> str:
+    """The inverse of `neutralise` for text read back from a CSV qcode wrote."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
 def tex_escape(value) -> str:
     return "".join(_TEX_SPECIAL.get(ch, ch) for ch in str(value))
 
