@@ -74,10 +74,14 @@ def register(conn: sqlite3.Connection, document_id: int, spans: list[Span]) -> N
 def list_speakers(conn: sqlite3.Connection, document: str | None = None) -> list[dict]:
     """Every (document, label): display name, role, turns and words."""
     doc_id = _document_id(conn, document) if document else None
+    # labels from the segments too, for documents stored without speaker rows (other importers)
     rows = conn.execute(
-        """SELECT d.id, d.name AS document, p.label, p.name, p.role FROM speaker p
-           JOIN document d ON d.id = p.document_id
-           WHERE ? IS NULL OR d.id = ? ORDER BY d.name, p.label""", (doc_id, doc_id)).fetchall()
+        """SELECT d.id, d.name AS document, l.label, coalesce(p.name, l.label) AS name, p.role
+           FROM (SELECT document_id, label FROM speaker UNION SELECT DISTINCT document_id,
+                 speaker FROM segment WHERE speaker IS NOT NULL) l
+           JOIN document d ON d.id = l.document_id
+           LEFT JOIN speaker p ON p.document_id = l.document_id AND p.label = l.label
+           WHERE ? IS NULL OR d.id = ? ORDER BY d.name, l.label""", (doc_id, doc_id)).fetchall()
     counts: dict[tuple[int, str], list[int]] = {}
     texts: dict[int, str] = {}
     for row in conn.execute(
@@ -116,6 +120,8 @@ def _update(conn: sqlite3.Connection, column: str, value: str, who: str,
             document: str | None) -> int:
     """Set `column` (name or role) of the speakers called or labelled `who`."""
     with atomic(conn):
+        conn.execute("INSERT OR IGNORE INTO speaker (document_id, label, name) SELECT DISTINCT"
+                     " document_id, speaker, speaker FROM segment WHERE speaker IS NOT NULL")
         changed = conn.execute(f"UPDATE speaker SET {column} = ? WHERE (name = ? OR label = ?)"
                                " AND (? IS NULL OR document_id = ?)",
                                (value, who, who, *_scope(conn, document))).rowcount

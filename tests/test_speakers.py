@@ -224,3 +224,12 @@ def test_respondents_only_on_the_command_line(tmp_path):
     heat = run("export", "heatmap", "--respondents-only", "--by", "role", "--out",
                tmp_path / "h.png", env=env)
     assert heat.exit_code == 0 and (tmp_path / "h.png").stat().st_size > 0
+
+
+def test_documents_stored_without_speaker_rows_still_list_and_rename(coded):
+    # another importer (REFI-QDA) may store segments without speaker rows
+    coded.conn.execute("DELETE FROM speaker")
+    assert [r["name"] for r in coded.speakers("rev")] == ["Speaker 1", "Speaker 2",
+                                                          "Speaker 3"]
+    assert coded.rename_speaker("Speaker 2", "Guard") == 1
+    assert [r["name"] for r in coded.speakers("rev")] == ["Speaker 1", "Guard", "Speaker 3"]
