@@ -24,7 +24,11 @@ demo: $(BIN)/.installed
 	@echo "== 2. import six interviews (.txt, .md, .docx, .vtt) with role/prison/year attributes"
 	cd $(DEMO)/study && $(QCODE) import ../../transcripts_sample --attributes ../../transcripts_sample/attributes.csv
 	cd $(DEMO)/study && $(QCODE) docs
-	@echo "== 2b. anonymisation check: the samples scan clean; a file with a name and a phone is refused, then pseudonymised"
+	@echo "== 2b. transcripts from other tools: the layout is detected per file; --dry-run writes nothing"
+	cd $(DEMO)/study && $(QCODE) import --dry-run ../../tests/data/transcripts/otter.txt ../../tests/data/transcripts/padded_column.txt
+	cd $(DEMO)/study && $(QCODE) speakers role G respondent --doc guardia_lurigancho_2016
+	cd $(DEMO)/study && $(QCODE) speakers guardia_lurigancho_2016
+	@echo "== 2c. anonymisation check: the samples scan clean; a file with a name and a phone is refused, then pseudonymised"
 	$(QCODE) pii scan transcripts_sample
 	@printf 'E: ¿Quién le vendió el equipo?\nR: El técnico Paucar, celular 987 654 321.\nE: ¿Y después?\nR: Paucar se fue.\n' > $(DEMO)/leaky.txt
 	cd $(DEMO)/study && ! $(QCODE) import ../leaky.txt

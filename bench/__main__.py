@@ -1,8 +1,8 @@
 """`python -m bench [--quick] [--docs N] [--repeat N]`: whole-process figures against
 baselines, printed as a table and appended to bench/RESULTS.md (see bench/processes.py).
 
-`python -m bench import|suggest|review|agreement|export|hardening|pii` runs the older in-process
-benchmarks instead (their figures are in bench/RESULTS.md too).
+`python -m bench import|suggest|review|agreement|export|hardening|pii|layouts` runs the older
+in-process benchmarks instead (their figures are in bench/RESULTS.md too).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from . import (
     export_bench,
     hardening_bench,
     import_bench,
+    layouts_bench,
     pii_bench,
     processes,
     review_bench,
@@ -26,7 +27,7 @@ from . import (
 )
 from .measure import ROOT, machine, table
 
-BENCHES = ("import", "suggest", "review", "agreement", "export", "hardening", "pii")
+BENCHES = ("import", "suggest", "review", "agreement", "export", "hardening", "pii", "layouts")
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
@@ -62,6 +63,7 @@ def older(root: Path, args) -> None:
         "export": lambda: export_bench.run(root),
         "hardening": lambda: hardening_bench.run(root),
         "pii": lambda: pii_bench.run(root),
+        "layouts": lambda: layouts_bench.run(docs, args.words),
     }
     for name in args.which:
         for line in lines[name]():

@@ -19,9 +19,10 @@ from .importers import (
     SegmentMode,
     collect_paths,
     read_document,
-    segment,
 )
 from .importers.decoding import read_text_file
+from .importers.turns import split
+from .speakers import register as register_speakers
 from .store import atomic, now
 
 Progress = Callable[[int, int, str], None]
@@ -37,6 +38,7 @@ class ImportedFile:
     segmentation: str = ""
     encoding: str | None = None
     same_as: str | None = None
+    layout: str | None = None
 
 
 @dataclass
@@ -141,13 +143,15 @@ class _Parsed:
     spans: list = field(default_factory=list)
     used: str = ""
     unchanged: bool = False
+    warning: str | None = None  # no speaker labels recognised: split into paragraphs
 
 
 def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_language: str,
                  language: str | None = None, mode: SegmentMode = "turn",
                  attributes: dict[str, dict[str, str]] | None = None,
                  name: str | None = None, encoding: str | None = None,
-                 progress: Progress | None = None, allow_pii: bool = False) -> ImportReport:
+                 progress: Progress | None = None, allow_pii: bool = False,
+                 layout: str | None = None, speakers: list[str] | None = None) -> ImportReport:
     """Read, segment and store transcripts, one transaction per batch (see BATCH_FILES).
 
     A document's language is `language` if given, else the `language` attribute (CSV
@@ -156,6 +160,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     earlier batches stored; the same import run again carries on after them. REFI-QDA
     projects (.qdpx) go to `qcode.refi`, in one transaction. New documents holding likely
     identifiers are refused (qcode.pii, per batch) unless `allow_pii`, which is then recorded.
+    `layout` forces a transcript layout and `speakers` names the only labels to take for
+    speakers (see `importers.layouts`).
     """
     if projects := [p for p in paths if p.suffix.lower() == ".qdpx"]:
         if name:
@@ -173,7 +179,7 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     chars = 0
     committed = 0
     outer = conn.in_transaction  # inside a caller's transaction nothing commits early
-    options = (name, encoding, language, default_language, mode, attributes)
+    options = (name, encoding, language, default_language, mode, attributes, layout, speakers)
     try:
         for parsed in _read_all(conn, files, options, progress):
             batch.append(parsed)
@@ -219,7 +225,8 @@ def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
 
 def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str | None,
            language: str | None, default_language: str, mode: SegmentMode,
-           attributes: dict[str, dict[str, str]]) -> _Parsed:
+           attributes: dict[str, dict[str, str]], layout: str | None,
+           speakers: list[str] | None) -> _Parsed:
     """Read one file; segment it unless the project already holds the same text."""
     doc = read_document(path, encoding)
     doc.name = document_name(name or doc.name, path)
@@ -231,7 +238,11 @@ def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str
     if row and row["sha256"] == parsed.sha:
         parsed.unchanged = True  # already imported (a re-run, or a resumed import)
     else:
-        parsed.spans, parsed.used = segment(doc.text, mode, doc.language, doc.turns)
+        done = split(doc.text, mode, doc.language, doc.turns, layout, speakers)
+        doc.layout = doc.layout or done.layout or "paragraphs"
+        parsed.spans, parsed.used = done.spans, done.mode
+        if mode == "turn" and done.mode != "turn":
+            parsed.warning = unsplit_warning(path, len(done.spans))
     return parsed
 
 
@@ -253,6 +264,8 @@ def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
     done = len(report.files)
     for number, parsed in enumerate(batch, start=done + 1):
         doc = parsed.doc
+        if parsed.warning:
+            report.warnings.append(parsed.warning)
         if progress:
             progress(number, total, f"storing {doc.name}")
         if parsed.unchanged:  # in the project already (documents are never deleted)
@@ -326,7 +339,14 @@ def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(cursor.lastrowid, n, s.start, s.end, s.speaker, s.time_start, s.time_end)
          for n, s in enumerate(spans, start=1)])
-    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding)
+    register_speakers(conn, cursor.lastrowid, spans)
+    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding,
+                        layout=doc.layout)
+
+
+def unsplit_warning(path: Path, pieces: int) -> str:
+    return (f"{path}: no speaker labels recognised, split into {pieces} paragraphs; if it has "
+            "speakers, name them with --speakers \"A,B\" or force one with --layout NAME")
 
 
 def _document_id(conn: sqlite3.Connection, name: str) -> int | None:
@@ -419,13 +439,16 @@ def show_document(conn: sqlite3.Connection, name: str, coder: str | None = None)
         f" AND removed_at IS NULL {coder_clause} ORDER BY start, code_id",
         (doc["id"], coder) if coder else (doc["id"],)).fetchall()
     memos = segment_memos(conn, doc["id"], coder)
+    names = dict(conn.execute("SELECT label, name FROM speaker WHERE document_id = ?",
+                              (doc["id"],)).fetchall())
     segments = []
     for seg in segments_of(conn, doc["id"]):
         applied = sorted({(c["code_id"], c["coder"],
                            "" if c["start"] <= seg["start"] and c["end"] >= seg["end"]
                            else f", part {c['start']}:{c['end']}")
                           for c in codings if c["start"] < seg["end"] and c["end"] > seg["start"]})
-        segments.append({"segment": seg["ordinal"], "speaker": seg["speaker"] or "",
+        speaker = names.get(seg["speaker"], seg["speaker"]) or ""
+        segments.append({"segment": seg["ordinal"], "speaker": speaker,
                          "start": seg["start"], "end": seg["end"],
                          "time": seg["time_start"],
                          "text": doc["text"][seg["start"]:seg["end"]],

@@ -77,8 +77,8 @@ def _ancestors(tree: list[CodeInfo]) -> dict[str, list[str]]:
 
 
 def parse_by(by: str, conn: sqlite3.Connection) -> tuple[str, str | None]:
-    """'document' | 'speaker' | 'coder' | 'attribute:NAME' -> (kind, attribute name)."""
-    if by in ("document", "speaker", "coder"):
+    """'document' | 'speaker' | 'role' | 'coder' | 'attribute:NAME' -> (kind, attribute)."""
+    if by in ("document", "speaker", "role", "coder"):
         return by, None
     if by.startswith("attribute:") and by.removeprefix("attribute:"):
         name = by.removeprefix("attribute:")
@@ -87,15 +87,17 @@ def parse_by(by: str, conn: sqlite3.Connection) -> tuple[str, str | None]:
             raise InputError(f"unknown attribute '{name}'; attributes in this project: "
                              f"{', '.join(known) or 'none (import with --attributes)'}")
         return "attribute", name
-    raise InputError(f"--by {by}: use document, speaker, coder or attribute:NAME "
+    raise InputError(f"--by {by}: use document, speaker, role, coder or attribute:NAME "
                      "(e.g. attribute:role)")
 
 
 def coded_units(conn: sqlite3.Connection, coder: str | None = None,
-                documents: str | None = None, ids: list[int] | None = None):
+                documents: str | None = None, respondents_only: bool = False,
+                ids: list[int] | None = None):
     """DataFrame: one row per (live coding, overlapped segment), with the segment's speaker
-    and the clipped span (start/end inside the segment). `ids` limits it to those documents
-    (a matrix reads a large project a slice at a time)."""
+    (display name) and role and the clipped span (start/end inside the segment).
+    `respondents_only` leaves out segments of speakers whose role is interviewer or other.
+    `ids` limits it to those documents (a matrix reads a large project a slice at a time)."""
     import pandas as pd
 
     _check_coder(conn, coder)
@@ -108,8 +110,11 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
     base = np.concatenate([[0], np.cumsum(docs["size"].to_numpy())[:-1]]) if len(docs) else []
     offset = dict(zip(docs["document_id"], base, strict=True))
-    segments = pd.read_sql_query('SELECT id AS segment_id, document_id, start, "end", speaker'
-                                 f" FROM segment{only} ORDER BY document_id, start", conn)
+    segments = pd.read_sql_query(
+        'SELECT s.id AS segment_id, s.document_id, s.start, s."end",'
+        " coalesce(p.name, s.speaker) AS speaker, p.role FROM segment s LEFT JOIN speaker p"
+        " ON p.document_id = s.document_id AND p.label = s.speaker"
+        f"{only.replace('document_id', 's.document_id')} ORDER BY s.document_id, s.start", conn)
     segments = segments[segments["document_id"].isin(offset)].reset_index(drop=True)
     skip, skipped = not_consensus_sql("coder", conn, coder)
     codings = pd.read_sql_query(
@@ -135,8 +140,11 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
     picked = segments.iloc[segment_rows].reset_index(drop=True)
     units["segment_id"] = picked["segment_id"].to_numpy()
     units["speaker"] = picked["speaker"].fillna(NONE).to_numpy()
+    units["role"] = picked["role"].fillna(NONE).to_numpy()
     units["clip_start"] = np.maximum(units["start"].to_numpy(), picked["start"].to_numpy())
     units["clip_end"] = np.minimum(units["end"].to_numpy(), picked["end"].to_numpy())
+    if respondents_only:
+        units = units[~units["role"].isin(["interviewer", "other"])].reset_index(drop=True)
     units = units.merge(docs[["document_id", "document"]], on="document_id")
     return units, docs
 
@@ -166,9 +174,11 @@ def _columns(conn: sqlite3.Connection, docs, kind: str, attribute: str | None,
     if kind == "document":
         return list(docs.sort_values("document")["document"])
     ids = ",".join(str(int(i)) for i in docs["document_id"]) or "NULL"
-    if kind == "speaker":
+    if kind in ("speaker", "role"):
+        column = "coalesce(p.name, s.speaker)" if kind == "speaker" else "p.role"
         found = [r[0] or NONE for r in conn.execute(
-            f"SELECT DISTINCT speaker FROM segment WHERE document_id IN ({ids})")]
+            f"SELECT DISTINCT {column} FROM segment s LEFT JOIN speaker p ON p.document_id ="
+            f" s.document_id AND p.label = s.speaker WHERE s.document_id IN ({ids})")]
         return sorted(set(found))
     if kind == "coder":
         if coder:
@@ -214,10 +224,11 @@ def _word_counts(units, conn: sqlite3.Connection) -> dict[tuple, int]:
 def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segments",
            coder: str | None = None, codes: str | None = None, documents: str | None = None,
            include_children: bool | None = None, level: int | None = None,
-           percent: str | None = None, labels: str = "id"):
+           percent: str | None = None, labels: str = "id", respondents_only: bool = False):
     """Codes (rows, codebook order) x groups (columns), with a Total row and column.
     `include_children`: True aggregates every parent, False none, None (the default) the
-    parents that have no codings of their own."""
+    parents that have no codings of their own. `respondents_only` leaves out the turns of
+    interviewers (and `other` speakers)."""
     import pandas as pd
 
     if count not in COUNTS:
@@ -248,7 +259,7 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     chains = {code: [c for i, c in enumerate(chain) if i == 0 or c in aggregated]
               for code, chain in ancestors.items()} if aggregated else {}
     pieces = [_cells(conn, units, kind, attribute, chains, tree, count)
-              for units in _slices(conn, docs, coder, documents)]
+              for units in _slices(conn, docs, coder, documents, respondents_only)]
     pieces = [p for p in pieces if len(p)]
     cells = pd.concat(pieces).groupby(level=[0, 1]).sum() if pieces else pd.Series(dtype="int64")
     ids = pd.Index([c.id for c in tree], name="code")
@@ -308,13 +319,15 @@ def _documents(conn: sqlite3.Connection, documents: str | None):
     return docs
 
 
-def _slices(conn: sqlite3.Connection, docs, coder: str | None, documents: str | None):
+def _slices(conn: sqlite3.Connection, docs, coder: str | None, documents: str | None,
+            respondents_only: bool = False):
     """Coded units, a slice of documents at a time (only documents with live codings)."""
     coded = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM coding"
                                         " WHERE removed_at IS NULL")}
     ids = [int(i) for i in docs["document_id"] if int(i) in coded]
     for first in range(0, len(ids), SLICE_DOCUMENTS):
-        units, _ = coded_units(conn, coder, documents, ids=ids[first:first + SLICE_DOCUMENTS])
+        units, _ = coded_units(conn, coder, documents, respondents_only,
+                               ids=ids[first:first + SLICE_DOCUMENTS])
         yield units
 
 
@@ -394,7 +407,8 @@ def _labels(index, tree: list[CodeInfo], style: str, marked: set[str] = frozense
 
 def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str | None = None,
                  codes: str | None = None, documents: str | None = None,
-                 jaccard: bool = False, keep_empty: bool = False):
+                 jaccard: bool = False, keep_empty: bool = False,
+                 respondents_only: bool = False):
     """Code x code: units (segments or documents) coded with both; the diagonal holds each
     code's own units. With `jaccard`, |A and B| / |A or B| instead. Codes never used (an
     all-zero row and column) are left out unless `keep_empty`."""
@@ -406,7 +420,7 @@ def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str 
     if codes:
         tree = [c for c in tree if fnmatch.fnmatchcase(c.id, codes)] or _no_codes(codes)
     ids = [c.id for c in tree]
-    units, _ = coded_units(conn, coder, documents)
+    units, _ = coded_units(conn, coder, documents, respondents_only)
     units = units[units["code"].isin(ids)]
     column = "segment_id" if unit == "segment" else "document_id"
     presence = pd.crosstab(units[column], units["code"]).clip(upper=1)
@@ -432,10 +446,12 @@ def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str 
 
 def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
            include_children: bool = True, coder: str | None = None,
-           documents: str | None = None, by: str | None = None):
+           documents: str | None = None, by: str | None = None,
+           respondents_only: bool = False):
     """Every live coded passage once, with the code's name, document, segment, speaker,
     attributes, the coders who coded that span (`coder`: "ana, ben") and their memos
-    ("ana: ...; ben: ..." when several coded it)."""
+    ("ana: ...; ben: ..." when several coded it). `respondents_only` leaves out passages of
+    speakers whose role is interviewer or other."""
     import pandas as pd
 
     from .codes import descendants, resolve
@@ -456,7 +472,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
                (SELECT ordinal FROM segment s WHERE s.document_id = c.document_id
                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS segment,
                (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
-                 AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS speaker
+                 AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS label
         FROM coding c JOIN document d ON d.id = c.document_id
         WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else skip}""",
                         (coder,) if coder else skipped).fetchall()
@@ -465,9 +481,14 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     for document_id, name, value in conn.execute("SELECT document_id, name, value FROM attribute"):
         attributes.setdefault(document_id, {})[name] = value
     names = sorted({n for a in attributes.values() for n in a})
+    speakers = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute(
+        "SELECT document_id, label, name, role FROM speaker")}
     passages: dict[tuple, dict] = {}  # one record per (code, document, span)
     for r in sorted(rows, key=lambda r: (r["coder"], r["id"])):
         if wanted is not None and r["code_id"] not in wanted:
+            continue
+        speaker, role = speakers.get((r["document_id"], r["label"]), (r["label"], None))
+        if respondents_only and role in ("interviewer", "other"):
             continue
         if documents and not fnmatch.fnmatchcase(r["document"], documents):
             continue
@@ -477,7 +498,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
             record = passages[key] = {
                 "code": r["code_id"], "name": names_of.get(r["code_id"], r["code_id"]),
                 "document": r["document"], "segment": r["segment"],
-                "speaker": r["speaker"] or "", "coders": [], "memos": [],
+                "speaker": speaker or "", "coders": [], "memos": [],
                 "start": r["start"], "end": r["end"],
                 "text": texts[r["document_id"]][r["start"]:r["end"]]}
             for name in names:

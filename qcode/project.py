@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import codes as code_store
 from . import codings, documents, store
+from . import speakers as speaker_store
 from .errors import InputError, ProjectError
 from .importers import SegmentMode
 
@@ -124,9 +125,13 @@ class Project:
                      language: str | None = None, segment: SegmentMode = "turn",
                      name: str | None = None, encoding: str | None = None,
                      progress: documents.Progress | None = None,
-                     allow_pii: bool = False) -> documents.ImportReport:
-        """Import transcripts (files or folders) and/or an attributes CSV, all or nothing.
-        Files with likely identifiers are refused unless `allow_pii` (see `qcode.pii`)."""
+                     allow_pii: bool = False, layout: str | None = None,
+                     speakers: Sequence[str] | None = None) -> documents.ImportReport:
+        """Import transcripts (files or folders) and/or an attributes CSV (see
+        `documents.import_files` for batches). Files with likely identifiers are refused
+        unless `allow_pii` (see `qcode.pii`). `layout` forces a transcript layout
+        (`qcode.importers.layouts.LAYOUTS`); `speakers` names the only labels to take for
+        speakers."""
         if not paths and not attributes:
             raise InputError("nothing to import; name transcript files or folders, "
                              "or give --attributes FILE.csv")
@@ -135,7 +140,32 @@ class Project:
             self.conn, [Path(p) for p in paths], default_language=self.language,
             language=documents.check_language(language) if language else None, mode=segment,
             attributes=table, name=name, encoding=encoding, progress=progress,
-            allow_pii=allow_pii)
+            allow_pii=allow_pii, layout=_layout(layout), speakers=list(speakers or []) or None)
+
+    def preview_import(self, paths: Sequence[str | Path], *, language: str | None = None,
+                       segment: SegmentMode = "turn", encoding: str | None = None,
+                       layout: str | None = None, speakers: Sequence[str] | None = None):
+        """What `import_files` would find in each file (layout, encoding, turns, speakers),
+        writing nothing; a bad file is reported in its entry and the others go on."""
+        from .import_preview import preview_files
+
+        if not paths:
+            raise InputError("no files given; name transcript files or folders to import")
+        return preview_files([Path(p) for p in paths], default_language=self.language,
+                             language=documents.check_language(language) if language else None,
+                             mode=segment, encoding=encoding, layout=_layout(layout),
+                             speakers=list(speakers or []) or None)
+
+    # -- speakers ------------------------------------------------------------------------
+    def speakers(self, document: str | None = None) -> list[dict]:
+        """Each document's speaker labels with display name, role, turns and words."""
+        return speaker_store.list_speakers(self.conn, document)
+
+    def rename_speaker(self, old: str, new: str, document: str | None = None) -> int:
+        return speaker_store.rename(self.conn, old, new, document)
+
+    def set_speaker_role(self, name: str, role: str, document: str | None = None) -> int:
+        return speaker_store.set_role(self.conn, name, role, document)
 
     def documents(self) -> list[dict]:
         return documents.list_documents(self.conn)
@@ -241,13 +271,14 @@ class Project:
     def suggest(self, documents: Sequence[str] | None = None, *, method: str = "all",
                 model: str | None = None, jobs: int = 1, min_score: float = 0.5,
                 min_positives: int | None = None, progress: documents.Progress | None = None,
-                as_frame: bool = False):
+                as_frame: bool = False, respondents_only: bool = False):
         """Compute and store suggestions; return the report, or with `as_frame` the stored
         suggestions of these documents as a pandas DataFrame."""
         from . import suggest as suggesting
 
         report = suggesting.suggest(self.conn, list(documents or []), method=method, jobs=jobs,
                                     min_score=min_score, progress=progress,
+                                    respondents_only=respondents_only,
                                     **self._learning(model, min_positives))
         if not as_frame:
             return report
@@ -376,35 +407,41 @@ class Project:
     def matrix(self, by: str = "document", *, count: str = "segments",
                coder: str | None = None, codes: str | None = None,
                documents: str | None = None, include_children: bool | None = None,
-               level: int | None = None, percent: str | None = None, labels: str = "id"):
-        """Codes x documents / speakers / coders / attribute values (a pandas DataFrame with
-        a Total row and column); see `qcode.matrices` for what each count means."""
+               level: int | None = None, percent: str | None = None, labels: str = "id",
+               respondents_only: bool = False):
+        """Codes x documents / speakers / roles / coders / attribute values (a pandas
+        DataFrame with a Total row and column); see `qcode.matrices` for each count.
+        `respondents_only` leaves out the turns of interviewers (and `other` speakers)."""
         from . import matrices
 
         return matrices.matrix(self.conn, by=by, count=count, coder=coder, codes=codes,
                                documents=documents, include_children=include_children,
-                               level=level, percent=percent, labels=labels)
+                               level=level, percent=percent, labels=labels,
+                               respondents_only=respondents_only)
 
     def cooccurrence(self, *, unit: str = "segment", coder: str | None = None,
                      codes: str | None = None, documents: str | None = None,
-                     jaccard: bool = False, keep_empty: bool = False):
+                     jaccard: bool = False, keep_empty: bool = False,
+                     respondents_only: bool = False):
         """Code x code co-occurrence counts (or Jaccard similarity) as a DataFrame; codes
         nobody used are left out unless `keep_empty`."""
         from . import matrices
 
         return matrices.cooccurrence(self.conn, unit=unit, coder=coder, codes=codes,
                                      documents=documents, jaccard=jaccard,
-                                     keep_empty=keep_empty)
+                                     keep_empty=keep_empty, respondents_only=respondents_only)
 
     def quotes(self, codes: str | Sequence[str] | None = None, *, include_children: bool = True,
-               coder: str | None = None, documents: str | None = None, by: str | None = None):
+               coder: str | None = None, documents: str | None = None, by: str | None = None,
+               respondents_only: bool = False):
         """Every coded passage (a DataFrame): code, document, segment, speaker, one column
         per attribute, coder, memo, offsets and text."""
         from . import matrices
 
         wanted = [codes] if isinstance(codes, str) else list(codes or []) or None
         return matrices.quotes(self.conn, codes=wanted, include_children=include_children,
-                               coder=coder, documents=documents, by=by)
+                               coder=coder, documents=documents, by=by,
+                               respondents_only=respondents_only)
 
     # -- REFI-QDA ---------------------------------------------------------------------------
     @property
@@ -448,3 +485,9 @@ class Project:
         from . import matrices
 
         return matrices.codebook_table(self.conn)
+
+
+def _layout(name: str | None) -> str | None:
+    from .importers.layouts import check_layout
+
+    return check_layout(name) if name else None

@@ -214,6 +214,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX coding_document ON coding(document_id, start);
         """,
     ),
+    (
+        "speakers: display names and roles per document label",
+        """
+        CREATE TABLE speaker (
+            document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            name TEXT NOT NULL,
+            role TEXT CHECK (role IN ('interviewer', 'respondent', 'other')),
+            PRIMARY KEY (document_id, label)
+        );
+        INSERT INTO speaker (document_id, label, name)
+            SELECT DISTINCT document_id, speaker, speaker FROM segment
+            WHERE speaker IS NOT NULL;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

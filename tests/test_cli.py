@@ -58,7 +58,7 @@ def test_import_reports_encoding_and_bad_file(tmp_path):
     env = {"QCODE_PROJECT": str(tmp_path / "p")}
     path = write(tmp_path / "win.txt", "E: ¿Señor?\nR: Sí.\n".encode("cp1252"))
     result = run("import", path, env=env)
-    assert "imported win: 2 segments (turns) (windows-1252 assumed)" in result.stderr
+    assert "imported win: 2 segments (turns, layout colon) (windows-1252 assumed)" in result.stderr
     before = digest(tmp_path / "p" / "qcode.db")
     bad = write(tmp_path / "bad.txt", b"E: \x81\n")
     result = run("import", bad, env=env)

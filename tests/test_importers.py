@@ -127,7 +127,7 @@ def test_collect_paths_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     write(tmp_path / "empty" / "notes.csv", "a,b\n")
     with pytest.raises(InputError, match=r"empty: folder has no transcripts \(looked for "
-                                         r"\.txt, \.md, \.docx, \.vtt, \.srt\)"):
+                                         r"\.txt, \.md, \.docx, \.vtt, \.srt, \.cha\)"):
         collect_paths([tmp_path / "empty"])
     with pytest.raises(InputError, match=r"notes.csv: unsupported file type '.csv'"):
         collect_paths([tmp_path / "empty" / "notes.csv"])

@@ -120,7 +120,7 @@ def test_bad_options(worked):
     with pytest.raises(InputError, match=r"unknown attribute 'rol'; attributes in this "
                                          r"project: role"):
         worked.matrix("attribute:rol")
-    with pytest.raises(InputError, match=r"--by place: use document, speaker, coder or "
+    with pytest.raises(InputError, match=r"--by place: use document, speaker, role, coder or "
                                          r"attribute:NAME"):
         worked.matrix("place")
     with pytest.raises(InputError, match=r"--count lines: choose from segments, codings, "

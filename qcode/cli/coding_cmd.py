@@ -133,6 +133,8 @@ def quotes_cli(
     consensus: Annotated[bool, typer.Option("--consensus", help="Only the consensus coder's "
                                             "codings.")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    respondents_only: Annotated[bool, typer.Option(
+        help="Leave out passages spoken by interviewers (and `other` speakers).")] = False,
 ) -> None:
     """Print every passage coded with CODE, with document, segment, speaker and coder."""
     from ..coders import the_consensus
@@ -140,7 +142,8 @@ def quotes_cli(
     with state(ctx).open() as project:
         if consensus:
             coder = the_consensus(project.conn)
-        frame = project.quotes(code, include_children=include_children, coder=coder)
+        frame = project.quotes(code, include_children=include_children, coder=coder,
+                               respondents_only=respondents_only)
     rows = frame.to_dict("records")
     if fmt != ListFormat.table:
         listing(rows, ["document", "segment", "speaker", "code", "coder", "start", "end",

@@ -27,8 +27,8 @@ LIST_FILES = 50  # a larger import lists only assumed encodings and duplicates
 def import_cli(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Transcript files (.txt .md .docx .vtt .srt), folders, or REFI-QDA projects "
-        "(.qdpx).")] = None,
+        help="Transcript files (.txt .md .docx .vtt .srt .cha), folders, or REFI-QDA "
+        "projects (.qdpx).")] = None,
     attributes: Annotated[Path | None, typer.Option(
         help="CSV with a `document` column and one column per attribute.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of these documents "
@@ -44,6 +44,16 @@ def import_cli(
     allow_pii: Annotated[bool, typer.Option(
         "--allow-pii", help="Import files even though the anonymisation check finds likely "
         "identifiers in them (after checking them; recorded, shown by `qcode docs`).")] = False,
+    layout: Annotated[str | None, typer.Option(
+        help="Force a transcript layout instead of detecting it: colon, padded, label-line, "
+        "rev, timestamped, google-meet, whisperx, f4, chat, otter, teams, zoom-captions, "
+        "time-header, paragraphs.")] = None,
+    speakers: Annotated[str | None, typer.Option(
+        help='The speaker labels, comma-separated ("Interviewer,Guard 1"), when detection '
+        "takes too many or too few.")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show each file's layout, encoding, turns and speakers; write "
+        "nothing.")] = False,
 ) -> None:
     """Import transcripts into the project: up to 250 files all or nothing; a larger import
     commits in batches and, stopped half-way, carries on when run again.
@@ -52,10 +62,18 @@ def import_cli(
     refused (use --as NAME). YAML front matter (a --- block) sets document attributes.
     """
     st = state(ctx)
+    names = [s.strip() for s in speakers.split(",") if s.strip()] if speakers else None
+    if dry_run:
+        with st.open() as project:
+            previews = project.preview_import(paths or [], language=lang, segment=segment.value,
+                                              encoding=encoding, layout=layout, speakers=names)
+        _show_previews(previews)
+        return
     with st.open() as project, progress_bar(st, "importing") as progress:
         report = project.import_files(paths or [], attributes=attributes, language=lang,
                                       segment=segment.value, name=as_name, encoding=encoding,
-                                      progress=progress, allow_pii=allow_pii)
+                                      progress=progress, allow_pii=allow_pii, layout=layout,
+                                      speakers=names)
     print_report(st, report)
 
 
@@ -68,7 +86,7 @@ def print_report(st, report) -> None:
             continue  # an archive: only what needs a look, then the totals
         if item.status == "imported":
             say(st, f"imported [bold]{escape(item.name)}[/]: {item.segments} segments "
-                    f"({item.segmentation}s){note}")
+                    f"({item.segmentation}s, layout {item.layout}){note}")
         elif item.status == "unchanged":
             say(st, f"[dim]unchanged {escape(item.name)}: already imported[/]")
         else:
@@ -80,6 +98,33 @@ def print_report(st, report) -> None:
         say(st, escape(line))
     say(st, f"{len(report.imported)} imported, {len(report.files) - len(report.imported)} "
             f"already present, {report.attributes_set} attribute values set")
+
+
+def _show_previews(previews) -> None:
+    """One block per file: layout, encoding, segments, then each speaker's turns and words."""
+    from rich.table import Table
+
+    failed = 0
+    for item in previews:
+        if item.error:
+            failed += 1
+            out.print(f"[red]error:[/] {escape(item.error)}")
+            continue
+        out.print(f"[bold]{escape(str(item.path))}[/]: layout {item.layout}, "
+                  f"{item.encoding or 'docx'}, {item.segments} {item.mode}s")
+        table = Table(show_header=True, box=None, padding=(0, 2, 0, 2))
+        for column in ("speaker", "turns", "words"):
+            table.add_column(column, justify="left" if column == "speaker" else "right")
+        for row in item.speakers:
+            table.add_row(escape(row["label"] or "(no speaker)"), str(row["turns"]),
+                          str(row["words"]))
+        out.print(table)
+        if item.warning:
+            warn(item.warning)
+    out.print(f"dry run: {len(previews) - failed} files read, {failed} with errors, "
+              "nothing written")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("docs")

@@ -64,14 +64,18 @@ def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, t
                     f"{len(frame.columns)} columns")
 
 
-def _matrix(project, by, count, coder, codes, docs, include_children, level, percent, labels):
+def _matrix(project, by, count, coder, codes, docs, include_children, level, percent, labels,
+            respondents_only=False):
     return project.matrix(by, count=count, coder=coder, codes=codes, documents=docs,
                           include_children=include_children, level=level, percent=percent,
-                          labels=labels)
+                          labels=labels, respondents_only=respondents_only)
 
 
-By = Annotated[str, typer.Option(help="Columns: document, speaker, coder or attribute:NAME "
-                                 "(e.g. attribute:role).")]
+By = Annotated[str, typer.Option(help="Columns: document, speaker, role (the speakers' "
+                                 "roles), coder or attribute:NAME (e.g. attribute:role).")]
+RespondentsOnly = Annotated[bool, typer.Option(
+    help="Leave out the turns of interviewers (and `other` speakers); see `qcode speakers "
+    "role`.")]
 Count = Annotated[str, typer.Option(help="segments (distinct coded segments), codings, "
                                     "presence (0/1), words (words coded) or documents.")]
 Children = Annotated[bool | None, typer.Option(
@@ -93,12 +97,12 @@ def matrix_cli(ctx: typer.Context, by: By = "document", count: Count = "segments
                percent: Percent = None, labels: Labels = "id", fmt: Format = None,
                out: Out = None, caption: Caption = None, label: Label = None,
                landscape: Landscape = False, standalone: Standalone = False,
-               raw: Raw = False) -> None:
+               raw: Raw = False, respondents_only: RespondentsOnly = False) -> None:
     """Codes (rows, codebook order) × documents, speakers, coders or attribute values, with
     row and column totals."""
     with state(ctx).open() as project:
         frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
-                        percent, labels)
+                        percent, labels, respondents_only)
     _write_table(ctx, frame, out, fmt, f"matrix by {by}", caption, label, raw,
                  landscape=landscape, standalone=standalone)
 
@@ -115,12 +119,14 @@ def cooccurrence_cli(
     coder: Coder = None, codes: Codes = None, docs: Docs = None, fmt: Format = None,
     out: Out = None, caption: Caption = None, label: Label = None,
     landscape: Landscape = False, standalone: Standalone = False, raw: Raw = False,
+    respondents_only: RespondentsOnly = False,
 ) -> None:
     """Code × code: how many segments (or documents) carry both codes. Codes nobody used
     are left out (--all keeps them)."""
     with state(ctx).open() as project:
         frame = project.cooccurrence(unit=unit, coder=coder, codes=codes, documents=docs,
-                                     jaccard=jaccard, keep_empty=keep_all)
+                                     jaccard=jaccard, keep_empty=keep_all,
+                                     respondents_only=respondents_only)
     if frame.attrs.get("dropped"):
         say(state(ctx), f"[dim]{frame.attrs['dropped']} codes nobody used are left out "
                         "(--all keeps them)[/]")
@@ -140,6 +146,7 @@ def quotes_cli(
                                             "json, html or tex (default: from --out, else "
                                             "md).")] = None,
     out: Out = None, standalone: Standalone = False, raw: Raw = False,
+    respondents_only: RespondentsOnly = False,
 ) -> None:
     """Every coded passage once, with document, segment, speaker, attributes, the coders
     who coded it and their memos; as Word (a heading per code name, ready to quote from),
@@ -150,7 +157,8 @@ def quotes_cli(
     from ..report import quotes_markdown
 
     with state(ctx).open() as project:
-        frame = project.quotes(code or None, coder=coder, documents=docs, by=by)
+        frame = project.quotes(code or None, coder=coder, documents=docs, by=by,
+                               respondents_only=respondents_only)
         leaks = project.pii_passage_warnings(frame)  # anonymisation check (qcode.pii)
     for message in leaks:
         warn(message)
@@ -185,6 +193,7 @@ def heatmap_cli(
     by: By = "document", count: Count = "segments", coder: Coder = None, codes: Codes = None,
     docs: Docs = None, include_children: Children = None, level: Level = None,
     percent: Percent = None, labels: Labels = "id", fmt: Format = None,
+    respondents_only: RespondentsOnly = False,
 ) -> None:
     """A labelled heatmap of the matrix, with a colour bar and counts in the cells."""
     from ..exporters import format_for
@@ -193,7 +202,7 @@ def heatmap_cli(
     chosen = format_for(out, fmt, ("png", "svg", "pdf"))
     with state(ctx).open() as project:
         frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
-                        percent, labels)
+                        percent, labels, respondents_only)
     what = f"% of {percent} ({count})" if percent else count
     write_heatmap(out, frame, f"Codes × {by.removeprefix('attribute:')}: {what}", chosen)
     say(state(ctx), f"wrote {escape(str(out))}: {len(frame) - 1} codes × "

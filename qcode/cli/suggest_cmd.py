@@ -51,12 +51,16 @@ def run_cli(
     = 0.5,
     model: ModelOption = None,
     min_positives: MinPositives = None,
+    respondents_only: Annotated[bool, typer.Option(
+        help="Suggest nothing for the turns of interviewers (and `other` speakers); see "
+        "`qcode speakers role`.")] = False,
 ) -> None:
     """Compute suggestions for every segment and store them; decisions already made stay."""
     st = state(ctx)
     with st.open() as project, progress_bar(st, "suggesting") as progress:
         report = project.suggest(documents or [], method=method.value, model=model, jobs=jobs,
                                  min_score=min_score, min_positives=min_positives,
+                                 respondents_only=respondents_only,
                                  progress=progress)
     for message in report.warnings:
         warn(message)

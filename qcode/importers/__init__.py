@@ -11,7 +11,7 @@ from .turns import SegmentMode, segment
 __all__ = ["MAX_FILE_BYTES", "SUPPORTED", "ParsedDocument", "SegmentMode", "Span",
            "collect_paths", "read_document", "segment"]
 
-SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
+SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt", ".cha")
 # Interview transcripts are a few hundred KB; a larger file is almost surely not one, and
 # refusing it early keeps memory bounded. Split longer material into several documents.
 MAX_FILE_BYTES = 50 * 1024 * 1024

@@ -22,7 +22,7 @@ _BINARY_SIGNATURES = {
 }
 # The control characters (Unicode category Cc: U+0000-001F and U+007F-009F) other than
 # newline, tab and form feed. One regex scan instead of a category look-up per character.
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f]")
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0d-\x14\x16-\x1f\x7f-\x9f]")  # not \x15: CHAT times
 
 
 def decode(raw: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
@@ -89,7 +89,8 @@ def normalise(text: str) -> str:
 
 
 def count_controls(text: str) -> int:
-    """Control characters (category Cc) other than newline, tab and form feed.
+    """Control characters (category Cc) other than newline, tab, form feed and NAK (\x15,
+    which CHAT transcripts put around time markers).
 
     A printable line has none; only the other lines are scanned (tabs, form feeds, no-break
     spaces and the like make a line "unprintable" too, harmlessly)."""

@@ -27,3 +27,4 @@ class ParsedDocument:
     attributes: dict[str, str] = field(default_factory=dict)
     language: str | None = None
     turns: list[Span] | None = None  # speaker turns the format itself carries (subtitles)
+    layout: str | None = None  # the caption layout (teams-vtt, zoom-vtt, whisperx, captions)

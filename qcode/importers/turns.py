@@ -1,71 +1,111 @@
 """Splitting a transcript into segments: speaker turns, paragraphs or sentences.
 
-A speaker marker stands at the start of a line, after an optional timestamp such as
-`[00:01:23]` or `00:01:23`:  `NAME:`, `Name Surname:`, `**Name:**`, `[NAME]`, or the
-single letters `E:`, `R:`, `P:`, `I:`. A turn runs from its marker to the next one. A name
-counts as a speaker when it marks at least two turns or is a usual interview role
-(`Entrevistador(a)`, `Interviewer`, …) or is written in capitals, in brackets or in
-bold, so one-off header lines such as `Fecha: 2016` stay
-plain text. Each segment is trimmed of surrounding white space; `text[start:end]` is exactly
-the segment's words, without the speaker label.
+`layouts.find_layout` decides which lines open a turn (see its docstring and the README's
+"Segments" section for the layouts recognised). A turn runs from its marker to the next one;
+lines nobody said (page headers, service notices, time lines, CHAT tiers) end the segment
+and the words after them continue the same speaker in a new segment. Turns by one speaker
+that follow each other are never merged: each marker the transcriber wrote opens a segment.
+Text before the first marker is one segment with no speaker. Each segment is
+trimmed of surrounding white space; `text[start:end]` is exactly the words, without the
+label or trailing time codes.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal
 
+from .layouts import Layout, find_layout
+from .markers import INLINE, plausible
 from .model import Span
 
 SegmentMode = Literal["turn", "paragraph", "sentence"]
 
-_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_TIME = rf"(?P<time>\[{_CLOCK}\]|\({_CLOCK}\)|{_CLOCK})"
-_WORD = r"[^\W\d_][\w'’.\-]*(?:\([a-z]{1,2}\))?"
-_NAME = rf"{_WORD}(?:[ \t](?:{_WORD}|\d{{1,3}})){{0,3}}"
-_BOLD = r"(?:\*\*|__)?"
-_MARKER = re.compile(
-    rf"^[ \t]*(?:{_TIME}[ \t]*(?:-[ \t]*)?)?"
-    rf"(?:\[(?P<bracket>[^\]\n\d][^\]\n]{{0,39}})\][ \t]*:?"
-    rf"|(?P<bold>\*\*|__)?(?P<name>{_NAME}){_BOLD}[ \t]*:{_BOLD})"
-    r"(?=[ \t]|$)",
-    re.MULTILINE,
-)
-_ROLES = {
-    "e", "r", "p", "i", "entrevistador", "entrevistadora", "entrevistador(a)", "entrevistado",
-    "entrevistada", "entrevistado(a)", "interviewer", "respondent", "interviewee",
-    "moderador", "moderadora", "moderator", "participante", "participant",
-}
-_MAX_NAME = 40
 _OPENING = "¿¡"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
+@dataclass
+class Segmentation:
+    """Segments of a text, the mode used and the layout detected (None: no speakers)."""
+
+    spans: list[Span]
+    mode: str
+    layout: str | None
+
+
 def speaker_prefix(line: str) -> tuple[str | None, str]:
     """Split `Name: words` into (Name, words); (None, line) when there is no marker."""
-    match = _MARKER.match(line)
-    if not match or not _plausible(_speaker(match)):
+    match = INLINE.match(line)
+    label = match and (match.group("bold") or match.group("bracket") or match.group("name"))
+    if not match or not label or not plausible(label.strip()) or not label[0].isalnum() \
+            or not (label[0].isupper() or label[0].isdigit()):
         return None, line
-    return _speaker(match), line[match.end():].strip()
+    return label.strip(), line[match.end():].strip()
 
 
-def find_turns(text: str) -> list[Span] | None:
-    """Speaker turns, or None when the text has fewer than two speaker markers."""
-    matches = [m for m in _MARKER.finditer(text) if _plausible(_speaker(m))]
-    counts = Counter(_speaker(m) for m in matches)
-    matches = [m for m in matches if counts[_speaker(m)] >= 2 or _unmistakable(m)]
-    if len(matches) < 2:
-        return None
+def find_turns(text: str, layout: str | None = None,
+               speakers: list[str] | None = None) -> list[Span] | None:
+    """Speaker turns, or None when no layout with at least two speaker markers is found."""
+    found = find_layout(text, layout, speakers)
+    return _turns(text, found) if found and found.markers else None
+
+
+def _turns(text: str, layout: Layout) -> list[Span]:
+    """Walk the lines that matter (markers, non-speech, trailing time codes) in order; the
+    words between two of them belong to the turn that is open."""
     spans: list[Span] = []
-    preamble = _trim(text, 0, matches[0].start())
-    if preamble:
-        spans.append(Span(*preamble))
-    for match, following in zip(matches, [*matches[1:], None], strict=True):
-        body = _trim(text, match.end(), following.start() if following else len(text))
-        if body:
-            spans.append(Span(*body, speaker=_speaker(match), time_start=_time(match)))
+    speaker: str | None = None
+    time: float | None = None
+    pending: float | None = None  # from a time line, for the next turn
+    starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))]
+    opened = 0  # where the open piece's words begin
+
+    def emit(end: int, time_end: float | None = None) -> None:
+        if piece := _trim(text, opened, end):
+            spans.append(Span(*piece, speaker=speaker, time_start=time, time_end=time_end))
+
+    for number in sorted({*layout.markers, *layout.noise, *layout.trailing}):
+        line_start, line_end = starts[number], starts[number + 1] - 1
+        if number in layout.markers:
+            emit(line_start)
+            marker = layout.markers[number]
+            speaker, time = marker.speaker, marker.time if marker.time is not None else pending
+            pending = None
+            opened = marker.body if marker.body is not None else line_end
+        elif number in layout.noise:
+            emit(line_start)
+            if layout.noise[number] is not None:
+                pending = layout.noise[number]
+            opened = line_end
+        if number in layout.trailing:
+            cut, stamp, kind = layout.trailing[number]
+            if kind == "start":  # a CHAT bullet: when this utterance began
+                time = stamp
+            emit(cut, stamp if kind == "end" else None)
+            time, opened = stamp, line_end
+    emit(len(text))
     return spans
+
+
+def split(text: str, mode: SegmentMode = "turn", language: str = "en",
+          turns: list[Span] | None = None, layout: str | None = None,
+          speakers: list[str] | None = None) -> Segmentation:
+    """Segment `text`; `layout` forces a layout, `speakers` names the only labels to take."""
+    found = None if turns is not None else find_layout(text, layout, speakers)
+    spans = turns if turns is not None else (_turns(text, found) if found else None)
+    spans = spans if spans and any(s.speaker for s in spans) else None
+    name = found.name if found and spans else None
+    if mode == "turn" and spans:
+        return Segmentation(spans, "turn", name)
+    if mode == "sentence":
+        bases = spans or [Span(s, e) for s, e in paragraphs(text)]
+        return Segmentation(_sentences(text, bases, language), "sentence", name)
+    if spans and turns is not None:  # caption files: a turn is the natural paragraph
+        return Segmentation(spans, "paragraph", name)
+    return Segmentation([Span(s, e) for s, e in paragraphs(text)], "paragraph", name)
 
 
 def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -85,16 +125,11 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 
 def segment(text: str, mode: SegmentMode = "turn", language: str = "en",
             turns: list[Span] | None = None) -> tuple[list[Span], str]:
-    """Segments of `text` and the mode actually used (`turn` falls back to `paragraph`)."""
-    found = turns if turns is not None else find_turns(text)
-    if mode == "turn" and found:
-        return found, "turn"
-    if mode == "sentence":
-        bases = found or [Span(s, e) for s, e in paragraphs(text)]
-        return _sentences(text, bases, language), "sentence"
-    if found and turns is not None:  # caption files: a turn is the natural paragraph
-        return found, "paragraph"
-    return [Span(s, e) for s, e in paragraphs(text)], "paragraph"
+    """Segments of `text` and the mode actually used (`turn` falls back to `paragraph`).
+
+    `split` does the same and also says which layout it found."""
+    done = split(text, mode, language, turns)
+    return done.spans, done.mode
 
 
 def _sentences(text: str, bases: list[Span], language: str) -> list[Span]:
@@ -111,31 +146,6 @@ def _sentences(text: str, bases: list[Span], language: str) -> list[Span]:
                 spans.append(Span(*trimmed, speaker=base.speaker, time_start=base.time_start,
                                   time_end=base.time_end))
     return spans
-
-
-def _speaker(match: re.Match[str]) -> str:
-    return (match.group("bracket") or match.group("name")).strip()
-
-
-def _unmistakable(match: re.Match[str]) -> bool:
-    """A marker that counts even once: `[NAME]`, `**Name:**`, `NAME:`, `E:`, or a role."""
-    name = _speaker(match)
-    return (bool(match.group("bracket") or match.group("bold")) or name.isupper()
-            or len(name) == 1 or name.lower() in _ROLES)
-
-
-def _plausible(name: str) -> bool:
-    return bool(name) and len(name) <= _MAX_NAME and name[0].isupper()
-
-
-def _time(match: re.Match[str]) -> float | None:
-    stamp = match.group("time")
-    if not stamp:
-        return None
-    seconds = 0.0
-    for part in stamp.strip("[]()").replace(",", ".").split(":"):
-        seconds = seconds * 60 + float(part)
-    return seconds
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

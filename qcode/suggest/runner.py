@@ -267,8 +267,9 @@ def model_rows(conn: sqlite3.Connection, trained: learning.Model, document_ids: 
 def suggest(conn: sqlite3.Connection, documents: list[str] | None = None, *,
             method: Method = "all", model_name: str | None = None, jobs: int = 1,
             min_score: float = 0.5, min_positives: int = learning.DEFAULT_MIN_POSITIVES,
-            progress: Progress | None = None) -> SuggestReport:
-    """Compute and store suggestions for the given documents (default: all)."""
+            progress: Progress | None = None, respondents_only: bool = False) -> SuggestReport:
+    """Compute and store suggestions for the given documents (default: all);
+    `respondents_only` suggests nothing for turns of interviewers or `other` speakers."""
     codes = require_codebook(conn)
     if documents:
         document_ids = [get_document(conn, name)["id"] for name in documents]
@@ -278,24 +279,34 @@ def suggest(conn: sqlite3.Connection, documents: list[str] | None = None, *,
     if not document_ids:
         return report
     started = time.perf_counter()
+    skipped: set[int] = set()
+    if respondents_only:
+        from ..speakers import non_respondent_segments
+
+        skipped = non_respondent_segments(conn, document_ids)
     with atomic(conn):
         if method in ("rules", "all"):
             for chunk in rule_chunks(conn, codes, document_ids, model_name, jobs, progress):
                 report.tokens += chunk.tokens
                 report.warnings += [w for w in chunk.warnings if w not in report.warnings]
-                _store(conn, "rules", chunk.rows, chunk.document_ids, report)
+                _store(conn, "rules", _kept(chunk.rows, skipped), chunk.document_ids, report)
         if method in ("model", "all"):
             report.training = learning.ensure_model(conn, min_positives=min_positives,
                                                     model_name=model_name)
             for first in range(0, len(document_ids), CHUNK * 10):
                 some = document_ids[first:first + CHUNK * 10]
                 rows = model_rows(conn, report.training.model, some, model_name, min_score)
-                _store(conn, "model", rows, some, report)
+                _store(conn, "model", _kept(rows, skipped), some, report)
         report.seconds = time.perf_counter() - started
     report.segments = conn.execute(
         f"SELECT count(*) FROM segment WHERE document_id IN ({','.join('?' * len(document_ids))})",
         document_ids).fetchone()[0]
     return report
+
+
+def _kept(rows: list[Row], skipped: set[int]) -> list[Row]:
+    """The rows whose segment is not among `skipped` (the non-respondents' turns)."""
+    return [r for r in rows if r[0] not in skipped] if skipped else rows
 
 
 def _store(conn: sqlite3.Connection, method: str, rows: list[Row], document_ids: list[int],

@@ -1,0 +1,354 @@
+"""Which transcript layout a text is in, and which of its lines open a speaker turn.
+
+One pass over the lines classifies each (blank, non-speech, a label alone on its line, a
+`Name: words` line); the layout is the family of markers that explains the text best. A label
+that appears only once is still a speaker when its line has the same layout as the other
+speakers' (the same text column, the same indent) and does not look like a wrapped line or a
+note (`Nota:`, `Fecha:`). Everything is linear in the number of lines.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from ..errors import InputError
+from .markers import (
+    CHAT_NOISE,
+    HEADER,
+    INLINE,
+    NOISE,
+    NOISE_AFTER_NEWLINE,
+    NOTICE,
+    NOTICE_HINTS,
+    TIME_LINE,
+    TRAILING_TIME,
+    clock_seconds,
+    code_like,
+    name_like,
+    plausible,
+)
+
+# --layout NAME: what each layout looks like (README "Segments" lists the same).
+LAYOUTS: dict[str, str] = {
+    "colon": "Name: words (NVivo/ATLAS.ti style, E:/P:, Entrevistador(a):, Q:/A:)",
+    "padded": "Name: padded with spaces or a tab to a column, hard-wrapped lines",
+    "label-line": "Name: alone on a line, words below (Rev .docx saved as text)",
+    "rev": "Speaker 1 (00:00): alone on a line, words below (Rev, Temi, Descript)",
+    "timestamped": "[00:00:02] Name: words, or Name: [00:00:12] words (Sonix, Descript)",
+    "google-meet": "time lines 00:05:00 between Name: or **Name:** words",
+    "whisperx": "[SPEAKER_00]: words (whisperX and other diarisers)",
+    "f4": "I: / B1: words #00:00:04-2# (f4/f5transkript)",
+    "chat": "*PAR: words, @headers and %tiers (CHAT/CLAN .cha)",
+    "otter": "Name  0:03 on a line, words below (Otter .txt)",
+    "teams": "Name   0:03 on a line, words below, no blank lines (Teams .docx)",
+    "zoom-captions": "[Name] 14:02:11 on a line, words below (Zoom saved captions)",
+    "time-header": "[00:00:05] Name on a line, words below (Trint, Happy Scribe)",
+    "paragraphs": "no speakers: blocks separated by blank lines",
+}
+_HEADER_LAYOUTS = {"otter": "spaced", "teams": "spaced", "zoom-captions": "bracket",
+                   "time-header": "time_first"}
+_ROLES = frozenset("""
+interviewer interviewee respondent participant moderator facilitator investigator researcher
+entrevistador entrevistadora entrevistador(a) entrevistado entrevistada entrevistado(a)
+investigador investigadora investigador(a) moderador moderadora moderador(a) facilitador
+facilitadora participante informante pregunta respuesta
+""".split())
+_SHORT_CODE = re.compile(r"[A-Z]{1,3}\d{0,2}")
+_SENTENCE_END = tuple(".?!…\"”»)")
+
+
+@dataclass(frozen=True)
+class Marker:
+    speaker: str
+    time: float | None
+    body: int | None  # offset where the words start on the marker's line; None: next lines
+
+
+@dataclass
+class Layout:
+    """The markers of one text: which lines open turns, which lines are not speech."""
+
+    name: str
+    markers: dict[int, Marker] = field(default_factory=dict)
+    noise: dict[int, float | None] = field(default_factory=dict)  # line -> time it carries
+    trailing: dict[int, tuple[int, float | None, str]] = field(default_factory=dict)
+
+
+@dataclass
+class _Scan:
+    lines: list[str]
+    starts: list[int]
+    noise: dict[int, float | None]
+    inline: list[tuple[int, re.Match[str]]]
+    headers: dict[str, dict[int, tuple[str, float | None]]]
+    chat_lines: int = 0
+    time_marks: bool = False  # any `#` (f4) or CHAT bullet in the text
+
+
+def check_layout(name: str) -> str:
+    if name not in LAYOUTS:
+        raise InputError(f"--layout {name}: unknown layout; use one of {', '.join(LAYOUTS)}")
+    return name
+
+
+def find_layout(text: str, layout: str | None = None,
+                speakers: list[str] | None = None) -> Layout | None:
+    """The layout of `text` (detected, or `layout` forced) with its markers; None for none."""
+    if layout == "paragraphs":
+        return None
+    scan = _scan(text)
+    forced = {s.strip().casefold() for s in speakers or [] if s.strip()} or None
+    chat = layout == "chat" or (layout is None and scan.chat_lines >= 2
+                                and any(line.startswith("@") for line in scan.lines[:50]))
+    if chat:
+        return _chat(scan)
+    style = _HEADER_LAYOUTS.get(layout or "")
+    if style:
+        return _header_layout(scan, layout or "", style, forced)
+    inline = _inline_markers(scan, forced)
+    if layout is None:
+        best = max(("spaced", "bracket", "time_first"), key=lambda s: len(_followed(scan, s)))
+        count = len(_followed(scan, best))
+        covered = sum(1 for i in inline if i not in scan.headers[best])
+        if count >= 2 and count >= covered:
+            name = {"bracket": "zoom-captions", "time_first": "time-header"}.get(best) \
+                or _otter_or_teams(scan, best)
+            return _header_layout(scan, name, best, forced)
+    if len(inline) < 2 and not (forced and inline):
+        return None
+    found = Layout(layout or "colon", inline, dict(scan.noise))
+    _cut_trailing_times(scan, found)
+    if layout is None:
+        found.name = _colon_name(scan, found, inline)
+    return found
+
+
+def _scan(text: str) -> _Scan:
+    """Classify the lines that can matter; whole-text searches pick them, so that the lines
+    of speech (most of a transcript) cost no Python work at all."""
+    lines = text.split("\n")
+    starts = [0, *accumulate(len(line) + 1 for line in lines)][:-1]
+    scan = _Scan(lines, starts, {}, [], {style: {} for style in ("spaced", "bracket",
+                                                                  "time_first")})
+    # a marker or time stamp has a colon near the start, or opens with a bracket or bold
+    scan.time_marks = "#" in text or "\x15" in text
+    candidates = [n for n, line in enumerate(lines)
+                  if ":" in line[:90] or line[:1] in ("[", "*", "_")]
+    if NOISE.match(lines[0]):
+        scan.noise[0] = None
+    for match in NOISE_AFTER_NEWLINE.finditer(text):
+        scan.noise[bisect_right(starts, match.start() + 1) - 1] = None
+    for hint in NOTICE_HINTS:
+        found = text.find(hint)
+        while found >= 0:
+            number = bisect_right(starts, found) - 1
+            if NOTICE.match(lines[number]):
+                scan.noise[number] = None
+            found = text.find(hint, starts[number] + len(lines[number]))
+    for number in candidates:
+        if number in scan.noise:
+            continue
+        line = lines[number]
+        if TIME_LINE.match(line):
+            scan.noise[number] = clock_seconds(line.strip())
+            continue
+        scan.chat_lines += line[0] == "*" and line[1:2].isupper()
+        if len(line) <= 80 and (header := HEADER.match(line)):
+            for style in scan.headers:
+                if header.group(style):
+                    time = header.group(f"{style}_t") or header.groupdict().get(f"{style}_u")
+                    scan.headers[style][number] = (header.group(style).strip(),
+                                                   clock_seconds(time))
+        if match := INLINE.match(line):
+            scan.inline.append((number, match))
+    return scan
+
+
+def _label(match: re.Match[str]) -> str:
+    return (match.group("bold") or match.group("bracket") or match.group("chat")
+            or match.group("name") or "").strip()
+
+
+def _strong(match: re.Match[str], label: str) -> bool:
+    """Counts even when used once: bold, brackets, capitals, a role, a short code (B1, E)."""
+    return bool(match.group("bold") or match.group("bracket") or match.group("chat")
+                or label.casefold() in _ROLES or _SHORT_CODE.fullmatch(label)
+                or (label.isupper() and len(label) > 1))
+
+
+def _signature(match: re.Match[str], line: str) -> tuple[str, int]:
+    gap = match.group("gap") or ""
+    if "\t" in gap:
+        return ("tab", 0)
+    if len(gap) >= 2:
+        return ("column", len(line[:match.end("gap")].expandtabs()))
+    return ("space", 0)
+
+
+def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
+    labels = {number: _label(match) for number, match in scan.inline}
+    if forced:
+        accepted = [(n, m) for n, m in scan.inline if labels[n].casefold() in forced]
+        return {n: _marker(scan, n, m, labels[n]) for n, m in accepted}
+    counts = Counter(labels.values())
+    candidates = [(n, m) for n, m in scan.inline if plausible(labels[n])]
+    core = [(n, m) for n, m in candidates
+            if _strong(m, labels[n]) or (counts[labels[n]] >= 2
+                                         and (name_like(labels[n]) or code_like(labels[n])))]
+    # Padding to one column (or a tab) shared by three labels or more is a layout of its own.
+    signatures = Counter(_signature(m, scan.lines[n]) for n, m in core or candidates)
+    shared = Counter(s for n, m in candidates
+                     if (s := _signature(m, scan.lines[n]))[0] != "space")
+    dominant, seen = (signatures.most_common(1) or [(("space", 0), 0)])[0]
+    padded = dominant[0] != "space" and seen >= 2 and seen * 2 >= len(core or candidates)
+    if not padded and shared and shared.most_common(1)[0][1] >= 3:
+        dominant, padded = shared.most_common(1)[0][0], True
+    if not core and not padded:
+        return {}
+    core_lines = {n for n, _ in core}
+    first = min(core_lines) if core_lines and not padded else 0
+    indent = Counter(len(m.group("indent")) for _, m in core or candidates).most_common(1)[0][0]
+    width: list[int | None] = []  # computed once, when a one-off label needs it
+
+    def wrap_width() -> int | None:
+        if not width:
+            candidate_lines = {n for n, _ in scan.inline}
+            width.append(_wrap_width([line for n, line in enumerate(scan.lines)
+                                      if n not in candidate_lines]))
+        return width[0]
+
+    accepted = {}
+    for number, match in scan.inline:
+        label = labels[number]
+        if number in core_lines:
+            accepted[number] = _marker(scan, number, match, label)
+            continue
+        if (number < first or not plausible(label)
+                or len(match.group("indent")) != indent):
+            continue
+        if padded:
+            ok = _signature(match, scan.lines[number]) == dominant
+        else:
+            ok = (name_like(label) and _after_sentence(scan, number)
+                  and not _wrapped(scan, number, wrap_width()))
+        if ok:
+            accepted[number] = _marker(scan, number, match, label)
+    return accepted
+
+
+def _marker(scan: _Scan, number: int, match: re.Match[str], label: str) -> Marker:
+    line = scan.lines[number]
+    time = match.group("t1") or match.group("t2") or match.group("t3")
+    body = match.end() if match.end() < len(line.rstrip()) else None
+    return Marker(label, clock_seconds(time),
+                  None if body is None else scan.starts[number] + body)
+
+
+def _after_sentence(scan: _Scan, number: int) -> bool:
+    """A new turn follows a blank line, a non-speech line or a finished sentence."""
+    if number == 0 or number - 1 in scan.noise:
+        return True
+    previous = scan.lines[number - 1].rstrip()
+    return not previous or previous.endswith(_SENTENCE_END)
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped text is wrapped at; None when lines are not wrapped."""
+    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    if len(lengths) < 4:
+        return None
+    width = max(lengths)
+    near = sum(1 for n in lengths if n >= width - 15)
+    return width if width <= 120 and near * 10 >= len(lengths) * 3 else None
+
+
+def _wrapped(scan: _Scan, number: int, width: int | None) -> bool:
+    """Would the line's first word have fitted on the previous line? If not, it is a wrap."""
+    if width is None or number == 0:
+        return False
+    previous = scan.lines[number - 1].rstrip()
+    first = scan.lines[number].split(maxsplit=1)
+    return bool(previous) and bool(first) and len(previous) + 1 + len(first[0]) > width - 2
+
+
+def _followed(scan: _Scan, style: str) -> list[int]:
+    """Header lines of `style` whose next non-blank line is words, not another header."""
+    headers = scan.headers[style]
+    found = []
+    for number in headers:
+        following = number + 1
+        while following < len(scan.lines) and not scan.lines[following].strip():
+            following += 1
+        if (following < len(scan.lines) and following not in headers
+                and following not in scan.noise):
+            found.append(number)
+    return found
+
+
+def _header_layout(scan: _Scan, name: str, style: str, forced: set[str] | None) -> Layout:
+    markers = {number: Marker(label, time, None)
+               for number, (label, time) in scan.headers[style].items()
+               if (label.casefold() in forced if forced else plausible(label))}
+    return Layout(name, markers, dict(scan.noise))
+
+
+def _otter_or_teams(scan: _Scan, style: str) -> str:
+    """Otter leaves a blank line before each header; Teams .docx as text does not."""
+    notices = " ".join(scan.lines[n].lower() for n in scan.noise)
+    if "otter.ai" in notices or "transcri" in notices:
+        return "otter" if "otter.ai" in notices else "teams"
+    headers = scan.headers[style]
+    blank_before = sum(1 for n in headers if n == 0 or not scan.lines[n - 1].strip())
+    return "otter" if blank_before * 2 > len(headers) else "teams"
+
+
+def _chat(scan: _Scan) -> Layout:
+    found = Layout("chat")
+    in_tier = False
+    for number, line in enumerate(scan.lines):
+        if line[:1] and CHAT_NOISE.match(line):
+            in_tier = True
+        elif line[:1] == "*":
+            in_tier = False
+        if in_tier and line.strip():
+            found.noise[number] = None
+    found.markers = {n: _marker(scan, n, m, m.group("chat")) for n, m in scan.inline
+                     if m.group("chat")}
+    _cut_trailing_times(scan, found)
+    return found
+
+
+def _cut_trailing_times(scan: _Scan, found: Layout) -> None:
+    if not scan.time_marks:
+        return
+    for number, line in enumerate(scan.lines):
+        if ("#" in line or "\x15" in line) and (match := TRAILING_TIME.search(line)):
+            f4 = match.group("f4")
+            time = clock_seconds(f4) if f4 else int(match.group("chat")) / 1000
+            found.trailing[number] = (scan.starts[number] + match.start(), time,
+                                      "end" if f4 else "start")
+
+
+def _colon_name(scan: _Scan, found: Layout, inline: dict[int, Marker]) -> str:
+    """Name the colon-family layout after what most of its markers look like."""
+    matches = dict(scan.inline)
+    most = len(inline) / 2
+    if sum(1 for _, _, kind in found.trailing.values() if kind == "end") >= 2:
+        return "f4"
+    if sum(1 for m in inline.values() if m.speaker.startswith("SPEAKER_")) > most:
+        return "whisperx"
+    if any(time is not None for time in found.noise.values()):
+        return "google-meet"
+    if sum(1 for n in inline if matches[n].group("t2")) > most:
+        return "rev"
+    if sum(1 for m in inline.values() if m.body is None) > most:
+        return "label-line"
+    if sum(1 for n in inline if matches[n].group("t1") or matches[n].group("t3")) > most:
+        return "timestamped"
+    if sum(1 for n in inline if _signature(matches[n], scan.lines[n])[0] != "space") > most:
+        return "padded"
+    return "colon"
