@@ -308,7 +308,7 @@ def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path]
                               allow_pii=allow_pii) if others or attributes else ImportReport()
         for path in projects:
             loaded = import_qdpx(conn, path, default_language=default_language,
-                                 language=language, mode=mode)
+                                 language=language, mode=mode, allow_pii=allow_pii)
             report.files += loaded.files
             report.warnings += loaded.warnings
             report.attributes_set += loaded.attributes_set

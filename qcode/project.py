@@ -39,9 +39,11 @@ class Project:
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def init(cls, directory: str | Path = ".", language: str = "es",
-             coder: str | None = None, from_qdpx: str | Path | None = None) -> Project:
+             coder: str | None = None, from_qdpx: str | Path | None = None,
+             allow_pii: bool = False) -> Project:
         """A new project; `from_qdpx` fills it from a REFI-QDA project (`.report` then says
-        what came), and if that fails nothing is left behind."""
+        what came; its sources pass the anonymisation check unless `allow_pii`), and if that
+        fails nothing is left behind."""
         folder = Path(directory)
         documents.check_language(language)
         path = folder / FILENAME
@@ -60,7 +62,7 @@ class Project:
         project = cls(path)
         if from_qdpx is not None:
             try:
-                project.report = project.import_files([from_qdpx])
+                project.report = project.import_files([from_qdpx], allow_pii=allow_pii)
             except BaseException:
                 project.close()
                 for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):

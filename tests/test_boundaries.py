@@ -505,15 +505,18 @@ def test_span_agreement_needs_a_document_every_coder_read_whole(pair, tmp_path):
 # -- matrices: counting units ---------------------------------------------------------------
 
 
-def test_jaccard_is_rounded_and_zero_for_codes_nobody_used(tiny):
-    """x on segments 1-3, y on 1: both 1, union 3 + 1 - 1 = 3 -> 1/3, shown as .333."""
+def test_jaccard_in_full_precision_and_zero_for_codes_nobody_used(tiny):
+    """x on segments 1-3, y on 1: both 1, union 3 + 1 - 1 = 3 -> 1/3 (kept in full: rounding
+    is for screens). z, never used, is left out unless asked for, and then all zero."""
     tiny.code("d", [1, 2, 3], ["x"])
     tiny.code("d", [1], ["y"])
     tiny.load_codebook(write(tiny.path.parent / "cb2.yaml", CODEBOOK + "  - {id: z, name: Z}\n"))
     jaccard = tiny.cooccurrence(jaccard=True)
-    assert jaccard.loc["x", "y"] == 0.333 and jaccard.loc["x", "x"] == 1.0
+    assert jaccard.loc["x", "y"] == pytest.approx(1 / 3) and jaccard.loc["x", "x"] == 1.0
+    assert "z" not in jaccard.index
+    jaccard = tiny.cooccurrence(jaccard=True, keep_empty=True)
     assert jaccard.loc["z", "z"] == 0.0 and jaccard.loc["x", "z"] == 0.0
-    counts = tiny.cooccurrence()
+    counts = tiny.cooccurrence(keep_empty=True)
     assert counts.loc["x", "y"] == 1 and counts.loc["x", "x"] == 3 and counts.loc["z", "z"] == 0
     with pytest.raises(InputError, match=r"^--unit turn: choose segment or document$"):
         tiny.cooccurrence(unit="turn")

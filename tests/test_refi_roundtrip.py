@@ -91,7 +91,8 @@ def coded_project(sample_project):
 def round_trip(project: Project, tmp_path: Path) -> Project:
     target = tmp_path / "exported.qdpx"
     project.export_qdpx(target)
-    return Project.init(tmp_path / "back", language="en", from_qdpx=target)
+    # the projects were let in with --allow-pii where their text holds names; so is the copy
+    return Project.init(tmp_path / "back", language="en", from_qdpx=target, allow_pii=True)
 
 
 def test_sample_project_round_trip(coded_project, tmp_path):
@@ -272,3 +273,21 @@ def test_export_warns_about_passages_with_identifiers(coded_project, tmp_path):
                for w in report.warnings)
     assert report.warnings[-1] == ("the export holds documents imported with --allow-pii: "
                                    "leak; check them before sharing the file")
+
+
+def test_import_runs_the_anonymisation_check(coded_project, tmp_path):
+    """A .qdpx source holding a phone number is refused like a transcript would be; with
+    --allow-pii it comes in and is recorded (shown by `qcode docs`)."""
+    leak = tmp_path / "leak.txt"
+    leak.write_text("E: ¿Cómo la contacto?\nR: Llame al 987 654 321.\n", encoding="utf-8")
+    coded_project.import_files([leak], allow_pii=True)
+    coded_project.export_qdpx(tmp_path / "leak.qdpx")
+    result = run("init", tmp_path / "refused", "--from", tmp_path / "leak.qdpx")
+    assert result.exit_code == 1
+    assert "1 file refused: 1 likely identifier that escaped anonymisation" in result.stderr
+    assert "leak.qdpx:" in result.stderr and "'987 654 321'" in result.stderr
+    assert not (tmp_path / "refused").exists()  # nothing left behind
+    result = run("init", tmp_path / "allowed", "--from", tmp_path / "leak.qdpx", "--allow-pii")
+    assert result.exit_code == 0, result.output
+    with Project(tmp_path / "allowed") as back:
+        assert {d["name"]: d["pii"] for d in back.documents()}["leak"] == "allowed (1 found)"

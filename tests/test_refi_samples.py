@@ -30,7 +30,8 @@ def _xml(path):
 
 @pytest.mark.parametrize("sample", [ATLAS_BLANK, ATLAS, NVIVO, QC], ids=lambda p: p.stem)
 def test_every_sample_imports_with_init_from(sample, tmp_path):
-    result = run("init", tmp_path / "p", "--from", sample)
+    # real exports can name real people: the anonymisation check is tested on its own below
+    result = run("init", tmp_path / "p", "--from", sample, "--allow-pii")
     assert result.exit_code == 0, result.output
     with Project(tmp_path / "p") as project:
         codes = project.codes()
@@ -94,7 +95,9 @@ def _imported(project: Project) -> dict[tuple[int, int], tuple[set[str], str]]:
 
 
 def test_qc_sample_codings_match_the_xml(tmp_path):
-    result = run("init", tmp_path / "p", "--lang", "en", "--from", QC)
+    refused = run("init", tmp_path / "refused", "--lang", "en", "--from", QC)
+    assert refused.exit_code == 1 and "likely identifier" in refused.stderr  # names in it
+    result = run("init", tmp_path / "p", "--lang", "en", "--from", QC, "--allow-pii")
     assert result.exit_code == 0
     assert "no internal:// prefix" in result.stderr and "has no name" in result.stderr
     with Project(tmp_path / "p") as project:
@@ -118,7 +121,7 @@ def test_qc_sample_codings_match_the_xml(tmp_path):
 
 
 def test_qc_sample_imported_twice_adds_nothing(tmp_path):
-    with Project.init(tmp_path / "p", language="en", from_qdpx=QC) as project:
+    with Project.init(tmp_path / "p", language="en", from_qdpx=QC, allow_pii=True) as project:
         again = project.import_files([QC])
         assert [f.status for f in again.files] == ["unchanged", "unchanged"]
         assert f"{QC}: 2 sources, 0 codes added, 0 codings added ({QC_CODINGS} already there)" \

@@ -24,12 +24,16 @@ def init_cli(
     from_qdpx: Annotated[Path | None, typer.Option(
         "--from", help="Fill the project from a REFI-QDA project (.qdpx) exported by NVivo, "
         "ATLAS.ti, MAXQDA, QualCoder, Taguette or qcode.")] = None,
+    allow_pii: Annotated[bool, typer.Option(
+        "--allow-pii", help="With --from: take sources even though the anonymisation check "
+        "finds likely identifiers in them (recorded, shown by `qcode docs`).")] = False,
 ) -> None:
     """Create a project: one SQLite file, qcode.db, in DIRECTORY."""
     from ..project import Project
 
     st = state(ctx)
-    with Project.init(directory, language=lang, coder=st.coder, from_qdpx=from_qdpx) as project:
+    with Project.init(directory, language=lang, coder=st.coder, from_qdpx=from_qdpx,
+                      allow_pii=allow_pii) as project:
         say(st, f"created [bold]{escape(str(project.path))}[/] (language {lang})")
         if project.report is not None:
             from .documents_cmd import print_report

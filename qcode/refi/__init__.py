@@ -16,10 +16,12 @@ __all__ = ["ExportReport", "LoadReport", "export_qdpx", "import_qdpx"]
 
 
 def import_qdpx(conn: sqlite3.Connection, path: Path, *, default_language: str,
-                language: str | None = None, mode: SegmentMode = "turn") -> LoadReport:
+                language: str | None = None, mode: SegmentMode = "turn",
+                allow_pii: bool = False) -> LoadReport:
     """Read `path` and store it in the project, all in one transaction (or nothing)."""
     from .load import load
     from .read import read_qdpx
 
     bundle = read_qdpx(path)
-    return load(conn, bundle, default_language=default_language, language=language, mode=mode)
+    return load(conn, bundle, default_language=default_language, language=language, mode=mode,
+                allow_pii=allow_pii)

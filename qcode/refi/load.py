@@ -47,18 +47,31 @@ class LoadReport:
 
 
 def load(conn: sqlite3.Connection, bundle: Bundle, *, default_language: str,
-         language: str | None = None, mode: SegmentMode = "turn") -> LoadReport:
+         language: str | None = None, mode: SegmentMode = "turn",
+         allow_pii: bool = False) -> LoadReport:
+    """Store the bundle: sources are segmented like `qcode import` and go through the same
+    anonymisation check (refused unless `allow_pii`, then recorded)."""
+    from ..pii.importing import check_import, record_allowed
+
     report = LoadReport(warnings=list(bundle.warnings))
     with atomic(conn):
+        prepared = [_prepare(bundle, source, default_language, language, mode)
+                    for source in bundle.sources]
+        findings = check_import(conn, [(parsed, spans) for parsed, spans, _ in prepared],
+                                allow_pii)
         if not conn.execute("SELECT 1 FROM document UNION ALL SELECT 1 FROM code LIMIT 1"
                             ).fetchone():  # a new project takes the other tool's name
             conn.execute("INSERT INTO setting VALUES ('name', ?) ON CONFLICT DO NOTHING",
                          (bundle.name,))
         report.codes_added = _codes(conn, bundle, report)
         coders: set[str] = set()
-        for source in bundle.sources:
-            doc_id, imported = _document(conn, bundle, source, default_language, language, mode)
+        for source, ready in zip(bundle.sources, prepared, strict=True):
+            doc_id, imported = _document(conn, bundle, source, *ready)
             report.files.append(imported)
+            if findings.get(source.name) and imported.status == "imported":
+                record_allowed(conn, source.name, findings[source.name])
+                report.warnings.append(f"{source.name} imported with --allow-pii: "
+                                       f"{findings[source.name]} likely identifiers left in it")
             _attributes(conn, doc_id, source.attributes)
             report.attributes_set += len(source.attributes)
             segments = {(r["start"], r["end"]): r["id"] for r in conn.execute(
@@ -122,24 +135,30 @@ def _codes(conn: sqlite3.Connection, bundle: Bundle, report: LoadReport) -> int:
     return added
 
 
-def _document(conn: sqlite3.Connection, bundle: Bundle, source, default_language: str,
-              language: str | None, mode: SegmentMode) -> tuple[int, ImportedFile]:
+def _prepare(bundle: Bundle, source, default_language: str, language: str | None,
+             mode: SegmentMode) -> tuple[ParsedDocument, list, str]:
+    """The source as a document, segmented like `qcode import` does."""
     attributes = source.attributes
     listed = attributes.pop("language", None)
     if listed and not _LANGUAGE.match(listed):
         attributes["language"] = listed
         listed = None
     doc_language = language or listed or default_language
+    parsed = ParsedDocument(name=source.name, text=source.text, format="qdpx", encoding="utf-8",
+                            source=Path(f"{bundle.path}:{source.member}"),
+                            language=doc_language)
+    spans, used = segment(source.text, mode, doc_language, None)
+    return parsed, spans, used
+
+
+def _document(conn: sqlite3.Connection, bundle: Bundle, source, parsed: ParsedDocument,
+              spans: list, used: str) -> tuple[int, ImportedFile]:
     sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
     row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (source.name,)).fetchone()
     if row and row["sha256"] != sha:
         raise InputError(f"{bundle.path}: source '{source.name}' has a different text from the "
                          f"project's document '{source.name}'; rename one of them first (qcode "
                          "keeps one text per name)")
-    origin = f"{bundle.path}:{source.member}"
-    parsed = ParsedDocument(name=source.name, text=source.text, format="qdpx", encoding="utf-8",
-                            source=Path(origin), language=doc_language)
-    spans, used = segment(source.text, mode, doc_language, None)
     imported = _store(conn, parsed, spans, used)
     twin = imported.same_as or source.name
     doc_id = conn.execute("SELECT id FROM document WHERE name = ?", (twin,)).fetchone()[0]
