@@ -249,19 +249,25 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     _check_coder(conn, coder)
     docs = _documents(conn, documents)
     columns = _columns(conn, docs, kind, attribute, coder)
-    own, coders = _used(conn, coder, docs if documents else None)
     full_tree = code_tree(conn)
-    ancestors = _ancestors(full_tree)
+    chains = _ancestors(full_tree)  # each code with its ancestors
+    own_parts, full_parts, own, coders = [], [], set(), set()
+    for units in _slices(conn, docs, coder, documents, respondents_only):
+        own |= set(units["code"])
+        coders |= set(units["coder"])
+        own_parts.append(_cells(conn, units, kind, attribute, {}, tree, count))
+        if include_children is not False:  # the same units counted for every ancestor too
+            full_parts.append(_cells(conn, units, kind, attribute, chains, tree, count))
     if include_children is None:  # parents above a used code that have no codings of their own
-        aggregated = {a for code in own for a in ancestors.get(code, [code])[1:]} - own
+        aggregated = {a for code in own for a in chains.get(code, [code])[1:]} - own
     else:
         aggregated = {c.id for c in full_tree} if include_children else set()
-    chains = {code: [c for i, c in enumerate(chain) if i == 0 or c in aggregated]
-              for code, chain in ancestors.items()} if aggregated else {}
-    pieces = [_cells(conn, units, kind, attribute, chains, tree, count)
-              for units in _slices(conn, docs, coder, documents, respondents_only)]
-    pieces = [p for p in pieces if len(p)]
-    cells = pd.concat(pieces).groupby(level=[0, 1]).sum() if pieces else pd.Series(dtype="int64")
+    # an aggregated row counts its whole subtree's units; any other row only its own codings
+    # (an aggregated ancestor counts a non-aggregated parent's units all the same)
+    own_cells, full_cells = _summed(own_parts), _summed(full_parts)
+    cells = pd.concat([
+        own_cells[~own_cells.index.get_level_values(0).isin(aggregated)],
+        full_cells[full_cells.index.get_level_values(0).isin(aggregated)]])
     ids = pd.Index([c.id for c in tree], name="code")
     names = pd.Index(columns, name=kind if kind != "attribute" else attribute)
     if len(cells):
@@ -291,16 +297,15 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     return frame
 
 
-def _used(conn: sqlite3.Connection, coder: str | None, docs) -> tuple[set[str], set[str]]:
-    """The codes with live codings, and their coders, under the matrix's filters (consensus
-    coders left out unless named; `docs` limits it to those documents)."""
-    skip, skipped = not_consensus_sql("coder", conn, coder)
-    only = ("" if docs is None else " AND document_id IN ("
-            + ",".join(str(int(i)) for i in docs["document_id"]) + ")")
-    rows = conn.execute("SELECT DISTINCT code_id, coder FROM coding WHERE removed_at IS NULL"
-                        + (" AND coder = ?" if coder else skip) + only,
-                        (coder,) if coder else skipped).fetchall()
-    return {r[0] for r in rows}, {r[1] for r in rows}
+def _summed(pieces: list):
+    """Per-slice counts added up into one Series indexed by (code, group)."""
+    import pandas as pd
+
+    pieces = [p for p in pieces if len(p)]
+    if not pieces:
+        return pd.Series(dtype="int64", index=pd.MultiIndex.from_tuples([], names=["code",
+                                                                                  "group"]))
+    return pd.concat(pieces).groupby(level=[0, 1]).sum()
 
 
 # Documents per slice when counting: memory holds one slice's coded units, never the

@@ -81,12 +81,13 @@ def test_control_characters_mean_binary():
         check_text("abc" + "\x01\x02\x03\x04\x05" * 20, P)
 
 
-def test_control_regex_is_unicode_category_cc_less_newline_tab_form_feed():
+def test_control_regex_is_unicode_category_cc_less_newline_tab_form_feed_nak():
     # The one-regex check must count exactly what `unicodedata.category(ch) == "Cc"` counts,
-    # minus the three layout characters, over every code point (surrogates included).
+    # minus the three layout characters and NAK (CHAT's time-marker delimiter), over every
+    # code point (surrogates included).
     for code in range(0x110000):
         ch = chr(code)
-        expected = unicodedata.category(ch) == "Cc" and ch not in "\n\t\f"
+        expected = unicodedata.category(ch) == "Cc" and ch not in "\n\t\f\x15"
         assert bool(CONTROLS.match(ch)) == expected, hex(code)
 
 

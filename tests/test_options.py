@@ -596,7 +596,7 @@ def test_raw_csv_keeps_formula_characters(formula, tmp_path):
     cli(formula, "report", tmp_path / "raw", "--raw")
     headers = [(tmp_path / d / "matrix_by_document.csv").read_text(encoding="utf-8")
                .splitlines()[0] for d in ("safe", "raw")]
-    assert headers == ["code,'=doc,Total", "code,=doc,Total"]
+    assert headers == ["code (segments),'=doc,Total", "code (segments),=doc,Total"]
 
 
 def test_removed_coders_listed_on_request(formula):

@@ -211,7 +211,8 @@ def test_respondents_only_on_the_command_line(tmp_path):
     matrix = run("export", "matrix", "--by", "role", "--respondents-only", "--format", "csv",
                  env=env)
     assert matrix.exit_code == 0, matrix.output
-    assert matrix.stdout.splitlines()[:3] == ["code,(none),interviewer,Total", "phones,2,0,2",
+    assert matrix.stdout.splitlines()[:3] == ["code (segments),(none),interviewer,Total",
+                                              "phones,2,0,2",
                                               "Total,2,0,2"]
     both = run("export", "cooccurrence", "--respondents-only", "--format", "csv", env=env)
     assert both.stdout.splitlines()[1] == "phones,2"

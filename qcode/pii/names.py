@@ -227,7 +227,7 @@ def label_is_name(label: str) -> str | None:
     if not words or any(plain(w) in ROLE_WORDS for w in words):
         return None
     first, last = name_lists()
-    keys = [plain(w) for w in words]
+    keys = [plain(w) for w in words if w[:1].isupper()]  # names are capitalised ("he said" is not)
     if any(k in first or k in last for k in keys):
         return "speaker label is a listed name"
     if len(words) >= 2 and all(w[:1].isupper() for w in words):
