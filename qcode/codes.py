@@ -25,6 +25,7 @@ class LoadReport:
     # dropped with --force: the code stays, hidden, and its codings are marked removed
     retired: list[str] = field(default_factory=list)
     codings_removed: int = 0
+    warnings: list[str] = field(default_factory=list)  # what a lenient reader (.qdc) assumed
 
 
 def _row_values(code: Code, position: int) -> tuple:

@@ -255,9 +255,10 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     for units in _slices(conn, docs, coder, documents, respondents_only):
         own |= set(units["code"])
         coders |= set(units["coder"])
-        own_parts.append(_cells(conn, units, kind, attribute, {}, tree, count))
+        units = units.assign(group=_group_column(conn, units, kind, attribute))
+        own_parts.append(_cells(conn, units, {}, tree, count))
         if include_children is not False:  # the same units counted for every ancestor too
-            full_parts.append(_cells(conn, units, kind, attribute, chains, tree, count))
+            full_parts.append(_cells(conn, units, chains, tree, count))
     if include_children is None:  # parents above a used code that have no codings of their own
         aggregated = {a for code in own for a in chains.get(code, [code])[1:]} - own
     else:
@@ -336,13 +337,12 @@ def _slices(conn: sqlite3.Connection, docs, coder: str | None, documents: str | 
         yield units
 
 
-def _cells(conn: sqlite3.Connection, units, kind: str, attribute: str | None,
-           chains: dict[str, list[str]], tree: list[CodeInfo], count: str):
-    """One slice's counts as a Series indexed by (code, group)."""
+def _cells(conn: sqlite3.Connection, units, chains: dict[str, list[str]],
+           tree: list[CodeInfo], count: str):
+    """One slice's counts (units with their `group`) as a Series indexed by (code, group)."""
     import pandas as pd
 
     keys = ["code", "group"]
-    units = units.assign(group=_group_column(conn, units, kind, attribute))
     if chains:  # each code also counts for the ancestors that aggregate it
         units = units.assign(code=units["code"].map(lambda c: chains.get(c, [c]))).explode("code")
     units = units[units["code"].isin([c.id for c in tree])]

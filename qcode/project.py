@@ -459,10 +459,9 @@ class Project:
         # the anonymisation check (qcode.pii) on what leaves the project: coded passages,
         # and the documents someone imported with --allow-pii
         report.warnings += self.pii_passage_warnings(self.quotes())
-        allowed = [r[0] for r in self.conn.execute(
-            "SELECT d.name FROM pii_allowed_document p JOIN document d ON d.id = p.document_id"
-            " ORDER BY d.name")]
-        if allowed:
+        from .pii.importing import allowed_documents
+
+        if allowed := allowed_documents(self.conn):
             report.warnings.append(f"the export holds documents imported with --allow-pii: "
                                    f"{', '.join(allowed)}; check them before sharing the file")
         return report

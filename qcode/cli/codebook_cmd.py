@@ -47,6 +47,13 @@ def load_cli(
     st = state(ctx)
     with st.open() as project:
         report = project.load_codebook(file, force=force)
+    print_load_report(st, file, report)
+
+
+def print_load_report(st, file: Path, report) -> None:
+    """What a codebook load (YAML or .qdc) changed, one line, after its warnings."""
+    for message in report.warnings:
+        warn(message)
     for old, new in report.renamed:
         say(st, f"renamed {old} -> {new}")
     parts = [f"{len(report.added)} added", f"{len(report.updated)} updated",

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from .app import state
-from .codebook_cmd import codebook_app
+from .codebook_cmd import codebook_app, print_load_report
 from .export_cmd import export_app
 from .output import say, warn
 
@@ -77,9 +77,4 @@ def codebook_import_cli(
     st = state(ctx)
     with st.open() as project:
         report = project.import_qdc(file, force=force)
-    for message in report.warnings:
-        warn(message)
-    say(st, f"codebook {escape(str(file))}: {len(report.added)} added, {len(report.updated)} "
-            f"updated, {len(report.unchanged)} unchanged"
-            + (f", {len(report.removed)} removed" if report.removed else "")
-            + (f", {len(report.retired)} retired" if report.retired else ""))
+    print_load_report(st, file, report)

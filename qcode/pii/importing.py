@@ -69,3 +69,10 @@ def record_allowed(conn: sqlite3.Connection, name: str, findings: int) -> None:
                  " SELECT id, ?, ? FROM document WHERE name = ?"
                  " ON CONFLICT (document_id) DO UPDATE SET findings = excluded.findings",
                  (findings, now(), name))
+
+
+def allowed_documents(conn: sqlite3.Connection) -> list[str]:
+    """The names of the documents imported with --allow-pii, in order."""
+    return [r[0] for r in conn.execute(
+        "SELECT d.name FROM pii_allowed_document p JOIN document d ON d.id = p.document_id"
+        " ORDER BY d.name")]
