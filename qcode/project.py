@@ -438,12 +438,12 @@ class Project:
                respondents_only: bool = False):
         """Every coded passage (a DataFrame): code, document, segment, speaker, one column
         per attribute, coder, memo, offsets and text."""
-        from . import matrices
+        from . import quotations
 
         wanted = [codes] if isinstance(codes, str) else list(codes or []) or None
-        return matrices.quotes(self.conn, codes=wanted, include_children=include_children,
-                               coder=coder, documents=documents, by=by,
-                               respondents_only=respondents_only)
+        return quotations.quotes(self.conn, codes=wanted, include_children=include_children,
+                                 coder=coder, documents=documents, by=by,
+                                 respondents_only=respondents_only)
 
     # -- REFI-QDA ---------------------------------------------------------------------------
     @property
