@@ -3,6 +3,8 @@
 The vocabulary mixes the words of the bundled Spanish samples (so codebook patterns do hit)
 with lemmas from spacy-lookups-data (so the number of distinct word forms is realistic);
 words are drawn with Zipf-like weights, sentences are 6-30 words, turns alternate E:/R:.
+Words on qcode's lists of first names and surnames are left out, so that the corpus is as
+anonymous as a real one should be and imports without `--allow-pii`, scanned like any other.
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ def vocabulary(seed: int = 11, extra: int = 30000) -> list[str]:
     table = load_lookups("es", ["lemma_lookup"]).get_table("lemma_lookup")
     lemmas = sorted({value for value in table.values() if value.isalpha()})
     rng = random.Random(seed)
-    return seen + rng.sample(lemmas, min(extra, len(lemmas)))
+    return [word for word in seen + rng.sample(lemmas, min(extra, len(lemmas)))
+            if not _is_name(word)]
+
+
+def _is_name(word: str) -> bool:
+    from qcode.pii.allowlist import plain
+    from qcode.pii.names import name_lists
+
+    first, last = name_lists()
+    return plain(word) in first or plain(word) in last
 
 
 def interviews(count: int, words: int, seed: int = 7) -> list[str]:
@@ -60,13 +71,13 @@ def stream(count: int, words: int, seed: int = 7) -> Iterator[str]:
 def write(folder: Path, count: int, words: int) -> list[Path]:
     """`count` files in `folder`; files already there (same count, words) are kept."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = folder / ".corpus"
+    stamp, version = folder / ".corpus", "anonymous"
     paths = [folder / f"entrevista_{number:05d}.txt" for number in range(count)]
-    if stamp.exists() and stamp.read_text() == f"{count} {words}":
+    if stamp.exists() and stamp.read_text() == f"{count} {words} {version}":
         return paths
     for path in folder.glob("entrevista_*.txt"):
         path.unlink()
     for path, text in zip(paths, stream(count, words), strict=True):
         path.write_text(text, "utf-8")
-    stamp.write_text(f"{count} {words}")
+    stamp.write_text(f"{count} {words} {version}")
     return paths
