@@ -3,8 +3,8 @@ is shared, so ratios mean more than seconds):
 
 - `export quotes --out q.docx`: python-docx's own `add_paragraph` (before) against qcode's
   constant-time appends (after), on the same passages;
-- a codebook of 100,000 codes: validate and load against a bare libyaml `yaml.load` of the
-  same file, and the previous parser (from git) on a tenth of it;
+- a codebook of 100,000 codes: validate and load (CPU seconds) against a bare libyaml
+  `yaml.load` of the same file, before and after (older parsers from git);
 - `suggest` rules on one long transcript: peak memory with the whole text tokenised at once
   (before) and in windows (after), each in a fresh process.
 """
@@ -96,64 +96,98 @@ def codebook_yaml(codes: int, rich: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _previous_parser():
-    """qcode.codebook as it was before issue 10 (from git), or None without git history."""
+# qcode before issue 10's codebook rework, and before this remainder (GC paused, executemany)
+ISSUE_10_START, REMAINDER_START = "7668b6b", "298f362"
+
+
+def _module_at(rev: str, path: str):
+    """A qcode module as it was at `rev` (from git), or None without git history."""
     import importlib.util
 
     try:
-        source = subprocess.run(["git", "show", "7668b6b:qcode/codebook.py"], cwd=ROOT,
+        source = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT,
                                 capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    spec = importlib.util.spec_from_loader("qcode._codebook_before", loader=None)
+    name = f"qcode._{Path(path).stem}_{rev}"
+    spec = importlib.util.spec_from_loader(name, loader=None)
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "qcode"
     sys.modules[spec.name] = module  # dataclasses look their module up there
-    exec(compile(source, "codebook_before.py", "exec"), module.__dict__)  # noqa: S102
+    exec(compile(source, f"{name}.py", "exec"), module.__dict__)  # noqa: S102
     return module
+
+
+def _cpu(function) -> tuple[float, object]:
+    """CPU seconds (user + sys of this process) of `function()`, and its result."""
+    started = time.process_time()
+    result = function()
+    return time.process_time() - started, result
+
+
+def _bare_load(text: str) -> float:
+    import yaml
+
+    return _cpu(lambda: yaml.load(text, Loader=getattr(yaml, "CSafeLoader",
+                                                       yaml.SafeLoader)))[0]
+
+
+def _into_project(root: Path, path: Path, load_into=None) -> float:
+    """CPU seconds of loading `path` into a new project (`load_into`: an older codes.load_into
+    with an older parser's book; default: the current Project.load_codebook)."""
+    import shutil
+
+    from qcode import Project
+
+    folder = root / "project"
+    shutil.rmtree(folder, ignore_errors=True)
+    with Project.init(folder) as project:
+        if load_into is None:
+            return _cpu(lambda: project.load_codebook(path))[0]
+        book_of, into = load_into
+        return _cpu(lambda: into(project.conn, book_of(path)))[0]
 
 
 def codebook(root: Path, codes: int = 100_000,
              kinds: tuple[bool, ...] = (False, True)) -> list[str]:
+    """CPU seconds of validate and load, each as a ratio to a bare libyaml `yaml.load` of the
+    same file measured in the same run, now and before (`REMAINDER_START`, from git)."""
     import yaml
 
-    from qcode import Project
     from qcode.codebook import load_codebook, validate_codebook
 
-    lines = [f"codebook of {codes:,} codes (libyaml: {yaml.__with_libyaml__})"]
+    lines = [f"codebook of {codes:,} codes, CPU seconds (libyaml: {yaml.__with_libyaml__}); "
+             "ratio = to the bare yaml.load"]
+    old_book = _module_at(REMAINDER_START, "qcode/codebook.py")
+    old_codes = _module_at(REMAINDER_START, "qcode/codes.py")
     for rich in kinds:
         path = root / f"codebook_{codes}_{'rich' if rich else 'plain'}.yaml"
         path.write_text(codebook_yaml(codes, rich), encoding="utf-8")
-        text = path.read_text(encoding="utf-8")
-        started = time.perf_counter()
-        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        bare = time.perf_counter() - started
-        started = time.perf_counter()
-        problems, _ = validate_codebook(path)
-        validate = time.perf_counter() - started
+        bare = _bare_load(path.read_text(encoding="utf-8"))
+        validate, (problems, _) = _cpu(lambda: validate_codebook(path))  # noqa: B023
         assert not problems, problems[:3]
-        with Project.init(root / f"project_{rich}") as project:
-            started = time.perf_counter()
-            project.load_codebook(path)
-            load = time.perf_counter() - started
+        load = _into_project(root, path)
         kind = "id, name, definition, criteria, example, patterns" if rich else "id and name"
         lines.append(f"  {kind} ({path.stat().st_size / 2**20:.1f} MB): bare yaml.load "
                      f"{bare:.2f} s; validate {validate:.2f} s (ratio {validate / bare:.2f}); "
                      f"load into a project {load:.2f} s (ratio {load / bare:.2f})")
-    before = _previous_parser()
-    if before is not None:
+        if old_book is not None and old_codes is not None:
+            before = _cpu(lambda: old_book.validate_codebook(path))[0]  # noqa: B023
+            before_load = _into_project(root, path, (old_book.load_codebook,
+                                                     old_codes.load_into))
+            lines.append(f"    before ({REMAINDER_START}): validate {before:.2f} s (ratio "
+                         f"{before / bare:.2f}), load {before_load:.2f} s (ratio "
+                         f"{before_load / bare:.2f})")
+    old = _module_at(ISSUE_10_START, "qcode/codebook.py")
+    if old is not None:
         tenth = codes // 10
         path = root / "codebook_tenth.yaml"
         path.write_text(codebook_yaml(tenth, kinds[-1]), encoding="utf-8")
-        started = time.perf_counter()
-        before.load_codebook(path)
-        old = time.perf_counter() - started
-        started = time.perf_counter()
-        load_codebook(path)
-        new = time.perf_counter() - started
+        before = _cpu(lambda: old.load_codebook(path))[0]
+        after = _cpu(lambda: load_codebook(path))[0]
         kind = "rich" if kinds[-1] else "id and name"
-        lines.append(f"  {tenth:,} codes ({kind}): previous parser {old:.2f} s, now "
-                     f"{new:.2f} s, before/after {old / new:.1f}")
+        lines.append(f"  {tenth:,} codes ({kind}): parser before issue 10 {before:.2f} s, now "
+                     f"{after:.2f} s, before/after {before / after:.1f}")
     return lines
 
 

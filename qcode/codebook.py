@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import CodebookError, InputError
+from .yaml_nodes import Locator, compose, gc_paused
 
 # Use with fullmatch (`$` would accept a final newline): letters, digits, _ and -, dotted.
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*")
@@ -131,11 +131,16 @@ def parse_codebook(text: str, source: str = "<codebook>",
                    default_name: str = "codebook") -> Codebook:
     """Parse and check a codebook. Every problem is collected (schema, ids, duplicates,
     parents, colours, patterns) and raised together as one CodebookError."""
+    with gc_paused():  # linear in the codes: see yaml_nodes
+        return _parse(text, source, default_name)
+
+
+def _parse(text: str, source: str, default_name: str) -> Codebook:
     problems: list[str] = []
-    root, data = _compose(text, source, problems)
+    root, data = compose(text, source, problems)
     if not isinstance(data, dict):
         raise CodebookError([f"{source}:1: a codebook is a mapping with a `codes:` list"])
-    located = _Locator(source, root)
+    located = Locator(source, root)
     raw = _raw_codes(data.get("codes"), ("codes",), None)
     too_deep = next((c for c in raw if (len(c.path) - 2) // 2 >= MAX_DEPTH), None)
     if too_deep is not None:
@@ -146,7 +151,7 @@ def parse_codebook(text: str, source: str = "<codebook>",
     try:
         spec = CodebookSpec.model_validate(data)
     except ValidationError as exc:
-        problems += [located.pydantic(error, data) for error in exc.errors()]
+        problems += [_schema_problem(located, error, data) for error in exc.errors()]
     _check_codes(raw, located, problems)
     languages = data.get("languages")
     for language in languages if isinstance(languages, list) else []:
@@ -161,106 +166,6 @@ def parse_codebook(text: str, source: str = "<codebook>",
     return Codebook(spec.name or default_name, spec.version, sha, codes, warnings)
 
 
-def _compose(text: str, source: str, problems: list[str]) -> tuple[yaml.Node | None, Any]:
-    """The YAML node tree (kept for line numbers) and the data built from it, parsed once
-    with libyaml when it is there."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        root = loader.get_single_node()
-        data = _Builder(source, problems).build(root) if root is not None else None
-    except yaml.YAMLError as exc:
-        exc = _python_parser_error(text) or exc  # its messages say what it expected
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark else source
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise CodebookError([f"{where}: YAML syntax error: {problem}; check indentation "
-                             "and quoting there"]) from None
-    finally:
-        loader.dispose()
-    return root, data
-
-
-def _python_parser_error(text: str) -> yaml.YAMLError | None:
-    try:
-        yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        return exc
-    return None
-
-
-class _Builder:
-    """Python data from the YAML nodes in one pass, without recursion.
-
-    Anchors and aliases are refused before anything is built from them: an alias makes the
-    composer hand out the same node again, and expanding those is how a few lines grow into
-    gigabytes ("billion laughs"). Duplicate keys, which YAML would silently collapse, are
-    reported. Plain strings (nearly every scalar of a codebook) skip PyYAML's constructor."""
-
-    _STR = "tag:yaml.org,2002:str"
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source, self.problems = source, problems
-        self.constructor = yaml.constructor.SafeConstructor()
-
-    def scalar(self, node: yaml.Node) -> Any:
-        if node.tag == self._STR:
-            return node.value
-        return self.constructor.construct_object(node, deep=True)
-
-    def build(self, root: yaml.Node) -> Any:
-        seen: set[int] = set()
-        result: list[Any] = []
-        # (node, path, container, key): build `node` and store it in container[key]
-        stack: list[tuple[yaml.Node, tuple, Any, Any]] = [(root, (), result, None)]
-        while stack:
-            node, path, container, key = stack.pop()
-            if id(node) in seen:
-                raise self._alias(node)
-            seen.add(id(node))
-            if isinstance(node, yaml.ScalarNode):
-                value = self.scalar(node)
-            elif isinstance(node, yaml.SequenceNode):
-                value = [None] * len(node.value)
-                stack += ((item, (*path, index), value, index)
-                          for index, item in enumerate(node.value))
-            elif isinstance(node, yaml.MappingNode):
-                value = {}
-                lines: dict[Any, int] = {}
-                for key_node, value_node in node.value:
-                    name = self._key(key_node, path)
-                    line = key_node.start_mark.line + 1
-                    if name in lines:
-                        self.problems.append(f"{self.source}:{line}: {_dotted((*path, name))}: "
-                                             f"duplicate key (first at line {lines[name]}); "
-                                             "keep one")
-                        continue
-                    lines[name] = line
-                    value[name] = None
-                    stack.append((value_node, (*path, name), value, name))
-            else:  # pragma: no cover - the composer makes only these three
-                raise CodebookError([f"{self.source}: unexpected YAML node"])
-            if key is None and container is result:
-                result.append(value)
-            else:
-                container[key] = value
-        return result[0]
-
-    def _alias(self, node: yaml.Node) -> CodebookError:
-        return CodebookError([f"{self.source}:{node.start_mark.line + 1}: YAML anchors and "
-                              "aliases (&name, *name, <<) are not allowed in a codebook; "
-                              "write the repeated part out"])
-
-    def _key(self, node: yaml.Node, path: tuple) -> Any:
-        if node.tag == "tag:yaml.org,2002:merge":
-            raise self._alias(node)
-        if isinstance(node, yaml.ScalarNode):
-            key = self.scalar(node)
-            if isinstance(key, str | int | float | bool) or key is None:
-                return key
-        raise CodebookError([f"{self.source}:{node.start_mark.line + 1}: "
-                             f"{_dotted(path) or '(top)'}: a key must be a plain word"])
-
-
 def _by_line(problems: list[str], source: str) -> list[str]:
     """Problems in file order (stable, so several on one line keep their order)."""
     def line(problem: str) -> int:
@@ -269,90 +174,39 @@ def _by_line(problems: list[str], source: str) -> list[str]:
     return sorted(problems, key=line)
 
 
-class _Locator:
-    """Turns a path inside the YAML data into `FILE:LINE: path: message`."""
-
-    def __init__(self, source: str, root: yaml.Node | None):
-        self.source, self.root = source, root
-
-    def line(self, path: tuple) -> int:
-        """The line of the deepest part of `path` in the file: a key's line for a mapping
-        entry, the item's for a list entry."""
-        node, line = self.root, 1
-        if node is None:
-            return 1
-        line = node.start_mark.line + 1
-        for part in path:
-            if isinstance(node, yaml.MappingNode):
-                found = next(((k, v) for k, v in node.value if k.value == str(part)
-                              or k.value == part), None)
-                if found is None:
-                    break
-                line, node = found[0].start_mark.line + 1, found[1]
-            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
-                  and 0 <= part < len(node.value)):
-                node = node.value[part]
-                line = node.start_mark.line + 1
-            else:
-                break
-        return line
-
-    def at(self, path: tuple, message: str) -> str:
-        return f"{self.source}:{self.line(path)}: {_dotted(path) or '(top)'}: {message}"
-
-    def pydantic(self, error: dict, data: Any) -> str:
-        path: tuple = ()
-        node = data
-        for part in error["loc"]:  # pydantic adds type tags to the path; keep real keys only
-            if isinstance(node, dict) and part in node or (
-                    isinstance(node, list) and isinstance(part, int) and part < len(node)):
-                path += (part,)
-                node = node[part]
-            elif error["type"] in ("extra_forbidden", "missing"):
-                path += (part,)
-                break
-        if error["type"] == "extra_forbidden":
-            allowed = _allowed_fields(path)
-            hint = difflib.get_close_matches(str(path[-1]), allowed, n=1)
-            message = f"unknown field '{path[-1]}'" + (
-                f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(allowed)}")
-        elif error["type"] == "missing":
-            message = f"required field '{path[-1]}' is missing"
-        elif error["type"] == "string_type" and isinstance(error.get("input"),
-                                                         bool | int | float):
-            written = self._scalar(path) or str(error["input"])
-            kind = "true/false" if isinstance(error["input"], bool) else "a number"
-            message = (f"{written} is read as {kind}, not text; put it in quotes: "
-                       f"{path[-1] if path and isinstance(path[-1], str) else ''}"
-                       f"{': ' if path and isinstance(path[-1], str) else ''}\"{written}\"")
-        else:
-            message = error["msg"].lower()
-        return self.at(path, message)
-
-    def _scalar(self, path: tuple) -> str | None:
-        """The text of the scalar at `path` as written in the file (1.0 stays 1.0)."""
-        node = self.root
-        for part in path:
-            if isinstance(node, yaml.MappingNode):
-                node = next((v for k, v in node.value if k.value == part), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                    and part < len(node.value):
-                node = node.value[part]
-            else:
-                return None
-        return node.value if isinstance(node, yaml.ScalarNode) else None
+def _schema_problem(located: Locator, error: Any, data: Any) -> str:
+    """One pydantic error as `FILE:LINE: path: message`."""
+    path: tuple = ()
+    node = data
+    for part in error["loc"]:  # pydantic adds type tags to the path; keep real keys only
+        if isinstance(node, dict) and part in node or (
+                isinstance(node, list) and isinstance(part, int) and part < len(node)):
+            path += (part,)
+            node = node[part]
+        elif error["type"] in ("extra_forbidden", "missing"):
+            path += (part,)
+            break
+    if error["type"] == "extra_forbidden":
+        allowed = _allowed_fields(path)
+        hint = difflib.get_close_matches(str(path[-1]), allowed, n=1)
+        message = f"unknown field '{path[-1]}'" + (
+            f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(allowed)}")
+    elif error["type"] == "missing":
+        message = f"required field '{path[-1]}' is missing"
+    elif error["type"] == "string_type" and isinstance(error.get("input"), bool | int | float):
+        written = located.scalar(path) or str(error["input"])
+        kind = "true/false" if isinstance(error["input"], bool) else "a number"
+        field_name = path[-1] if path and isinstance(path[-1], str) else ""
+        message = (f"{written} is read as {kind}, not text; put it in quotes: "
+                   f"{field_name}{': ' if field_name else ''}\"{written}\"")
+    else:
+        message = error["msg"].lower()
+    return located.at(path, message)
 
 
 def _allowed_fields(path: tuple) -> list[str]:
     model = CodebookSpec if len(path) <= 1 else CodeSpec
     return list(model.model_fields)
-
-
-def _dotted(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _flatten(specs: list[CodeSpec], parent: str | None) -> list[Code]:
@@ -368,22 +222,17 @@ def _flatten(specs: list[CodeSpec], parent: str | None) -> list[Code]:
     return out
 
 
-@dataclass
 class _RawCode:
-    """A code as written (a dict from the YAML), with where it is and what it is nested in."""
+    """A code as written (a dict from the YAML), with where it is and what it is nested in;
+    `parent` is the one it names or else the one it is nested in."""
 
-    data: dict
-    path: tuple
-    nested_in: str | None
+    __slots__ = ("data", "path", "nested_in", "id", "parent")
 
-    @property
-    def id(self) -> Any:
-        return self.data.get("id")
-
-    @property
-    def parent(self) -> Any:
-        parent = self.data.get("parent")
-        return parent if isinstance(parent, str) and parent else self.nested_in
+    def __init__(self, data: dict, path: tuple, nested_in: str | None):
+        self.data, self.path, self.nested_in = data, path, nested_in
+        self.id: Any = data.get("id")
+        parent = data.get("parent")
+        self.parent: Any = parent if isinstance(parent, str) and parent else nested_in
 
 
 def _raw_codes(items: Any, path: tuple, nested_in: str | None) -> list[_RawCode]:
@@ -404,7 +253,7 @@ def _raw_codes(items: Any, path: tuple, nested_in: str | None) -> list[_RawCode]
     return out
 
 
-def _check_codes(codes: list[_RawCode], located: _Locator, problems: list[str]) -> None:
+def _check_codes(codes: list[_RawCode], located: Locator, problems: list[str]) -> None:
     first: dict[str, tuple] = {}
     for code in codes:
         data, here = code.data, code.path
@@ -442,7 +291,7 @@ def _check_codes(codes: list[_RawCode], located: _Locator, problems: list[str]) 
     _check_cycles(codes, parents, located, problems)
 
 
-def _check_cycles(codes: list[_RawCode], parents: dict[str, str], located: _Locator,
+def _check_cycles(codes: list[_RawCode], parents: dict[str, str], located: Locator,
                   problems: list[str]) -> None:
     """Report every code that is its own ancestor; each chain is walked once."""
     safe: set[str] = set()
@@ -468,7 +317,7 @@ def _shown(value: str) -> str:
     return f"'{text[:60]}…' ({len(value)} characters)" if len(text) > 60 else f"'{text}'"
 
 
-def _check_patterns(code: _RawCode, located: _Locator, problems: list[str]) -> None:
+def _check_patterns(code: _RawCode, located: Locator, problems: list[str]) -> None:
     patterns = code.data.get("patterns")
     if not isinstance(patterns, dict):
         return

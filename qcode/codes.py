@@ -28,6 +28,11 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)  # what a lenient reader (.qdc) assumed
 
 
+# the columns a codebook sets, in the order of _row_values
+_COLUMNS = ("name", "definition", "include", "exclude", "examples", "color", "patterns",
+            "position")
+
+
 def _row_values(code: Code, position: int) -> tuple:
     return (code.name, code.definition, code.include, code.exclude,
             json.dumps(list(code.examples), ensure_ascii=False), code.color,
@@ -60,22 +65,22 @@ def load_into(conn: sqlite3.Connection, book: Codebook, *, force: bool = False,
                              "back, rename with `renamed_from`, or load with --force to retire "
                              "them and mark their codings removed")
         conn.execute("UPDATE code SET parent = NULL")
+        inserts, updates = [], []
         for position, code in enumerate(book.codes):
-            values = _row_values(code, position)
-            if code.id not in existing:
-                conn.execute("INSERT INTO code (name, definition, include, exclude, examples,"
-                             " color, patterns, position, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             (*values, code.id))
+            values = (*_row_values(code, position), code.id)
+            old = existing.get(code.id)
+            if old is None:
+                inserts.append(values)
                 report.added.append(code.id)
                 continue
-            old = existing[code.id]
-            same = (tuple(old[k] for k in ("name", "definition", "include", "exclude",
-                                           "examples", "color", "patterns", "position"))
-                    == values and old["parent"] == code.parent and old["retired_at"] is None)
-            conn.execute("UPDATE code SET name = ?, definition = ?, include = ?, exclude = ?,"
-                         " examples = ?, color = ?, patterns = ?, position = ?, retired_at = NULL"
-                         " WHERE id = ?", (*values, code.id))
+            same = (tuple(old[k] for k in _COLUMNS) == values[:-1]
+                    and old["parent"] == code.parent and old["retired_at"] is None)
+            updates.append(values)
             (report.unchanged if same else report.updated).append(code.id)
+        conn.executemany(f"INSERT INTO code ({', '.join(_COLUMNS)}, id) VALUES "
+                         f"({', '.join('?' * (len(_COLUMNS) + 1))})", inserts)
+        conn.executemany(f"UPDATE code SET {', '.join(f'{k} = ?' for k in _COLUMNS)},"
+                         " retired_at = NULL WHERE id = ?", updates)
         conn.executemany("UPDATE code SET parent = ? WHERE id = ?",
                          [(c.parent, c.id) for c in book.codes if c.parent])
         for code_id in gone:

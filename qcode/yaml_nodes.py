@@ -1,0 +1,174 @@
+"""Reading a YAML file once into both its data and its line numbers, safely.
+
+libyaml (through PyYAML's CSafeLoader, when it is installed) composes the node tree, whose
+marks give every key and item its line; the Python data is built from those nodes in one
+pass without recursion. Anchors and aliases are refused as they are met, before anything is
+expanded ("billion laughs"), and duplicate keys, which YAML would collapse, are reported.
+
+The cyclic garbage collector is paused while a big tree is built: the tree holds millions of
+objects and no cycles, and each collection would walk all of them again (it was most of the
+time of a 100,000-code codebook).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import yaml
+
+from .errors import CodebookError
+
+_STR = "tag:yaml.org,2002:str"
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (restored as it was on leaving)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def compose(text: str, source: str, problems: list[str]) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (for line numbers) and the data built from it; duplicate keys are
+    added to `problems`, a syntax error or an alias raises CodebookError."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        root = loader.get_single_node()
+        data = _Builder(source, problems).build(root) if root is not None else None
+    except yaml.YAMLError as exc:
+        exc = _python_parser_error(text) or exc  # its messages say what it expected
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CodebookError([f"{where}: YAML syntax error: {problem}; check indentation "
+                             "and quoting there"]) from None
+    finally:
+        loader.dispose()
+    return root, data
+
+
+def _python_parser_error(text: str) -> yaml.YAMLError | None:
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        return exc
+    return None
+
+
+def dotted(path: tuple) -> str:
+    """A path inside the data as written in messages: codes[0].children[2].id."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Builder:
+    """Python data from the YAML nodes in one pass, without recursion. Plain strings (nearly
+    every scalar of a codebook) skip PyYAML's constructor."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source, self.problems = source, problems
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _STR:
+            return node.value
+        return self.constructor.construct_object(node, deep=True)
+
+    def build(self, root: yaml.Node) -> Any:
+        seen: set[int] = set()
+        result: list[Any] = [None]
+        # (node, path, container, key): build `node` and store it in container[key]
+        stack: list[tuple[yaml.Node, tuple, Any, Any]] = [(root, (), result, 0)]
+        while stack:
+            node, path, container, key = stack.pop()
+            if id(node) in seen:  # the composer hands out an aliased node again
+                raise self._alias(node)
+            seen.add(id(node))
+            if isinstance(node, yaml.ScalarNode):
+                value = self.scalar(node)
+            elif isinstance(node, yaml.SequenceNode):
+                value = [None] * len(node.value)
+                stack += ((item, (*path, index), value, index)
+                          for index, item in enumerate(node.value))
+            else:  # a MappingNode: the composer makes only these three
+                value = {}
+                lines: dict[Any, int] = {}
+                for key_node, value_node in node.value:
+                    name = self._key(key_node, path)
+                    line = key_node.start_mark.line + 1
+                    if name in lines:
+                        self.problems.append(f"{self.source}:{line}: {dotted((*path, name))}: "
+                                             f"duplicate key (first at line {lines[name]}); "
+                                             "keep one")
+                        continue
+                    lines[name] = line
+                    value[name] = None
+                    stack.append((value_node, (*path, name), value, name))
+            container[key] = value
+        return result[0]
+
+    def _alias(self, node: yaml.Node) -> CodebookError:
+        return CodebookError([f"{self.source}:{node.start_mark.line + 1}: YAML anchors and "
+                              "aliases (&name, *name, <<) are not allowed in a codebook; "
+                              "write the repeated part out"])
+
+    def _key(self, node: yaml.Node, path: tuple) -> Any:
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise self._alias(node)
+        if isinstance(node, yaml.ScalarNode):
+            key = self.scalar(node)
+            if isinstance(key, str | int | float | bool) or key is None:
+                return key
+        raise CodebookError([f"{self.source}:{node.start_mark.line + 1}: "
+                             f"{dotted(path) or '(top)'}: a key must be a plain word"])
+
+
+class Locator:
+    """Turns a path inside the YAML data into `FILE:LINE: path: message`."""
+
+    def __init__(self, source: str, root: yaml.Node | None):
+        self.source, self.root = source, root
+
+    def _walk(self, path: tuple) -> tuple[yaml.Node | None, int, bool]:
+        """(the node at `path` or the last one found, the line of the deepest part found,
+        whether the whole path was found). A mapping entry's line is its key's."""
+        node = self.root
+        if node is None:
+            return None, 1, False
+        line = node.start_mark.line + 1
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == str(part)
+                              or k.value == part), None)
+                if found is None:
+                    return node, line, False
+                line, node = found[0].start_mark.line + 1, found[1]
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return node, line, False
+        return node, line, True
+
+    def line(self, path: tuple) -> int:
+        """The line of the deepest part of `path` in the file."""
+        return self._walk(path)[1]
+
+    def at(self, path: tuple, message: str) -> str:
+        return f"{self.source}:{self.line(path)}: {dotted(path) or '(top)'}: {message}"
+
+    def scalar(self, path: tuple) -> str | None:
+        """The text of the scalar at `path` as written in the file (1.0 stays 1.0)."""
+        node, _, found = self._walk(path)
+        return node.value if found and isinstance(node, yaml.ScalarNode) else None
