@@ -5,6 +5,7 @@ is shared, so ratios mean more than seconds):
   constant-time appends (after), on the same passages;
 - a codebook of 100,000 codes: validate and load (CPU seconds) against a bare libyaml
   `yaml.load` of the same file, before and after (older parsers from git);
+- `codings import` of 200,000 rows: how long the write lock is held, before and after;
 - `suggest` rules on one long transcript: peak memory with the whole text tokenised at once
   (before) and in windows (after), each in a fresh process.
 """
@@ -191,6 +192,84 @@ def codebook(root: Path, codes: int = 100_000,
     return lines
 
 
+def _codings_project(root: Path, documents: int, turns: int, codes: int) -> Path:
+    """A project with `documents` interviews of `turns` speaker turns each and a codebook of
+    `codes` codes; returns its database file (closed, checkpointed)."""
+    from qcode import Project
+
+    folder = root / "codings_project"
+    (folder / "in").mkdir(parents=True, exist_ok=True)
+    files = []
+    for number in range(documents):
+        lines = [f"{'E' if turn % 2 == 0 else 'R'}: Turno {turn} de la entrevista {number}, "
+                 "sobre las visitas." for turn in range(turns)]
+        files.append(folder / "in" / f"entrevista_{number:03d}.txt")
+        files[-1].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    book = folder / "cb.yaml"
+    book.write_text("codes:\n" + "".join(f"  - {{id: code{n}, name: Code {n}}}\n"
+                                         for n in range(codes)), encoding="utf-8")
+    with Project.init(folder / "study", coder="ana") as project:
+        project.import_files(files)
+        project.load_codebook(book)
+        project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder / "study" / "qcode.db"
+
+
+def _lock_held(database: Path, copy: Path, csv_path: Path, import_csv) -> tuple[float, float,
+                                                                                  tuple]:
+    """(wall seconds the write lock was held, CPU seconds of the whole import, its result)
+    when `import_csv` runs on a fresh copy of `database`."""
+    import shutil
+
+    from qcode import store
+
+    shutil.copyfile(database, copy)
+    conn = store.connect(copy)
+    marks: dict[str, float] = {}
+
+    def trace(statement: str) -> None:
+        if statement in ("BEGIN IMMEDIATE", "COMMIT"):
+            marks.setdefault(statement, time.perf_counter())
+
+    conn.set_trace_callback(trace)
+    cpu, result = _cpu(lambda: import_csv(conn, csv_path))
+    conn.close()
+    return marks["COMMIT"] - marks["BEGIN IMMEDIATE"], cpu, result
+
+
+def codings_lock(root: Path, documents: int = 20, turns: int = 100, codes: int = 50,
+                 coders: int = 2) -> list[str]:
+    """How long `codings import` holds the project's write lock for a file coding every turn
+    of every document with every code by every coder (200,000 distinct rows by default):
+    before (`REMAINDER_START`: one transaction around reading, checking and writing) and
+    now (read and resolve first, then one short write)."""
+    from qcode.codings import import_csv
+
+    rows = documents * turns * codes * coders
+    database = _codings_project(root, documents, turns, codes)
+    csv_path = root / "codings.csv"
+    lines = ["document,code,coder,segment"]
+    lines += [f"entrevista_{d:03d},code{c},coder{k},{s}" for d in range(documents)
+              for s in range(1, turns + 1) for c in range(codes) for k in range(coders)]
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = [f"codings import of {rows:,} rows: the write lock held (wall s) and the whole import "
+           "(CPU s)"]
+    old = _module_at(REMAINDER_START, "qcode/codings.py")
+    held, cpu, result = _lock_held(database, root / "after.db", csv_path, import_csv)
+    assert result == (rows, 0), result
+    if old is not None:
+        old_held, old_cpu, old_result = _lock_held(database, root / "before.db", csv_path,
+                                                   old.import_csv)
+        assert old_result == result, old_result
+        out.append(f"  before ({REMAINDER_START}): lock held {old_held:.2f} s, import "
+                   f"{old_cpu:.2f} CPU s")
+        out.append(f"  after: lock held {held:.2f} s (before/after {old_held / held:.0f}), "
+                   f"import {cpu:.2f} CPU s (before/after {old_cpu / cpu:.1f})")
+    else:
+        out.append(f"  after: lock held {held:.2f} s, import {cpu:.2f} CPU s")
+    return out
+
+
 _SUGGEST_CHILD = """
 import resource, sys, time
 from qcode.suggest import runner
@@ -243,4 +322,4 @@ def suggest_memory(chars: int = 12_000_000) -> list[str]:
 
 
 def run(root: Path) -> list[str]:
-    return [*quotes(root), *codebook(root), *suggest_memory()]
+    return [*quotes(root), *codebook(root), *codings_lock(root), *suggest_memory()]

@@ -93,9 +93,15 @@ def targets(conn: sqlite3.Connection, doc: sqlite3.Row, segments: list[int] | No
         if not exact:
             start, end = snap(doc["text"], start, end)
         return [Target(start, end, asked=span)]
-    rows = {r["ordinal"]: r for r in segments_of(conn, doc["id"])}
+    return segment_targets(doc, {r["ordinal"]: r for r in segments_of(conn, doc["id"])},
+                           segments or [])
+
+
+def segment_targets(doc: sqlite3.Row, rows: dict[int, sqlite3.Row],
+                    segments: list[int]) -> list[Target]:
+    """The spans of segments numbered `segments`, given the document's segments by number."""
     out = []
-    for number in segments or []:
+    for number in segments:
         if number not in rows:
             raise NotFoundError(f"document '{doc['name']}' has no segment {number} "
                                 f"(it has 1-{len(rows)}); `qcode show {doc['name']}` numbers them")
@@ -168,50 +174,14 @@ def import_csv(conn: sqlite3.Connection, path: Path, default_coder: str | None =
                coder_map: dict[str, str] | None = None) -> tuple[int, int]:
     """Import codings from a CSV or JSON file (see CSV_COLUMNS); return (added, already
     present). Every bad row is reported (up to a limit) with its line, and then nothing is
-    imported. `coder_map` renames coders on the way in (`merge --coder-map`)."""
-    from .exchange import RowProblems, read_rows
+    imported. `coder_map` renames coders on the way in (`merge --coder-map`).
 
-    problems = RowProblems(path)
-    columns, rows = read_rows(path, set(CSV_COLUMNS), problems)
-    has_span = {"start", "end"} <= set(columns)
-    missing = [c for c in ("document", "code") if c not in columns]
-    if "coder" not in columns and not default_coder:
-        missing.append("coder")
-    if missing or not (has_span or "segment" in columns):
-        need = missing + ([] if has_span or "segment" in columns else ["segment (or start,end)"])
-        raise InputError(f"{path}, line 1: missing column(s) {', '.join(need)}; expected "
-                         f"{','.join(CSV_COLUMNS)} (found {','.join(columns) or 'nothing'})")
-    added = present = 0
-    docs: dict[str, sqlite3.Row] = {}
-    with atomic(conn):
-        for line, values in rows:
-            try:
-                name = values.get("document", "")
-                if not name:
-                    raise InputError("the document column is empty")
-                if name not in docs:
-                    docs[name] = get_document(conn, name)
-                if has_span and values.get("start") and values.get("end"):
-                    where = targets(conn, docs[name],
-                                    span=(int(values["start"]), int(values["end"])))
-                else:
-                    where = targets(conn, docs[name], segments=[int(values.get("segment", ""))])
-                coder = values.get("coder") or default_coder
-                if not coder:
-                    raise InputError("the coder column is empty")
-                coder = (coder_map or {}).get(coder, coder)
-                result = add(conn, name, where, [values.get("code", "")], coder,
-                             values.get("memo") or None, origin="imported")
-            except ValueError:
-                problems.add(line, "segment, start and end must be whole numbers")
-                continue
-            except (InputError, NotFoundError) as exc:
-                problems.add(line, str(exc))
-                continue
-            added += result[0][2]
-            present += not result[0][2]
-        problems.raise_if_any()
-    return added, present
+    The whole file is read, checked and resolved against the project first, only reading,
+    so other commands can write meanwhile; then everything is written in one short
+    transaction, which refuses if a document or code it needs has gone since."""
+    from .codings_import import read_codings, write_codings
+
+    return write_codings(conn, path, read_codings(conn, path, default_coder, coder_map))
 
 
 def export_rows(conn: sqlite3.Connection, coder: str | None = None) -> list[dict]:
