@@ -149,8 +149,8 @@ def _into_project(root: Path, path: Path, load_into=None) -> float:
         return _cpu(lambda: into(project.conn, book_of(path)))[0]
 
 
-def codebook(root: Path, codes: int = 100_000,
-             kinds: tuple[bool, ...] = (False, True)) -> list[str]:
+def codebook(root: Path, codes: int = 100_000, kinds: tuple[bool, ...] = (False, True),
+             before: bool = True) -> list[str]:
     """CPU seconds of validate and load, each as a ratio to a bare libyaml `yaml.load` of the
     same file measured in the same run, now and before (`REMAINDER_START`, from git)."""
     import yaml
@@ -159,8 +159,8 @@ def codebook(root: Path, codes: int = 100_000,
 
     lines = [f"codebook of {codes:,} codes, CPU seconds (libyaml: {yaml.__with_libyaml__}); "
              "ratio = to the bare yaml.load"]
-    old_book = _module_at(REMAINDER_START, "qcode/codebook.py")
-    old_codes = _module_at(REMAINDER_START, "qcode/codes.py")
+    old_book = _module_at(REMAINDER_START, "qcode/codebook.py") if before else None
+    old_codes = _module_at(REMAINDER_START, "qcode/codes.py") if before else None
     for rich in kinds:
         path = root / f"codebook_{codes}_{'rich' if rich else 'plain'}.yaml"
         path.write_text(codebook_yaml(codes, rich), encoding="utf-8")
@@ -179,7 +179,7 @@ def codebook(root: Path, codes: int = 100_000,
             lines.append(f"    before ({REMAINDER_START}): validate {before:.2f} s (ratio "
                          f"{before / bare:.2f}), load {before_load:.2f} s (ratio "
                          f"{before_load / bare:.2f})")
-    old = _module_at(ISSUE_10_START, "qcode/codebook.py")
+    old = _module_at(ISSUE_10_START, "qcode/codebook.py") if before else None
     if old is not None:
         tenth = codes // 10
         path = root / "codebook_tenth.yaml"
@@ -215,26 +215,27 @@ def _codings_project(root: Path, documents: int, turns: int, codes: int) -> Path
     return folder / "study" / "qcode.db"
 
 
-def _lock_held(database: Path, copy: Path, csv_path: Path, import_csv) -> tuple[float, float,
-                                                                                  tuple]:
-    """(wall seconds the write lock was held, CPU seconds of the whole import, its result)
-    when `import_csv` runs on a fresh copy of `database`."""
+def _lock_held(database: Path, copy: Path, csv_path: Path,
+               import_csv) -> tuple[float, float, float, tuple]:
+    """(wall and CPU seconds the write lock was held, CPU seconds of the whole import, its
+    result) when `import_csv` runs on a fresh copy of `database`."""
     import shutil
 
     from qcode import store
 
     shutil.copyfile(database, copy)
     conn = store.connect(copy)
-    marks: dict[str, float] = {}
+    marks: dict[str, tuple[float, float]] = {}
 
     def trace(statement: str) -> None:
         if statement in ("BEGIN IMMEDIATE", "COMMIT"):
-            marks.setdefault(statement, time.perf_counter())
+            marks.setdefault(statement, (time.perf_counter(), time.process_time()))
 
     conn.set_trace_callback(trace)
     cpu, result = _cpu(lambda: import_csv(conn, csv_path))
     conn.close()
-    return marks["COMMIT"] - marks["BEGIN IMMEDIATE"], cpu, result
+    (wall, cpu_then), (wall_end, cpu_end) = marks["BEGIN IMMEDIATE"], marks["COMMIT"]
+    return wall_end - wall, cpu_end - cpu_then, cpu, result
 
 
 def codings_lock(root: Path, documents: int = 20, turns: int = 100, codes: int = 50,
@@ -252,21 +253,22 @@ def codings_lock(root: Path, documents: int = 20, turns: int = 100, codes: int =
     lines += [f"entrevista_{d:03d},code{c},coder{k},{s}" for d in range(documents)
               for s in range(1, turns + 1) for c in range(codes) for k in range(coders)]
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = [f"codings import of {rows:,} rows: the write lock held (wall s) and the whole import "
-           "(CPU s)"]
+    out = [f"codings import of {rows:,} rows: the write lock held (wall s, and CPU s of this "
+           "process meanwhile) and the whole import (CPU s)"]
     old = _module_at(REMAINDER_START, "qcode/codings.py")
-    held, cpu, result = _lock_held(database, root / "after.db", csv_path, import_csv)
-    assert result == (rows, 0), result
+    after = _lock_held(database, root / "after.db", csv_path, import_csv)
+    assert after[3] == (rows, 0), after[3]
+    runs = [("after", after)]
     if old is not None:
-        old_held, old_cpu, old_result = _lock_held(database, root / "before.db", csv_path,
-                                                   old.import_csv)
-        assert old_result == result, old_result
-        out.append(f"  before ({REMAINDER_START}): lock held {old_held:.2f} s, import "
-                   f"{old_cpu:.2f} CPU s")
-        out.append(f"  after: lock held {held:.2f} s (before/after {old_held / held:.0f}), "
-                   f"import {cpu:.2f} CPU s (before/after {old_cpu / cpu:.1f})")
-    else:
-        out.append(f"  after: lock held {held:.2f} s, import {cpu:.2f} CPU s")
+        before = _lock_held(database, root / "before.db", csv_path, old.import_csv)
+        assert before[3] == after[3], before[3]
+        runs.insert(0, (f"before ({REMAINDER_START})", before))
+    for label, (held, held_cpu, cpu, _) in runs:
+        out.append(f"  {label}: lock held {held:.2f} s ({held_cpu:.2f} CPU s), import "
+                   f"{cpu:.2f} CPU s")
+    if old is not None:
+        out.append(f"  before/after: lock held {before[0] / after[0]:.1f} (CPU "
+                   f"{before[1] / after[1]:.1f}), import {before[2] / after[2]:.1f}")
     return out
 
 

@@ -179,16 +179,17 @@ def _schema_problem(located: Locator, error: Any, data: Any) -> str:
     path: tuple = ()
     node = data
     for part in error["loc"]:  # pydantic adds type tags to the path; keep real keys only
-        if isinstance(node, dict) and part in node or (
-                isinstance(node, list) and isinstance(part, int) and part < len(node)):
+        # an index into a list is always in it; a key missing from a mapping ends the path
+        if isinstance(node, dict) and part in node or (isinstance(node, list)
+                                                       and isinstance(part, int)):
             path += (part,)
             node = node[part]
-        elif error["type"] in ("extra_forbidden", "missing"):
+        elif error["type"] == "missing":  # (an unknown field is a key that is there)
             path += (part,)
             break
     if error["type"] == "extra_forbidden":
         allowed = _allowed_fields(path)
-        hint = difflib.get_close_matches(str(path[-1]), allowed, n=1)
+        hint = difflib.get_close_matches(str(path[-1]), allowed)
         message = f"unknown field '{path[-1]}'" + (
             f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(allowed)}")
     elif error["type"] == "missing":
@@ -205,7 +206,7 @@ def _schema_problem(located: Locator, error: Any, data: Any) -> str:
 
 
 def _allowed_fields(path: tuple) -> list[str]:
-    model = CodebookSpec if len(path) <= 1 else CodeSpec
+    model = CodebookSpec if len(path) == 1 else CodeSpec
     return list(model.model_fields)
 
 
@@ -284,7 +285,7 @@ def _check_codes(codes: list[_RawCode], located: Locator, problems: list[str]) -
         if isinstance(code.id, str) and code.id in ids:
             parents.setdefault(code.id, code.parent)
         if isinstance(parent, str) and parent and parent not in ids:
-            hint = difflib.get_close_matches(parent, ids, n=1) if len(ids) < 5000 else []
+            hint = difflib.get_close_matches(parent, ids) if len(ids) < 5000 else []
             problems.append(located.at((*code.path, "parent"), f"parent '{parent}' is not a "
                                        "code in this codebook"
                                        + (f" (did you mean '{hint[0]}'?)" if hint else "")))

@@ -33,10 +33,15 @@ _COLUMNS = ("name", "definition", "include", "exclude", "examples", "color", "pa
             "position")
 
 
+# what json.dumps(value, ensure_ascii=False[, sort_keys=True]) writes, without building an
+# encoder for every code
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+_JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _row_values(code: Code, position: int) -> tuple:
     return (code.name, code.definition, code.include, code.exclude,
-            json.dumps(list(code.examples), ensure_ascii=False), code.color,
-            json.dumps(code.patterns, ensure_ascii=False, sort_keys=True), position)
+            _JSON(list(code.examples)), code.color, _JSON_SORTED(code.patterns), position)
 
 
 def load_into(conn: sqlite3.Connection, book: Codebook, *, force: bool = False,

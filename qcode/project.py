@@ -229,8 +229,10 @@ class Project:
         if Path(path).suffix.lower() == ".qdc":  # a REFI-QDA codebook
             return self.import_qdc(path, force=force)
         from .codebook import load_codebook
+        from .yaml_nodes import gc_paused
 
-        return code_store.load_into(self.conn, load_codebook(path), force=force)
+        with gc_paused():  # as while parsing: the codes are many objects, none in a cycle
+            return code_store.load_into(self.conn, load_codebook(path), force=force)
 
     def codes(self, required: bool = False) -> list[dict]:
         """Active codes in codebook order with their uses; `required` raises when there is

@@ -57,7 +57,7 @@ def compose(text: str, source: str, problems: list[str]) -> tuple[yaml.Node | No
 
 def _python_parser_error(text: str) -> yaml.YAMLError | None:
     try:
-        yaml.compose(text, Loader=yaml.SafeLoader)
+        yaml.SafeLoader(text).get_single_node()
     except yaml.YAMLError as exc:
         return exc
     return None
