@@ -105,7 +105,7 @@ class Codebook:
 
 def valid_id(value: object) -> bool:
     """A code id qcode accepts: see ID_PATTERN and MAX_ID_LENGTH."""
-    return (isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH
+    return (isinstance(value, str) and len(value) <= MAX_ID_LENGTH
             and ID_PATTERN.fullmatch(value) is not None)
 
 
@@ -141,7 +141,7 @@ def _parse(text: str, source: str, default_name: str) -> Codebook:
     if not isinstance(data, dict):
         raise CodebookError([f"{source}:1: a codebook is a mapping with a `codes:` list"])
     located = Locator(source, root)
-    raw = _raw_codes(data.get("codes"), ("codes",), None)
+    raw = _raw_codes(data.get("codes"))
     too_deep = next((c for c in raw if (len(c.path) - 2) // 2 >= MAX_DEPTH), None)
     if too_deep is not None:
         raise CodebookError([located.at(too_deep.path, f"codes are nested more than "
@@ -168,9 +168,8 @@ def _parse(text: str, source: str, default_name: str) -> Codebook:
 
 def _by_line(problems: list[str], source: str) -> list[str]:
     """Problems in file order (stable, so several on one line keep their order)."""
-    def line(problem: str) -> int:
-        number = problem[len(source) + 1:].split(":", 1)[0]
-        return int(number) if number.isdigit() else 0
+    def line(problem: str) -> int:  # every problem sorted here has its line
+        return int(problem[len(source) + 1:].partition(":")[0])
     return sorted(problems, key=line)
 
 
@@ -236,7 +235,7 @@ class _RawCode:
         self.parent: Any = parent if isinstance(parent, str) and parent else nested_in
 
 
-def _raw_codes(items: Any, path: tuple, nested_in: str | None) -> list[_RawCode]:
+def _raw_codes(items: Any) -> list[_RawCode]:
     """Every code dict in `codes:` and nested `children:`, in file order, whatever else is
     wrong with them (the schema check reports that), so one run finds every problem."""
     def entries(value: Any, where: tuple, above: str | None) -> list[_RawCode]:
@@ -245,7 +244,7 @@ def _raw_codes(items: Any, path: tuple, nested_in: str | None) -> list[_RawCode]
                 if isinstance(entry, dict)][::-1]
 
     out: list[_RawCode] = []
-    stack = entries(items, path, nested_in)
+    stack = entries(items, ("codes",), None)
     while stack:
         code = stack.pop()
         out.append(code)
@@ -282,7 +281,7 @@ def _check_codes(codes: list[_RawCode], located: Locator, problems: list[str]) -
     parents: dict[str, str] = {}
     for code in codes:
         parent = code.data.get("parent")
-        if isinstance(code.id, str) and code.id in ids:
+        if isinstance(code.id, str):  # every text id is in ids
             parents.setdefault(code.id, code.parent)
         if isinstance(parent, str) and parent and parent not in ids:
             hint = difflib.get_close_matches(parent, ids) if len(ids) < 5000 else []
@@ -297,7 +296,7 @@ def _check_cycles(codes: list[_RawCode], parents: dict[str, str], located: Locat
     """Report every code that is its own ancestor; each chain is walked once."""
     safe: set[str] = set()
     for code in codes:
-        if not isinstance(code.id, str) or code.id in safe:
+        if not isinstance(code.id, str):  # (a code found safe stops the walk below at once)
             continue
         chain, cursor = [], code.id
         while cursor in parents and cursor not in safe and cursor not in chain:

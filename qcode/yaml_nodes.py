@@ -82,7 +82,7 @@ class _Builder:
     def scalar(self, node: yaml.Node) -> Any:
         if node.tag == _STR:
             return node.value
-        return self.constructor.construct_object(node, deep=True)
+        return self.constructor.construct_object(node)  # a scalar: nothing deeper
 
     def build(self, root: yaml.Node) -> Any:
         seen: set[int] = set()
@@ -134,41 +134,36 @@ class _Builder:
 
 
 class Locator:
-    """Turns a path inside the YAML data into `FILE:LINE: path: message`."""
+    """Turns a path inside the YAML data into `FILE:LINE: path: message`; `root` is the node
+    of the data the path is into, so every path given leads along existing nodes as far as
+    the data has it."""
 
-    def __init__(self, source: str, root: yaml.Node | None):
+    def __init__(self, source: str, root: yaml.Node):
         self.source, self.root = source, root
 
-    def _walk(self, path: tuple) -> tuple[yaml.Node | None, int, bool]:
-        """(the node at `path` or the last one found, the line of the deepest part found,
-        whether the whole path was found). A mapping entry's line is its key's."""
-        node = self.root
-        if node is None:
-            return None, 1, False
-        line = node.start_mark.line + 1
+    def _walk(self, path: tuple) -> tuple[yaml.Node | None, int]:
+        """(the node at `path`, or None where a key is missing; the line of the deepest part
+        found). A mapping entry's line is its key's, a list item's its own."""
+        node, line = self.root, self.root.start_mark.line + 1
         for part in path:
             if isinstance(node, yaml.MappingNode):
-                found = next(((k, v) for k, v in node.value if k.value == str(part)
-                              or k.value == part), None)
+                found = next(((k, v) for k, v in node.value if k.value == str(part)), None)
                 if found is None:
-                    return node, line, False
+                    return None, line
                 line, node = found[0].start_mark.line + 1, found[1]
-            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
-                  and 0 <= part < len(node.value)):
+            else:  # a list: the data's path indexes it only where it has that item
                 node = node.value[part]
                 line = node.start_mark.line + 1
-            else:
-                return node, line, False
-        return node, line, True
+        return node, line
 
     def line(self, path: tuple) -> int:
         """The line of the deepest part of `path` in the file."""
         return self._walk(path)[1]
 
     def at(self, path: tuple, message: str) -> str:
-        return f"{self.source}:{self.line(path)}: {dotted(path) or '(top)'}: {message}"
+        return f"{self.source}:{self.line(path)}: {dotted(path)}: {message}"
 
     def scalar(self, path: tuple) -> str | None:
         """The text of the scalar at `path` as written in the file (1.0 stays 1.0)."""
-        node, _, found = self._walk(path)
-        return node.value if found and isinstance(node, yaml.ScalarNode) else None
+        node = self._walk(path)[0]
+        return node.value if isinstance(node, yaml.ScalarNode) else None

@@ -206,3 +206,72 @@ def test_a_number_as_a_pattern_language_is_shown_as_written():
     assert problems("codes:\n  - id: a\n    name: A\n    patterns:\n      1: [x]\n") == [
         "5: codes[0].patterns[1]: 1 is read as a number, not text; put it in quotes: \"1\"",
         "5: codes[0].patterns[1]: '1' is not a language code such as es or en"]
+
+
+def test_a_field_written_over_several_lines_is_reported_on_its_key_line():
+    assert problems("languages:\n  - es\n  - EN\ncodes: []\n") == [
+        "1: languages: 'EN' is not a language code such as es or en"]
+
+
+@pytest.mark.parametrize("code_id, shown", [
+    ("a\\\\b", "'a\\b'"),  # printable: shown as written, one backslash (not escaped)
+    ("x" * 59 + " ", "'" + "x" * 59 + " '"),  # 60 characters: shown whole
+    ("x" * 60 + " ", "'" + "x" * 60 + "…' (61 characters)"),
+])
+def test_how_a_bad_id_is_shown(code_id, shown):
+    assert problems(f'codes:\n  - {{id: "{code_id}", name: A}}\n') == [
+        f"2: codes[0].id: {shown} is not a valid id; use letters, digits, _ and -, with dots "
+        "between levels, at most 100 characters"]
+
+
+@pytest.mark.parametrize("text, where", [
+    ("name: x\n? [a, b]\n: 1\ncodes: []\n", "2: (top)"),  # a list as a key
+    ("2016-05-01: x\ncodes: []\n", "1: (top)"),  # a date
+    ("codes:\n  - id: a\n    ? {b: c}\n    : d\n", "3: codes[0]"),  # a mapping, in a code
+])
+def test_a_key_that_is_not_a_word_number_or_null_is_refused(text, where):
+    assert problems(text) == [f"{where}: a key must be a plain word"]
+
+
+def test_a_number_as_id_is_no_parent_for_the_codes_nested_in_it():
+    # 42 is not a code id, so c is not "nested under" anything: only its own parent counts
+    assert problems("codes:\n  - id: 42\n    name: N\n    children:\n"
+                    "      - {id: c, name: C, parent: x}\n") == [
+        '2: codes[0].id: 42 is read as a number, not text; put it in quotes: id: "42"',
+        "5: codes[0].children[0].parent: parent 'x' is not a code in this codebook"]
+
+
+def test_codes_after_one_without_id_are_still_checked():
+    assert problems("codes:\n  - {name: A}\n  - {id: 'b c', name: B}\n") == [
+        "2: codes[0].id: required field 'id' is missing",
+        "3: codes[1].id: 'b c' is not a valid id; use letters, digits, _ and -, with dots "
+        "between levels, at most 100 characters"]
+
+
+def test_a_duplicate_id_names_the_line_of_the_first_id_key():
+    assert problems("codes:\n  - name: A\n    id: a\n  - name: B\n    id: a\n") == [
+        "5: codes[1].id: duplicate id 'a' (first at line 3)"]
+
+
+def test_a_cycle_after_codes_already_found_safe_is_reported():
+    # a -> b is checked first (safe); b is met again later; then c <-> e is a cycle
+    text = ("codes:\n  - {id: a, name: A, parent: b}\n  - {id: b, name: B}\n"
+            "  - {id: c, name: C, parent: e}\n  - {id: e, name: E, parent: c}\n")
+    assert problems(text) == [f"{n}: codes[{n - 2}]: '{c}' is its own ancestor; break the "
+                              "parent cycle" for n, c in ((4, "c"), (5, "e"))]
+
+
+def test_patterns_written_as_one_phrase_are_refused_as_not_a_list():
+    assert problems("codes:\n  - id: a\n    name: A\n    patterns: {es: una visita}\n") == [
+        "4: codes[0].patterns.es: input should be a valid list"]
+
+
+def test_no_parent_hint_from_5000_codes_on():
+    # looking for close ids among many would cost more than it helps
+    codes = "".join(f"  - {{id: c{n}, name: C}}\n" for n in range(4999))
+    text = "codes:\n" + codes + "  - {id: d, name: D, parent: c12x}\n"
+    assert problems(text) == ["5001: codes[4999].parent: parent 'c12x' is not a code in this "
+                              "codebook"]
+    fewer = "codes:\n" + codes[: codes.index("  - {id: c4998")] + \
+        "  - {id: d, name: D, parent: c12x}\n"
+    assert problems(fewer)[0].endswith("(did you mean 'c12'?)")
