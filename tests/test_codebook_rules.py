@@ -275,3 +275,13 @@ def test_no_parent_hint_from_5000_codes_on():
     fewer = "codes:\n" + codes[: codes.index("  - {id: c4998")] + \
         "  - {id: d, name: D, parent: c12x}\n"
     assert problems(fewer)[0].endswith("(did you mean 'c12'?)")
+
+
+def test_a_cycle_through_nesting_is_found_whatever_the_nested_code_says_of_its_parent():
+    # c is nested in a (so a is its parent: an empty `parent:` names none), and a names c as
+    # its parent: a -> c -> a
+    text = ("codes:\n  - id: a\n    name: A\n    parent: c\n    children:\n"
+            "      - {id: c, name: C, parent: ''}\n")
+    assert problems(text) == [
+        "2: codes[0]: 'a' is its own ancestor; break the parent cycle",
+        "6: codes[0].children[0]: 'c' is its own ancestor; break the parent cycle"]
