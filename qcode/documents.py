@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import re
 import sqlite3
 import unicodedata
@@ -144,6 +145,7 @@ class _Parsed:
     used: str = ""
     unchanged: bool = False
     warning: str | None = None  # no speaker labels recognised: split into paragraphs
+    findings: list | None = None  # likely identifiers, when a reading worker looked already
 
 
 def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_language: str,
@@ -151,7 +153,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
                  attributes: dict[str, dict[str, str]] | None = None,
                  name: str | None = None, encoding: str | None = None,
                  progress: Progress | None = None, allow_pii: bool = False,
-                 layout: str | None = None, speakers: list[str] | None = None) -> ImportReport:
+                 layout: str | None = None, speakers: list[str] | None = None,
+                 jobs: int = 1) -> ImportReport:
     """Read, segment and store transcripts, one transaction per batch (see BATCH_FILES).
 
     A document's language is `language` if given, else the `language` attribute (CSV
@@ -161,7 +164,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     projects (.qdpx) go to `qcode.refi`, in one transaction. New documents holding likely
     identifiers are refused (qcode.pii, per batch) unless `allow_pii`, which is then recorded.
     `layout` forces a transcript layout and `speakers` names the only labels to take for
-    speakers (see `importers.layouts`).
+    speakers (see `importers.layouts`). `jobs` > 1 reads and checks files in that many
+    worker processes while this one stores them.
     """
     if projects := [p for p in paths if p.suffix.lower() == ".qdpx"]:
         if name:
@@ -181,7 +185,7 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     outer = conn.in_transaction  # inside a caller's transaction nothing commits early
     options = (name, encoding, language, default_language, mode, attributes, layout, speakers)
     try:
-        for parsed in _read_all(conn, files, options, progress):
+        for parsed in _read_all(conn, files, options, progress, jobs):
             batch.append(parsed)
             chars += len(parsed.doc.text)
             if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
@@ -214,13 +218,62 @@ def _names(files: list[Path], name: str | None) -> dict[str, Path]:
 
 
 def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
-              progress: Progress | None) -> Iterator[_Parsed]:
-    """The files parsed, in order. (Reading in two forked processes was tried: on a busy
-    2-core machine it cost 40 % more CPU and saved no time; see bench/RESULTS.md.)"""
+              progress: Progress | None, jobs: int = 1) -> Iterator[_Parsed]:
+    """The files parsed, in order: in this process, or with `jobs` > 1 in worker processes
+    that also run the anonymisation check (the parent only stores)."""
+    if jobs > 1 and len(files) >= 2 * jobs and not conn.in_transaction:
+        yield from _read_in_workers(conn, files, options, progress, jobs)
+        return
     for number, path in enumerate(files, start=1):
         if progress:
             progress(number, len(files), f"reading {path.name}")
         yield _parse(conn, path, *options)
+
+
+_READER: dict = {}
+AHEAD = 8  # files read ahead per worker: memory holds about jobs × AHEAD parsed files
+
+
+def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple,
+                     progress: Progress | None, jobs: int) -> Iterator[_Parsed]:
+    """`_parse` and the anonymisation check in `jobs` forked processes, each reading the
+    project read-only; results come back in file order, at most jobs × AHEAD ahead."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .pii.allowlist import project_allowlist
+
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_READER.update,
+                               initargs=({"database": database, "options": options,
+                                          "allow": project_allowlist(conn)},))
+    waiting = iter(files)
+    pending = deque(pool.submit(_read_in_worker, path)
+                    for path in itertools.islice(waiting, jobs * AHEAD))
+    try:
+        for number, path in enumerate(files, start=1):
+            parsed = pending.popleft().result()
+            if (following := next(waiting, None)) is not None:
+                pending.append(pool.submit(_read_in_worker, following))
+            if progress:
+                progress(number, len(files), f"reading {path.name}")
+            yield parsed
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _read_in_worker(path: Path) -> _Parsed:
+    from .pii.importing import document_findings
+    from .store import open_reader
+
+    if "conn" not in _READER:
+        _READER["conn"] = open_reader(_READER["database"])
+    parsed = _parse(_READER["conn"], path, *_READER["options"])
+    if not parsed.unchanged:
+        parsed.findings = document_findings(parsed.doc, parsed.spans, _READER["allow"])
+    return parsed
 
 
 def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str | None,
@@ -259,8 +312,8 @@ def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
                  progress: Progress | None, total: int, allow_pii: bool) -> None:
     from .pii.importing import check_import, record_allowed  # anonymisation check (qcode.pii)
 
-    findings = check_import(conn, [(p.doc, p.spans) for p in batch if not p.unchanged],
-                            allow_pii)
+    findings = check_import(conn, [(p.doc, p.spans, p.findings) for p in batch
+                                   if not p.unchanged], allow_pii)
     done = len(report.files)
     for number, parsed in enumerate(batch, start=done + 1):
         doc = parsed.doc

@@ -32,7 +32,7 @@ from typing import Literal
 
 from ..codes import require_codebook
 from ..documents import get_document
-from ..store import atomic, now
+from ..store import atomic, now, open_reader
 from . import model as learning
 from .rules import Matches
 
@@ -89,7 +89,7 @@ def _matcher(language: str, warnings: list[str]):
 
 def _rule_chunk(document_ids: list[int]) -> Chunk:
     """Rule suggestions for these documents (run in a worker or in this process)."""
-    conn = sqlite3.connect(f"file:{_WORKER['database']}?mode=ro", uri=True)
+    conn = open_reader(_WORKER["database"])
     chunk = Chunk(document_ids, [])
     try:
         for document_id in document_ids:
