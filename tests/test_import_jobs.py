@@ -136,3 +136,13 @@ def test_jobs_on_the_command_line(tmp_path):
     assert "4 imported" in result.stderr
     bad = run("import", str(folder), "--jobs", "0", env=env)
     assert bad.exit_code == 2 and "Invalid value for '--jobs'" in bad.stderr
+
+
+def test_workers_open_a_project_whose_path_holds_uri_characters(tmp_path):
+    """The workers' read-only connection is a file: URI; ?, # and % in the path are quoted."""
+    folder = tmp_path / "files"
+    for number in range(4):
+        write(folder / f"int_{number}.txt", f"E: pregunta {number}\nR: respuesta\n")
+    with Project.init(tmp_path / "estudio #1 ?50%", language="es") as project:
+        report = project.import_files([folder], jobs=2)
+        assert [f.status for f in report.files] == ["imported"] * 4
