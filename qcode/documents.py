@@ -238,17 +238,14 @@ def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple
                      progress: Progress | None, jobs: int) -> Iterator[_Parsed]:
     """`_parse` and the anonymisation check in `jobs` forked processes, each reading the
     project read-only; results come back in file order, at most jobs × AHEAD ahead."""
-    import multiprocessing
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
 
     from .pii.allowlist import project_allowlist
+    from .workers import pool as worker_pool
 
     database = conn.execute("PRAGMA database_list").fetchone()[2]
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_READER.update,
-                               initargs=({"database": database, "options": options,
-                                          "allow": project_allowlist(conn)},))
+    pool = worker_pool(jobs, _READER.update, {"database": database, "options": options,
+                                              "allow": project_allowlist(conn)})
     waiting = iter(files)
     pending = deque(pool.submit(_read_in_worker, path)
                     for path in itertools.islice(waiting, jobs * AHEAD))
