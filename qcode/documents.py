@@ -146,6 +146,7 @@ class _Parsed:
     unchanged: bool = False
     warning: str | None = None  # no speaker labels recognised: split into paragraphs
     findings: list | None = None  # likely identifiers, when a reading worker looked already
+    words: int = 0
 
 
 def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_language: str,
@@ -288,6 +289,7 @@ def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str
     if row and row["sha256"] == parsed.sha:
         parsed.unchanged = True  # already imported (a re-run, or a resumed import)
     else:
+        parsed.words = len(doc.text.split())
         done = split(doc.text, mode, doc.language, doc.turns, layout, speakers)
         doc.layout = doc.layout or done.layout or "paragraphs"
         parsed.spans, parsed.used = done.spans, done.mode
@@ -322,7 +324,7 @@ def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
             report.files.append(ImportedFile(doc.source, doc.name, "unchanged",
                                              encoding=doc.encoding))
         else:
-            report.files.append(_store(conn, doc, parsed.spans, parsed.used, parsed.sha))
+            report.files.append(_store(conn, parsed))
             if findings.get(doc.name) and report.files[-1].status == "imported":
                 record_allowed(conn, doc.name, findings[doc.name])
                 report.warnings.append(f"{doc.name} imported with --allow-pii: "
@@ -366,9 +368,8 @@ def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path]
     return report
 
 
-def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str,
-           sha: str | None = None) -> ImportedFile:
-    sha = sha or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+def _store(conn: sqlite3.Connection, parsed: _Parsed) -> ImportedFile:
+    doc, sha, spans = parsed.doc, parsed.sha, parsed.spans
     row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (doc.name,)).fetchone()
     if row and row["sha256"] == sha:
         return ImportedFile(doc.source, doc.name, "unchanged", encoding=doc.encoding)
@@ -383,14 +384,14 @@ def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str
         "INSERT INTO document (name, text, sha256, language, source, format, encoding,"
         " imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (doc.name, doc.text, sha, doc.language, str(doc.source), doc.format, doc.encoding, now(),
-         len(doc.text.split())))
+         parsed.words))
     conn.executemany(
         'INSERT INTO segment (document_id, ordinal, start, "end", speaker, time_start, time_end)'
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(cursor.lastrowid, n, s.start, s.end, s.speaker, s.time_start, s.time_end)
          for n, s in enumerate(spans, start=1)])
     register_speakers(conn, cursor.lastrowid, spans)
-    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding,
+    return ImportedFile(doc.source, doc.name, "imported", len(spans), parsed.used, doc.encoding,
                         layout=doc.layout)
 
 
