@@ -232,13 +232,15 @@ def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
 
 
 _READER: dict = {}
-AHEAD = 8  # files read ahead per worker: memory holds about jobs × AHEAD parsed files
+PER_TASK = 4  # files per task sent to a worker (fewer round trips through the pool)
+AHEAD = 4  # tasks in flight per worker: memory holds about jobs × AHEAD × PER_TASK files
 
 
 def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple,
                      progress: Progress | None, jobs: int) -> Iterator[_Parsed]:
     """`_parse` and the anonymisation check in `jobs` forked processes, each reading the
-    project read-only; results come back in file order, at most jobs × AHEAD ahead."""
+    project read-only; results come back in file order, a bounded number ahead. A file that
+    cannot be read raises its error where it comes in the order, as in one process."""
     from collections import deque
 
     from .pii.allowlist import project_allowlist
@@ -247,31 +249,43 @@ def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple
     database = conn.execute("PRAGMA database_list").fetchone()[2]
     pool = worker_pool(jobs, _READER.update, {"database": database, "options": options,
                                               "allow": project_allowlist(conn)})
-    waiting = iter(files)
-    pending = deque(pool.submit(_read_in_worker, path)
-                    for path in itertools.islice(waiting, jobs * AHEAD))
+    tasks = (files[i:i + PER_TASK] for i in range(0, len(files), PER_TASK))
+    pending = deque(pool.submit(_read_in_worker, task)
+                    for task in itertools.islice(tasks, jobs * AHEAD))
+    number = 0
     try:
-        for number, path in enumerate(files, start=1):
-            parsed = pending.popleft().result()
-            if (following := next(waiting, None)) is not None:
+        while pending:
+            results = pending.popleft().result()
+            if (following := next(tasks, None)) is not None:
                 pending.append(pool.submit(_read_in_worker, following))
-            if progress:
-                progress(number, len(files), f"reading {path.name}")
-            yield parsed
+            for path, parsed in results:
+                number += 1
+                if progress:
+                    progress(number, len(files), f"reading {path.name}")
+                if isinstance(parsed, QcodeError):
+                    raise parsed
+                yield parsed
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _read_in_worker(path: Path) -> _Parsed:
+def _read_in_worker(paths: list[Path]) -> list[tuple[Path, _Parsed | QcodeError]]:
     from .pii.importing import document_findings
     from .store import open_reader
 
     if "conn" not in _READER:
         _READER["conn"] = open_reader(_READER["database"])
-    parsed = _parse(_READER["conn"], path, *_READER["options"])
-    if not parsed.unchanged:
-        parsed.findings = document_findings(parsed.doc, parsed.spans, _READER["allow"])
-    return parsed
+    results: list[tuple[Path, _Parsed | QcodeError]] = []
+    for path in paths:
+        try:
+            parsed = _parse(_READER["conn"], path, *_READER["options"])
+        except QcodeError as exc:  # raised by the parent when its turn comes
+            results.append((path, exc))
+            break
+        if not parsed.unchanged:
+            parsed.findings = document_findings(parsed.doc, parsed.spans, _READER["allow"])
+        results.append((path, parsed))
+    return results
 
 
 def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str | None,

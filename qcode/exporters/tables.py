@@ -118,8 +118,26 @@ def frame_rows(frame) -> tuple[list[dict], list[str]]:
     return rows, columns
 
 
+def frame_to_csv(frame, raw: bool = False) -> str:
+    """`rows_to_text(*frame_rows(frame), "csv", raw=raw)` written straight from the frame's
+    values: a matrix of 17,000 document columns has half a million cells."""
+    table = frame.reset_index()
+    clean = (lambda value: value) if raw else neutralise
+    texts = [i for i, dtype in enumerate(table.dtypes) if dtype.kind not in "iufcb"]  # not numbers
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([clean(str(c)) for c in table.columns])
+    for row in table.to_numpy(dtype=object).tolist():
+        for i in texts:
+            row[i] = clean(row[i])
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
 def frame_to_text(frame, fmt: str, caption: str | None = None, label: str | None = None,
                   raw: bool = False, **tex) -> str:
+    if fmt == "csv":
+        return frame_to_csv(frame, raw)
     rows, columns = frame_rows(frame)
     if fmt == "tex" and "Total" in [r.get(columns[0]) for r in rows]:
         tex.setdefault("rule_before", {[r.get(columns[0]) for r in rows].index("Total")})
