@@ -244,8 +244,10 @@ def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple
     from collections import deque
 
     from .pii.allowlist import project_allowlist
+    from .pii.names import common_words, name_lists
     from .workers import pool as worker_pool
 
+    name_lists(), common_words()  # loaded once here: the forked workers share them
     database = conn.execute("PRAGMA database_list").fetchone()[2]
     pool = worker_pool(jobs, _READER.update, {"database": database, "options": options,
                                               "allow": project_allowlist(conn)})
