@@ -340,7 +340,8 @@ def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
             report.files.append(ImportedFile(doc.source, doc.name, "unchanged",
                                              encoding=doc.encoding))
         else:
-            report.files.append(_store(conn, parsed))
+            report.files.append(store_document(conn, doc, parsed.spans, parsed.used,
+                                               parsed.sha, parsed.words))
             if findings.get(doc.name) and report.files[-1].status == "imported":
                 record_allowed(conn, doc.name, findings[doc.name])
                 report.warnings.append(f"{doc.name} imported with --allow-pii: "
@@ -384,8 +385,11 @@ def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path]
     return report
 
 
-def _store(conn: sqlite3.Connection, parsed: _Parsed) -> ImportedFile:
-    doc, sha, spans = parsed.doc, parsed.sha, parsed.spans
+def store_document(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str,
+                   sha: str | None = None, words: int | None = None) -> ImportedFile:
+    """Store one parsed document and its segments (unless it is in already, or a duplicate
+    of another's text); a changed text under an existing name is refused."""
+    sha = sha or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (doc.name,)).fetchone()
     if row and row["sha256"] == sha:
         return ImportedFile(doc.source, doc.name, "unchanged", encoding=doc.encoding)
@@ -400,14 +404,14 @@ def _store(conn: sqlite3.Connection, parsed: _Parsed) -> ImportedFile:
         "INSERT INTO document (name, text, sha256, language, source, format, encoding,"
         " imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (doc.name, doc.text, sha, doc.language, str(doc.source), doc.format, doc.encoding, now(),
-         parsed.words))
+         len(doc.text.split()) if words is None else words))
     conn.executemany(
         'INSERT INTO segment (document_id, ordinal, start, "end", speaker, time_start, time_end)'
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(cursor.lastrowid, n, s.start, s.end, s.speaker, s.time_start, s.time_end)
          for n, s in enumerate(spans, start=1)])
     register_speakers(conn, cursor.lastrowid, spans)
-    return ImportedFile(doc.source, doc.name, "imported", len(spans), parsed.used, doc.encoding,
+    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding,
                         layout=doc.layout)
 
 
