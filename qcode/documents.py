@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import itertools
 import re
 import sqlite3
 import unicodedata
@@ -233,7 +232,10 @@ def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
 
 _READER: dict = {}
 PER_TASK = 4  # files per task sent to a worker (fewer round trips through the pool)
-AHEAD = 4  # tasks in flight per worker: memory holds about jobs × AHEAD × PER_TASK files
+# Files read ahead of the storing, in number and in bytes on disk: about a batch, so that the
+# workers keep reading while the parent checks and stores one (memory stays bounded).
+AHEAD_FILES = BATCH_FILES
+AHEAD_BYTES = 32 * 2**20
 
 
 def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple,
@@ -252,14 +254,27 @@ def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple
     pool = worker_pool(jobs, _READER.update, {"database": database, "options": options,
                                               "allow": project_allowlist(conn)})
     tasks = (files[i:i + PER_TASK] for i in range(0, len(files), PER_TASK))
-    pending = deque(pool.submit(_read_in_worker, task)
-                    for task in itertools.islice(tasks, jobs * AHEAD))
+    pending: deque = deque()  # (future, files, bytes)
+    ahead = [0, 0]  # files and bytes in pending
+
+    def submit() -> None:
+        while not pending or (ahead[0] < AHEAD_FILES and ahead[1] < AHEAD_BYTES):
+            if (task := next(tasks, None)) is None:
+                return
+            size = sum(_size(path) for path in task)
+            pending.append((pool.submit(_read_in_worker, task), len(task), size))
+            ahead[0] += len(task)
+            ahead[1] += size
+
     number = 0
     try:
+        submit()
         while pending:
-            results = pending.popleft().result()
-            if (following := next(tasks, None)) is not None:
-                pending.append(pool.submit(_read_in_worker, following))
+            future, count, size = pending.popleft()
+            ahead[0] -= count
+            ahead[1] -= size
+            results = future.result()
+            submit()
             for path, parsed in results:
                 number += 1
                 if progress:
@@ -269,6 +284,13 @@ def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple
                 yield parsed
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the worker reports it
 
 
 def _read_in_worker(paths: list[Path]) -> list[tuple[Path, _Parsed | QcodeError]]:
