@@ -125,15 +125,20 @@ def test_a_bad_file_read_by_a_worker_gives_its_one_line_and_keeps_earlier_batche
         assert [d["name"] for d in project.documents()] == ["int_0", "int_1"]
 
 
-def test_jobs_on_the_command_line(tmp_path):
+def test_jobs_on_the_command_line(tmp_path, monkeypatch):
     folder = tmp_path / "files"
     for number in range(4):
         write(folder / f"int_{number}.txt", f"E: pregunta {number}\nR: respuesta\n")
     Project.init(tmp_path / "p", language="es").close()
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("QCODE_TEST_PIDS", str(pids))
+    ORIGINAL_READER[:] = [document_store._read_in_worker]
+    monkeypatch.setattr(document_store, "_read_in_worker", recording_reader)
     env = {"QCODE_PROJECT": str(tmp_path / "p")}
     result = run("import", str(folder), "--jobs", "2", env=env)
     assert result.exit_code == 0, result.output
     assert "4 imported" in result.stderr
+    assert pids.exists() and str(os.getpid()) not in pids.read_text().split()
     bad = run("import", str(folder), "--jobs", "0", env=env)
     assert bad.exit_code == 2 and "Invalid value for '--jobs'" in bad.stderr
 
