@@ -285,3 +285,12 @@ def test_a_cycle_through_nesting_is_found_whatever_the_nested_code_says_of_its_p
     assert problems(text) == [
         "2: codes[0]: 'a' is its own ancestor; break the parent cycle",
         "6: codes[0].children[0]: 'c' is its own ancestor; break the parent cycle"]
+
+
+def test_cycles_after_a_code_without_id_are_still_found():
+    text = ("codes:\n  - {name: X}\n  - {id: a, name: A, parent: b}\n"
+            "  - {id: b, name: B, parent: a}\n")
+    assert problems(text) == [
+        "2: codes[0].id: required field 'id' is missing",
+        "3: codes[1]: 'a' is its own ancestor; break the parent cycle",
+        "4: codes[2]: 'b' is its own ancestor; break the parent cycle"]
