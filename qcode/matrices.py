@@ -459,8 +459,8 @@ def codebook_table(conn: sqlite3.Connection):
     import pandas as pd
 
     units, _ = coded_units(conn)  # consensus coders left out, as everywhere
-    segments = units.groupby("code")["segment_id"].nunique().to_dict() if len(units) else {}
-    documents = units.groupby("code")["document_id"].nunique().to_dict() if len(units) else {}
+    segments = units.groupby("code")["segment_id"].nunique().to_dict()
+    documents = units.groupby("code")["document_id"].nunique().to_dict()
     skip, skipped = not_consensus_sql("g.coder", conn)
     rows = conn.execute(f"""
         SELECT c.id, c.name, c.definition, c.include, c.exclude, c.examples,
@@ -468,17 +468,17 @@ def codebook_table(conn: sqlite3.Connection):
                 {skip}) AS codings
         FROM code c WHERE c.retired_at IS NULL ORDER BY c.position""", skipped).fetchall()
 
-    def items(text: str | None) -> list[str]:
-        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    def items(text: str) -> list[str]:  # the columns are NOT NULL ('' when not given)
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
-    records = [{"code": r["id"], "name": r["name"], "definition": r["definition"],
-                "include": items(r["include"]), "exclude": items(r["exclude"]),
-                "examples": list(json.loads(r["examples"] or "[]")), "codings": r["codings"],
-                "segments": int(segments.get(r["id"], 0)),
-                "documents": int(documents.get(r["id"], 0))} for r in rows]
+    records = [{"code": code, "name": name, "definition": definition,
+                "include": items(include), "exclude": items(exclude),
+                "examples": list(json.loads(examples)), "codings": codings,
+                "segments": int(segments.get(code, 0)), "documents": int(documents.get(code, 0))}
+               for code, name, definition, include, exclude, examples, codings in rows]
     columns = ["code", "name", "definition", "include", "exclude", "examples", "codings",
                "segments", "documents"]
     frame = pd.DataFrame(records, columns=columns).set_index("code")
-    coders = sorted(set(units["coder"])) if len(units) else []
+    coders = sorted(set(units["coder"]))
     frame.attrs.update(kind="codebook", coders=coders)
     return frame
