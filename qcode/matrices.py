@@ -430,8 +430,8 @@ def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str 
     units = units[units["code"].isin(ids)]
     column = "segment_id" if unit == "segment" else "document_id"
     presence = pd.crosstab(units[column], units["code"]).clip(upper=1)
-    presence = presence.reindex(columns=ids, fill_value=0).to_numpy(dtype="int64")
-    both = pd.DataFrame(presence.T @ presence, index=ids, columns=ids, dtype="int64")
+    presence = presence.reindex(columns=ids, fill_value=0).to_numpy()  # int64, even empty
+    both = pd.DataFrame(presence.T @ presence, index=ids, columns=ids)
     if not keep_empty:
         used = [code for code in ids if both.loc[code, code] > 0]
         both = both.loc[used, used]

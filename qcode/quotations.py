@@ -89,8 +89,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
         if kind != "attribute":
             raise InputError(f"--by {by}: quotations group by attribute:NAME")
         sort = ["code", attribute, "document", "start"]
-    if len(frame):
-        frame["_order"] = frame["code"].map(order)
-        frame = frame.sort_values(["_order", *sort[1:]]).drop(columns="_order")
+    frame["_order"] = frame["code"].map(order)
+    frame = frame.sort_values(["_order", *sort[1:]]).drop(columns="_order")
     frame.attrs["by"] = by
     return frame.reset_index(drop=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from tests import test_options
 from tests.test_options import cli
 
@@ -24,3 +26,34 @@ def test_evaluate_min_positives_decides_what_each_fold_trains(learnable):
 
     assert folds("12") == {"visitas": "3/3", "sueldo": "3/3"}
     assert folds("13") == {"visitas": "0/3", "sueldo": "0/3"}
+
+
+def test_a_fold_that_trains_nothing_does_not_stop_the_later_ones(learnable):
+    """cy labels d0, d1 and d2 (9 turns each) and codes patio 3 times in two of them, once in
+    the third. With 3 folds each document is tested once and the other two train: patio has
+    3 + 3 = 6 positives (>= 5) only in the fold that tests the document with one, and 4 in
+    the others. That document is put in the last fold (the order comes from scikit-learn's
+    GroupKFold on cy's rows, 9 per document): the folds before it train nothing, and the
+    last one must still be trained and scored."""
+    from sklearn.model_selection import GroupKFold
+
+    ids = {r["name"]: r["id"] for r in learnable.conn.execute("SELECT id, name FROM document")}
+    groups = np.repeat([ids["d0"], ids["d1"], ids["d2"]], 9)
+    order = [set(groups[test]) for _, test in GroupKFold(n_splits=3).split(groups,
+                                                                           groups=groups)]
+    last = {v: k for k, v in ids.items()}[order[-1].pop()]
+    for name in ("d0", "d1", "d2"):
+        learnable.code(name, [3] if name == last else [3, 6, 9], ["patio"], coder="cy")
+    result = learnable.evaluate_suggestions(coder="cy", folds=3, min_positives=5)
+    patio = next(r for r in result.rows if r["code"] == "patio")
+    assert (patio["positives"], patio["model_folds"]) == (7, "1/3")
+
+
+def test_a_probability_equal_to_min_score_is_a_positive_prediction():
+    """The module's rule: positive when the probability is *at least* min_score."""
+    from qcode.suggest.evaluate import _at_least
+
+    probabilities = np.array([[0.4, 0.5], [0.5, 0.6]])
+    assert _at_least(probabilities, 0.5).tolist() == [[False, True], [True, True]]
+    assert _at_least(probabilities, np.nextafter(0.5, 1)).tolist() == [[False, False],
+                                                                       [False, True]]

@@ -56,13 +56,15 @@ def test_one_row_per_passage_in_codebook_then_document_then_text_order(passages)
     assert list(frame.columns) == COLUMNS
     # z.k's passage has two coders, listed by name; a lone coder's memo has no name in front
     assert rows(frame) == [ZK_D3, A_C1, A_D1, A_D2]
-    assert list(frame.index) == [0, 1, 2, 3]
+    assert list(frame.index) == [0, 1, 2, 3] and frame.attrs["by"] is None
 
 
 def test_grouped_by_an_attribute_value_first(passages):
     """--by attribute:site sorts a code's passages by site ("" before "norte"), then by
     document and start."""
-    assert rows(passages.quotes(by="attribute:site")) == [ZK_D3, A_D1, A_D2, A_C1]
+    grouped = passages.quotes(by="attribute:site")
+    assert rows(grouped) == [ZK_D3, A_D1, A_D2, A_C1]
+    assert grouped.attrs["by"] == "attribute:site"
     with pytest.raises(InputError, match=r"^--by speaker: quotations group by attribute:NAME$"):
         passages.quotes(by="speaker")
 
@@ -73,7 +75,12 @@ def test_codes_children_coder_documents_and_respondents(passages):
     assert rows(passages.quotes(["a", "z.k"], documents="c")) == [A_C1]
     assert rows(passages.quotes(coder="ben")) == [
         ["z.k", "Kid", "d", 3, "E", "", "ben", "", 23, 28, "tres."]]
-    # E is guessed to be the interviewer, R the respondent: only d#2 (Guard) is an answer
+    # E is guessed to be the interviewer, R the respondent; c's E is made `other`, also no
+    # respondent: only d#2 (Guard) is an answer
+    passages.set_speaker_role("E", "other", document="c")
     assert rows(passages.quotes(respondents_only=True)) == [A_D2]
+    # the matrix counts every segment a coding overlaps: c's [8, 14) reaches into c#2 (R)
+    assert passages.matrix(respondents_only=True)["Total"].to_dict() == {
+        "z": 0, "z.k": 0, "a": 2, "Total": 2}
     with pytest.raises(NotFoundError):
         passages.quotes("nope")
