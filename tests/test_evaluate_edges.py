@@ -57,3 +57,16 @@ def test_a_probability_equal_to_min_score_is_a_positive_prediction():
     assert _at_least(probabilities, 0.5).tolist() == [[False, True], [True, True]]
     assert _at_least(probabilities, np.nextafter(0.5, 1)).tolist() == [[False, False],
                                                                        [False, True]]
+
+
+def test_evaluation_runs_after_its_module_was_imported_first(learnable, monkeypatch):
+    """Importing `qcode.suggest.evaluate` before the first evaluation leaves the module, not
+    the function, as the package's attribute `evaluate` (the import system sets it); the
+    evaluation must not depend on that order. folds 2 over 6 documents: 2 folds."""
+    import importlib
+
+    import qcode.suggest as package
+
+    monkeypatch.setattr(package, "evaluate", importlib.import_module("qcode.suggest.evaluate"),
+                        raising=False)
+    assert learnable.evaluate_suggestions(folds=2).folds == 2
