@@ -284,7 +284,7 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
         roots = [c.id for c in tree if c.id not in aggregated]
     else:
         shown = {c for c in frame.index if c in aggregated}
-        roots = [c.id for c in tree if not _has_shown_ancestor(c, tree, shown)]
+        roots = [c.id for c in tree if not _has_shown_ancestor(c, full_tree, shown)]
     frame.loc[TOTAL] = frame.loc[roots].sum(axis=0)
     frame = frame.astype("int64")
     if percent:

@@ -64,6 +64,10 @@ def test_codebook_table_lists_criteria_and_counts_live_codings(appendix):
 
 
 def test_codebook_table_of_a_project_without_codings(project, tmp_path):
+    empty = project.codebook_table()  # no codebook yet: no rows, the same columns
+    assert empty.empty and list(empty.columns) == ["name", "definition", "include", "exclude",
+                                                   "examples", "codings", "segments",
+                                                   "documents"]
     project.load_codebook(write(tmp_path / "cb.yaml", CODEBOOK))
     frame = project.codebook_table()
     assert frame[["codings", "segments", "documents"]].values.tolist() == [[0, 0, 0], [0, 0, 0]]
@@ -149,6 +153,10 @@ def test_levels_and_code_patterns_total_the_top_shown_codes(deep):
     # only r.v's subtree shown: r.v is the top, its children are inside it
     visitors = deep.matrix(codes="r.v*", include_children=True)
     assert visitors["a"].to_dict() == {"r.v": 2, "r.v.f": 2, "r.v.b": 1, "Total": 2}
+    # a pattern that skips r.v: r.v.f and r.v.b are still inside r, shown above them
+    skipped = deep.matrix(codes="*[!v]", include_children=True)
+    assert skipped["a"].to_dict() == {"r": 2, "r.v.f": 2, "r.v.b": 1, "r.s": 0, "o": 1,
+                                      "Total": 3}
     # siblings only: each is a top code and a#2 counts for both
     leaves = deep.matrix(codes="r.v.*", include_children=True)
     assert leaves["a"].to_dict() == {"r.v.f": 2, "r.v.b": 1, "Total": 3}
@@ -174,3 +182,18 @@ def test_bad_percent_and_labels_name_the_choices(deep):
         deep.matrix(percent="rows")
     with pytest.raises(InputError, match=r"^--labels ids: choose from id, name, indent, path$"):
         deep.matrix(labels="ids")
+
+
+def test_words_of_a_code_nobody_used_in_a_coded_document(appendix):
+    """The slice holds documents with codings (route's), but none of pay: no words, and no
+    error from an empty list of documents."""
+    words = appendix.matrix(count="words", codes="pay")
+    assert words.loc["pay"].tolist() == [0, 0, 0]
+
+
+def test_a_document_pattern_matching_nothing_leaves_no_columns(appendix):
+    appendix.conn.execute("INSERT INTO attribute (document_id, name, value)"
+                          " SELECT id, 'site', 'x' FROM document")
+    for by in ("speaker", "role", "attribute:site"):
+        frame = appendix.matrix(by, documents="nothing*")
+        assert list(frame.columns) == ["Total"] and frame["Total"].tolist() == [0, 0, 0]
