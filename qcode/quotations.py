@@ -32,7 +32,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     tree = code_tree(conn)
     order = {c.id: c.position for c in tree}
     names_of = {c.id: c.name for c in tree}
-    skip, skipped = not_consensus_sql("c.coder", conn, coder)
+    skip, skipped = not_consensus_sql("c.coder", conn)  # used only when no coder is named
     rows = conn.execute(f"""
         SELECT c.id, c.code_id, c.coder, c.start, c."end", c.memo, d.id AS document_id,
                d.name AS document,

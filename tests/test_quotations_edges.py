@@ -84,3 +84,10 @@ def test_codes_children_coder_documents_and_respondents(passages):
         "z": 0, "z.k": 0, "a": 2, "Total": 2}
     with pytest.raises(NotFoundError):
         passages.quotes("nope")
+
+
+def test_library_defaults_take_children_and_every_speaker(passages):
+    from qcode.quotations import quotes
+
+    assert rows(quotes(passages.conn, codes=["z"])) == [ZK_D3]
+    assert len(quotes(passages.conn)) == 4
