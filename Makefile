@@ -110,7 +110,8 @@ MUTANTS ?= qcode.agreement.coefficients.* qcode.agreement.unitizing.* \
            qcode.importers.decoding.* qcode.matrices.x_coded_units* \
            qcode.matrices.x__word_counts* qcode.matrices.x_cooccurrence* \
            qcode.suggest.evaluate.* qcode.suggest.rules.* \
-           qcode.codebook.* qcode.yaml_nodes.*
+           qcode.codebook.* qcode.yaml_nodes.* \
+           qcode.matrices.* qcode.quotations.*
 MUTATE_JOBS ?= 2
 
 mutate: $(BIN)/.installed

@@ -286,7 +286,7 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
         roots = [c.id for c in tree if c.id not in aggregated]
     else:
         shown = {c for c in frame.index if c in aggregated}
-        roots = [c.id for c in tree if not _has_shown_ancestor(c, tree, shown)]
+        roots = [c.id for c in tree if not _has_shown_ancestor(c, full_tree, shown)]
     frame.loc[TOTAL] = frame.loc[roots].sum(axis=0)
     frame = frame.astype("int64")
     if percent:
@@ -435,8 +435,8 @@ def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str 
     units = units[units["code"].isin(ids)]
     column = "segment_id" if unit == "segment" else "document_id"
     presence = pd.crosstab(units[column], units["code"]).clip(upper=1)
-    presence = presence.reindex(columns=ids, fill_value=0).to_numpy(dtype="int64")
-    both = pd.DataFrame(presence.T @ presence, index=ids, columns=ids, dtype="int64")
+    presence = presence.reindex(columns=ids, fill_value=0).to_numpy()  # int64, even empty
+    both = pd.DataFrame(presence.T @ presence, index=ids, columns=ids)
     if not keep_empty:
         used = [code for code in ids if both.loc[code, code] > 0]
         both = both.loc[used, used]
@@ -464,8 +464,8 @@ def codebook_table(conn: sqlite3.Connection):
     import pandas as pd
 
     units, _ = coded_units(conn)  # consensus coders left out, as everywhere
-    segments = units.groupby("code")["segment_id"].nunique().to_dict() if len(units) else {}
-    documents = units.groupby("code")["document_id"].nunique().to_dict() if len(units) else {}
+    segments = units.groupby("code")["segment_id"].nunique().to_dict()
+    documents = units.groupby("code")["document_id"].nunique().to_dict()
     skip, skipped = not_consensus_sql("g.coder", conn)
     rows = conn.execute(f"""
         SELECT c.id, c.name, c.definition, c.include, c.exclude, c.examples,
@@ -473,17 +473,17 @@ def codebook_table(conn: sqlite3.Connection):
                 {skip}) AS codings
         FROM code c WHERE c.retired_at IS NULL ORDER BY c.position""", skipped).fetchall()
 
-    def items(text: str | None) -> list[str]:
-        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    def items(text: str) -> list[str]:  # the columns are NOT NULL ('' when not given)
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
-    records = [{"code": r["id"], "name": r["name"], "definition": r["definition"],
-                "include": items(r["include"]), "exclude": items(r["exclude"]),
-                "examples": list(json.loads(r["examples"] or "[]")), "codings": r["codings"],
-                "segments": int(segments.get(r["id"], 0)),
-                "documents": int(documents.get(r["id"], 0))} for r in rows]
+    records = [{"code": code, "name": name, "definition": definition,
+                "include": items(include), "exclude": items(exclude),
+                "examples": list(json.loads(examples)), "codings": codings,
+                "segments": int(segments.get(code, 0)), "documents": int(documents.get(code, 0))}
+               for code, name, definition, include, exclude, examples, codings in rows]
     columns = ["code", "name", "definition", "include", "exclude", "examples", "codings",
                "segments", "documents"]
     frame = pd.DataFrame(records, columns=columns).set_index("code")
-    coders = sorted(set(units["coder"])) if len(units) else []
+    coders = sorted(set(units["coder"]))
     frame.attrs.update(kind="codebook", coders=coders)
     return frame

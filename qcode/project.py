@@ -310,10 +310,12 @@ class Project:
     def evaluate_suggestions(self, *, coder: str | None = None, folds: int = 5,
                              min_score: float = 0.5, min_positives: int | None = None,
                              model: str | None = None):
-        from . import suggest as suggesting
+        # the function from its module: once `qcode.suggest.evaluate` is imported as a module,
+        # the package's attribute of that name is the module, not the function
+        from .suggest.evaluate import evaluate
 
-        return suggesting.evaluate(self.conn, coder=coder, folds=folds, min_score=min_score,
-                                   **self._learning(model, min_positives))
+        return evaluate(self.conn, coder=coder, folds=folds, min_score=min_score,
+                        **self._learning(model, min_positives))
 
     def suggestions(self, documents: Sequence[str] | None = None, status: str | None = None,
                     coder: str | None = None) -> list[dict]:

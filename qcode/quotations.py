@@ -32,7 +32,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     tree = code_tree(conn)
     order = {c.id: c.position for c in tree}
     names_of = {c.id: c.name for c in tree}
-    skip, skipped = not_consensus_sql("c.coder", conn, coder)
+    skip, skipped = not_consensus_sql("c.coder", conn)  # used only when no coder is named
     rows = conn.execute(f"""
         SELECT c.id, c.code_id, c.coder, c.start, c."end", c.memo, d.id AS document_id,
                d.name AS document,
@@ -89,8 +89,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
         if kind != "attribute":
             raise InputError(f"--by {by}: quotations group by attribute:NAME")
         sort = ["code", attribute, "document", "start"]
-    if len(frame):
-        frame["_order"] = frame["code"].map(order)
-        frame = frame.sort_values(["_order", *sort[1:]]).drop(columns="_order")
+    frame["_order"] = frame["code"].map(order)
+    frame = frame.sort_values(["_order", *sort[1:]]).drop(columns="_order")
     frame.attrs["by"] = by
     return frame.reset_index(drop=True)

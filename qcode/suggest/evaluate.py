@@ -92,9 +92,9 @@ def evaluate(conn: sqlite3.Connection, *, coder: str | None = None, folds: int =
         if not fitted.codes:
             continue
         matrix = fitted.vectoriser.transform([features[i] for i in test])
-        probabilities = fitted.probabilities(matrix)
+        predicted = _at_least(fitted.probabilities(matrix), min_score)
         for column, code in enumerate(fitted.codes):
-            model_predicted[code][test] = probabilities[:, column] >= min_score
+            model_predicted[code][test] = predicted[:, column]
             trained_folds[code] += 1
 
     distinct = len(set(data.segment_ids))  # a segment has one labelled row per coder
@@ -120,6 +120,11 @@ def evaluate(conn: sqlite3.Connection, *, coder: str | None = None, folds: int =
                             distinct, totals, ""))
     result.rows.append(_macro(result.rows[:-1], distinct))
     return result
+
+
+def _at_least(probabilities: np.ndarray, min_score: float) -> np.ndarray:
+    """Predicted positive: a calibrated probability of at least `min_score`."""
+    return probabilities >= min_score
 
 
 def _subset(data: learning.Labelled, indices: np.ndarray) -> learning.Labelled:

@@ -123,12 +123,13 @@ class RuleMatcher:
 
     def hits(self, doc) -> list[Hit]:
         """The matches as objects with their text (for display and tests)."""
+        import numpy as np
+
         found = self.matches(doc)
         text = doc.text
+        rows = np.column_stack([found.start, found.end, found.code, found.pattern]).tolist()
         return [Hit(self.codes[c], s, e, text[s:e], self.descriptions[c, p])
-                for s, e, c, p in zip(found.start.tolist(), found.end.tolist(),
-                                      found.code.tolist(), found.pattern.tolist(),
-                                      strict=True)]
+                for s, e, c, p in rows]
 
 
 def _describe(pattern: list[dict]) -> str:

@@ -1,0 +1,199 @@
+"""Matrices and the codebook table past test_matrices.py: the codebook appendix table, codes
+that match nothing, deeper trees, empty rows and columns in percentages."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcode import InputError
+from tests.conftest import write
+
+CODEBOOK = """\
+codes:
+  - id: route
+    name: Routes
+    definition: How phones get in.
+    include:
+      - Visitors hiding phones.
+      - "  Guards selling them.  "
+    exclude: [Phones already inside.]
+    examples: ["Lo traía en el pan.", "En la comida."]
+  - {id: pay, name: Pay}
+"""
+# a: 1 "uno." [3, 7)  2 "dos dos." [11, 19)  3 "tres." [23, 28); b the same with "one."
+TEXT = "E: uno.\nR: dos dos.\nE: tres.\n"
+
+
+def two_documents(project, tmp_path, codebook: str) -> None:
+    project.load_codebook(write(tmp_path / "cb.yaml", codebook))
+    project.import_files([write(tmp_path / "a.txt", TEXT),
+                          write(tmp_path / "b.txt", TEXT.replace("uno", "one"))])
+
+
+@pytest.fixture
+def appendix(project, tmp_path):
+    """route: ana a#1 a#2, ben a#2, ana b#1 (then removed), final (consensus) b#3.
+    pay: never coded."""
+    two_documents(project, tmp_path, CODEBOOK)
+    project.code("a", [1, 2], ["route"], coder="ana")
+    project.code("a", [2], ["route"], coder="ben")
+    project.code("b", [1], ["route"], coder="ana")
+    project.uncode("b", [1], ["route"], coder="ana")
+    project.code("b", [3], ["route"], coder="final")
+    project.mark_coder("final", "consensus")
+    return project
+
+
+def test_codebook_table_lists_criteria_and_counts_live_codings(appendix):
+    """route: codings ana 2 + ben 1 = 3 (the removed one and final's left out); distinct
+    segments a#1, a#2 = 2; documents a = 1. Criteria are one item per line, stripped."""
+    frame = appendix.codebook_table()
+    assert list(frame.columns) == ["name", "definition", "include", "exclude", "examples",
+                                   "codings", "segments", "documents"]
+    assert frame.index.name == "code" and list(frame.index) == ["route", "pay"]
+    route = frame.loc["route"].to_dict()
+    assert route == {"name": "Routes", "definition": "How phones get in.",
+                     "include": ["Visitors hiding phones.", "Guards selling them."],
+                     "exclude": ["Phones already inside."],
+                     "examples": ["Lo traía en el pan.", "En la comida."],
+                     "codings": 3, "segments": 2, "documents": 1}
+    pay = frame.loc["pay"].to_dict()
+    assert pay == {"name": "Pay", "definition": "", "include": [], "exclude": [],
+                   "examples": [], "codings": 0, "segments": 0, "documents": 0}
+    assert frame.attrs == {"kind": "codebook", "coders": ["ana", "ben"]}
+
+
+def test_codebook_table_of_a_project_without_codings(project, tmp_path):
+    empty = project.codebook_table()  # no codebook yet: no rows, the same columns
+    assert empty.empty and list(empty.columns) == ["name", "definition", "include", "exclude",
+                                                   "examples", "codings", "segments",
+                                                   "documents"]
+    project.load_codebook(write(tmp_path / "cb.yaml", CODEBOOK))
+    frame = project.codebook_table()
+    assert frame[["codings", "segments", "documents"]].values.tolist() == [[0, 0, 0], [0, 0, 0]]
+    assert frame.attrs["coders"] == []
+
+
+def test_codes_matching_nothing_are_one_clear_error(appendix):
+    message = r"^--codes nope\*: matches no code; use a pattern such as 'route\.\*'$"
+    with pytest.raises(InputError, match=message):
+        appendix.matrix(codes="nope*")
+    with pytest.raises(InputError, match=message):
+        appendix.cooccurrence(codes="nope*")
+
+
+def test_cooccurrence_of_one_coder_and_without_unused_codes_by_default(appendix):
+    """Segments coded route: ana a#1, a#2; ben a#2 (final, a consensus coder, is left out
+    unless named). pay is never used: left out unless keep_empty."""
+    from qcode.matrices import cooccurrence
+
+    everyone = cooccurrence(appendix.conn)
+    assert everyone.to_dict() == {"route": {"route": 2}}
+    assert everyone.attrs["coders"] == ["ana", "ben"] and everyone.attrs["dropped"] == 1
+    ben = cooccurrence(appendix.conn, coder="ben", keep_empty=True)
+    assert ben.to_dict() == {"route": {"route": 1, "pay": 0}, "pay": {"route": 0, "pay": 0}}
+    assert (ben.attrs["coder"], ben.attrs["coders"]) == ("ben", ["ben"])
+    final = cooccurrence(appendix.conn, coder="final")
+    assert final.loc["route", "route"] == 1          # b#3
+
+
+def test_cooccurrence_names_its_axes_and_counts_in_whole_numbers(appendix):
+    both = appendix.cooccurrence(unit="document", keep_empty=True)
+    assert (both.index.name, both.columns.name) == ("code (documents)", "code")
+    assert (both.attrs["unit"], both.attrs["jaccard"]) == ("document", False)
+    assert both.dtypes.tolist() == ["int64", "int64"]
+    assert both.loc["route", "route"] == 1                      # a only (b's are gone)
+    jaccard = appendix.cooccurrence(jaccard=True)
+    assert jaccard.attrs["jaccard"] is True and jaccard.index.name == "code (Jaccard, segments)"
+
+
+DEEP = """\
+codes:
+  - id: r
+    name: Routes
+    children:
+      - {id: r.v, name: Visitors, children: [{id: r.v.f, name: Food}, {id: r.v.b, name: Body}]}
+      - {id: r.s, name: Staff}
+  - {id: o, name: Other}
+"""
+
+
+@pytest.fixture
+def deep(project, tmp_path):
+    """Three levels. r.v.f: ana a#1 a#2; r.v.b: ana a#2; r.s: ben b#1; o: ana a#3.
+    Neither r nor r.v has codings of its own."""
+    two_documents(project, tmp_path, DEEP)
+    project.code("a", [1, 2], ["r.v.f"], coder="ana")
+    project.code("a", [2], ["r.v.b"], coder="ana")
+    project.code("b", [1], ["r.s"], coder="ben")
+    project.code("a", [3], ["o"], coder="ana")
+    return project
+
+
+def test_every_uncoded_ancestor_aggregates_by_default(deep):
+    """r and r.v have no codings: both count their subtree's distinct segments (r: a#1, a#2
+    and b#1; r.v: a#1, a#2). The Total row adds the codes that are not aggregated:
+    a = 2 + 1 + 0 + 1 = 4, b = 1."""
+    frame = deep.matrix(labels="indent")
+    assert frame.to_dict("split") == {
+        "index": ["Routes (with children)", "  Visitors (with children)", "    Food",
+                  "    Body", "  Staff", "Other", "Total"],
+        "columns": ["a", "b", "Total"],
+        "data": [[2, 1, 3], [2, 0, 2], [2, 0, 2], [1, 0, 1], [0, 1, 1], [1, 0, 1], [4, 1, 5]]}
+    assert frame.attrs["aggregated"] == ["r", "r.v"]
+    assert deep.matrix(labels="path").index[2] == "Routes > Visitors > Food"
+
+
+def test_levels_and_code_patterns_total_the_top_shown_codes(deep):
+    """level 2 keeps r, r.v, r.s, o, each aggregating its subtree; the Total row adds r and
+    o only (r.v and r.s are inside r): a = 2 + 1, b = 1 + 0."""
+    two = deep.matrix(level=2)
+    assert two.to_dict("split")["index"] == ["r", "r.v", "r.s", "o", "Total"]
+    assert two["a"].tolist() == [2, 2, 0, 1, 3] and two["b"].tolist() == [1, 0, 1, 0, 1]
+    # only r.v's subtree shown: r.v is the top, its children are inside it
+    visitors = deep.matrix(codes="r.v*", include_children=True)
+    assert visitors["a"].to_dict() == {"r.v": 2, "r.v.f": 2, "r.v.b": 1, "Total": 2}
+    # a pattern that skips r.v: r.v.f and r.v.b are still inside r, shown above them
+    skipped = deep.matrix(codes="*[!v]", include_children=True)
+    assert skipped["a"].to_dict() == {"r": 2, "r.v.f": 2, "r.v.b": 1, "r.s": 0, "o": 1,
+                                      "Total": 3}
+    # siblings only: each is a top code and a#2 counts for both
+    leaves = deep.matrix(codes="r.v.*", include_children=True)
+    assert leaves["a"].to_dict() == {"r.v.f": 2, "r.v.b": 1, "Total": 3}
+
+
+def test_a_matrix_records_how_it_was_made(deep):
+    frame = deep.matrix("coder", count="codings", percent="row", level=2)
+    assert frame.attrs == {
+        "count": "codings", "by": "coder", "coder": None, "percent": "row",
+        "include_children": True, "level": 2, "aggregated": [], "coders": ["ana", "ben"],
+        "number_formats": {"*": (100, "0.0%")}}
+    assert frame.index.name == "code (% of row, codings)"
+    # codings (one per coded segment): r counts r.v.f's 2 and r.v.b's 1 by ana, r.s's 1 by
+    # ben: ana 3 of 4
+    assert frame.loc["r", "ana"] == 75.0
+    plain = deep.matrix(coder="ben")
+    assert (plain.attrs["coder"], plain.attrs["coders"]) == ("ben", ["ben"])
+    assert "number_formats" not in plain.attrs and plain.attrs["include_children"] is None
+
+
+def test_bad_percent_and_labels_name_the_choices(deep):
+    with pytest.raises(InputError, match=r"^--percent rows: choose from row, column, total$"):
+        deep.matrix(percent="rows")
+    with pytest.raises(InputError, match=r"^--labels ids: choose from id, name, indent, path$"):
+        deep.matrix(labels="ids")
+
+
+def test_words_of_a_code_nobody_used_in_a_coded_document(appendix):
+    """The slice holds documents with codings (route's), but none of pay: no words, and no
+    error from an empty list of documents."""
+    words = appendix.matrix(count="words", codes="pay")
+    assert words.loc["pay"].tolist() == [0, 0, 0]
+
+
+def test_a_document_pattern_matching_nothing_leaves_no_columns(appendix):
+    appendix.conn.execute("INSERT INTO attribute (document_id, name, value)"
+                          " SELECT id, 'site', 'x' FROM document")
+    for by in ("speaker", "role", "attribute:site"):
+        frame = appendix.matrix(by, documents="nothing*")
+        assert list(frame.columns) == ["Total"] and frame["Total"].tolist() == [0, 0, 0]
