@@ -323,12 +323,12 @@ def _otter_or_teams(scan: _Scan, style: str) -> str:
 def _chat(scan: _Scan) -> Layout:
     found = Layout("chat", scan.starts)
     in_tier = False
-    for number, line in enumerate(scan.lines):
-        if line[:1] and CHAT_NOISE.match(line):
+    for number, line in enumerate(scan.lines):  # a tier runs until the next utterance
+        if CHAT_NOISE.match(line):
             in_tier = True
-        elif line[:1] == "*":
+        elif line.startswith("*"):
             in_tier = False
-        if in_tier and line.strip():
+        if in_tier:
             found.noise[number] = None
     found.markers = {i.number: i.marker for i in scan.inline if i.match.group("chat")}
     _cut_trailing_times(scan, found)
