@@ -267,3 +267,28 @@ def test_check_layout_names_the_layouts():
     assert str(error.value) == ("--layout otterr: unknown layout; use one of "
                                 + ", ".join(LAYOUTS))
     assert "colon, padded, label-line" in str(error.value)
+
+
+def test_after_a_non_speech_line_or_a_finished_sentence_a_one_off_name_is_a_speaker():
+    # the line above Carla is a page footer: she opens a turn although "señor" ends no sentence
+    text = "E: Hola.\nR: Vino el señor\nPage 2 of 9\nCarla: Sí.\nE: Bien.\n"
+    assert turns(text)[1] == [("E", "Hola."), ("R", "Vino el señor"), ("Carla", "Sí."),
+                              ("E", "Bien.")]
+    # spaces after the full stop still end the sentence
+    text = "E: Hola.\nR: Vino el señor.   \nCarla: Sí.\nE: Bien.\n"
+    assert ("Carla", "Sí.") in turns(text)[1]
+
+
+def test_wrap_width_needs_three_in_ten_not_three_in_eleven():
+    assert _wrap_width(["x" * 30, "x" * 16, "x" * 15] + ["x"] * 8) is None
+
+
+def test_code_like_capitals_and_hyphens():
+    assert code_like("GU") and code_like("Sarah-Jane") and not code_like("Gu")
+
+
+def test_a_tool_named_in_a_notice_decides_otter_or_teams():
+    teams = "Lena Ortiz  0:03\nHola.\nDiego Salas  0:09\nBuenas.\n"
+    assert split("www.otter.ai\n" + teams).layout == "otter"
+    otter = "Lena Ortiz  0:03\nHola.\n\nDiego Salas  0:09\nBuenas.\n"
+    assert split("Page 1 of 2\n\n" + otter).layout == "otter"  # a notice naming no tool
