@@ -292,3 +292,61 @@ def test_a_tool_named_in_a_notice_decides_otter_or_teams():
     assert split("www.otter.ai\n" + teams).layout == "otter"
     otter = "Lena Ortiz  0:03\nHola.\n\nDiego Salas  0:09\nBuenas.\n"
     assert split("Page 1 of 2\n\n" + otter).layout == "otter"  # a notice naming no tool
+
+
+@pytest.mark.parametrize("first", ["**Carla:** Hola.", "[CARLA] Hola.", "ÑA: Hola."])
+def test_bold_brackets_and_capitals_make_a_label_used_once_a_speaker(first):
+    # used once on the first line, before the other markers: only a strong label counts
+    text = f"{first}\nB1: Sí.\nB1: No.\n"
+    assert turns(text)[1][0] == (first.split()[0].strip("*[]:"), "Hola.")
+
+
+def test_a_single_capital_letter_outside_a_to_z_is_not_strong():
+    assert turns("É: Hola.\nB1: Sí.\nB1: No.\n")[1] == [
+        (None, "É: Hola."), ("B1", "Sí."), ("B1", "No.")]
+
+
+def test_padding_of_two_spaces_or_a_tab_is_a_padded_layout():
+    assert split("Ana:  a.\nEva:  b.\nAna:  c.\nEva:  d.\n").layout == "padded"  # column 6
+    assert split("Ana: a.\nEva: b.\nAna: c.\nEva: d.\n").layout == "colon"
+    assert split("Ana:\ta.\nEva:\tb.\nAna:\tc.\nEva:\td.\n").layout == "padded"
+
+
+def test_rev_times_and_no_time_is_none():
+    text = "Speaker 1 (00:01): a.\nSpeaker 2 (01:05): b.\nSpeaker 1 (01:10): c.\n"
+    assert [(s.speaker, s.time_start) for s in split(text).spans] == [
+        ("Speaker 1", 1.0), ("Speaker 2", 65.0), ("Speaker 1", 70.0)]
+    # no time anywhere: None, for the words before the first marker too
+    text = "Hola.\nE: a.\nR: b.\n"
+    assert [(s.speaker, s.time_start, s.time_end) for s in split(text).spans] == [
+        (None, None, None), ("E", None, None), ("R", None, None)]
+
+
+def test_header_layouts_take_forced_speakers_and_footers():
+    otter = "Lena Ortiz  0:03\nHola.\nPage 1 of 2\nSigo.\n\nDiego Salas  0:09\nBuenas.\n"
+    assert turns(otter) == ("otter", [("Lena Ortiz", "Hola."), ("Lena Ortiz", "Sigo."),
+                                      ("Diego Salas", "Buenas.")])
+    assert turns(otter, layout="otter", speakers=["diego salas"])[1] == [
+        (None, "Lena Ortiz  0:03\nHola."), (None, "Sigo."), ("Diego Salas", "Buenas.")]
+
+
+def test_paragraphs_stay_inside_their_range():
+    from qcode.importers.turns import paragraphs
+
+    # the blank line at 5-7 lies after the range's end (3): one piece, "ab"
+    assert paragraphs("ab cd\n\nef", 0, 3) == [(0, 2)]
+
+
+def test_segment_passes_caption_turns_and_language_on():
+    from qcode.importers.model import Span
+    from qcode.importers.turns import segment
+
+    assert segment("hola chau", "turn", "es", [Span(0, 4, "A"), Span(5, 9, "B")]) == (
+        [Span(0, 4, "A"), Span(5, 9, "B")], "turn")
+
+
+def test_sentences_keep_the_times_of_their_turn():
+    text = "[00:00:05] E: Hola. ¿Qué tal?\n[00:00:09] R: Bien.\n"
+    done = split(text, "sentence", "es")
+    assert [(s.speaker, text[s.start:s.end], s.time_start) for s in done.spans] == [
+        ("E", "Hola.", 5.0), ("E", "¿Qué tal?", 5.0), ("R", "Bien.", 9.0)]

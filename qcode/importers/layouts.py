@@ -193,7 +193,7 @@ def _inline(scan: _Scan, number: int, match: re.Match[str]) -> _Inline:
     line = scan.lines[number]
     indent, bold, bracket, chat, name, gap, t1, t2, t3 = match.group(
         "indent", "bold", "bracket", "chat", "name", "gap", "t1", "t2", "t3")
-    label = (bold or bracket or chat or name or "").strip()
+    label = (bold or bracket or chat or name).strip()  # one of the four always matched
     end = match.end()
     body = None if end >= len(line.rstrip()) else scan.starts[number] + end
     time = t1 or t2 or t3
