@@ -150,6 +150,8 @@ def test_forced_speakers_take_a_label_used_once():
     # one time line between turns is a Google Meet transcript
     (["Ana: a.", "00:05:00", "Beto: b.", "Ana: c.", "Beto: d."], "google-meet"),
     (["Ana: a.", "Beto: b.", "Ana: c.", "Beto: d."], "colon"),
+    # a tab after two of five labels is no padded layout
+    (["E:\ta.", "R:\tb.", "E: c.", "R: d.", "E: e."], "colon"),
     # two f4 end-of-paragraph times make f4; one does not
     (["I: a. #00:00:04-2#", "B1: b. #00:00:09-7#"], "f4"),
     (["I: a. #00:00:04-2#", "B1: b."], "colon"),
