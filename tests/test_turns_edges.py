@@ -150,8 +150,9 @@ def test_forced_speakers_take_a_label_used_once():
     # one time line between turns is a Google Meet transcript
     (["Ana: a.", "00:05:00", "Beto: b.", "Ana: c.", "Beto: d."], "google-meet"),
     (["Ana: a.", "Beto: b.", "Ana: c.", "Beto: d."], "colon"),
-    # a tab after two of five labels is no padded layout
+    # a tab after two of five labels, or two of four (half), is no padded layout
     (["E:\ta.", "R:\tb.", "E: c.", "R: d.", "E: e."], "colon"),
+    (["E:\ta.", "R:\tb.", "E: c.", "R: d."], "colon"),
     # two f4 end-of-paragraph times make f4; one does not
     (["I: a. #00:00:04-2#", "B1: b. #00:00:09-7#"], "f4"),
     (["I: a. #00:00:04-2#", "B1: b."], "colon"),
@@ -296,7 +297,7 @@ def test_a_tool_named_in_a_notice_decides_otter_or_teams():
     assert split("Page 1 of 2\n\n" + otter).layout == "otter"  # a notice naming no tool
 
 
-@pytest.mark.parametrize("first", ["**Carla:** Hola.", "[CARLA] Hola.", "ÑA: Hola."])
+@pytest.mark.parametrize("first", ["**Carla:** Hola.", "[Carla] Hola.", "ÑA: Hola."])
 def test_bold_brackets_and_capitals_make_a_label_used_once_a_speaker(first):
     # used once on the first line, before the other markers: only a strong label counts
     text = f"{first}\nB1: Sí.\nB1: No.\n"
