@@ -59,11 +59,17 @@ Pabellón | Pabellones | Wing | Block | Dios | God | Cristo | Christ | Virgen | 
 Christmas | Semana Santa | Easter | Año Nuevo | Fiestas Patrias | COVID | Covid"""
 
 
-@lru_cache(maxsize=65536)
-def plain(text: str) -> str:
-    """Case- and accent-insensitive form used to compare terms (cached: words recur)."""
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used to compare terms, with single spaces."""
+    if text.isascii():  # casefold is lower and NFD changes nothing: the common case
+        return " ".join(text.lower().split())
     folded = unicodedata.normalize("NFD", text.casefold())
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+# `fold` for single words, which recur; phrases and passages, which seldom do, go to `fold`
+# directly so that they do not push the words out of the cache.
+plain = lru_cache(maxsize=65536)(fold)
 
 
 DEFAULTS: frozenset[str] = frozenset(

@@ -8,12 +8,13 @@ one (Rosa, Luz, Flores, Brown) only next to another name or after a title.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
-from .allowlist import Allowlist, plain
+from .allowlist import Allowlist, fold, plain
 from .findings import Finding
 
 UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ"
@@ -22,8 +23,10 @@ _LINK = r"(?:de(?:l| la| las| los)?|van|von|da|di|la|le|mc|st\.?)"
 # A run of capitalised words, with name particles (de, del, van...) and a quoted nickname
 # inside (Fernando "Ñato" Cárdenas). The lookbehind follows the first letter so that the
 # regex engine can skip quickly to capitals.
-_SEQUENCE = re.compile(rf"[{UP}](?<![\w@.][{UP}])[\w'’]*(?:-[{UP}][\w'’]*)?"
-                       rf"(?:[ \t]+(?:{_LINK}[ \t]+)?(?:[\"“«']{_WORD}[\"”»'][ \t]+)?{_WORD})*")
+_START = rf"[{UP}](?<![\w@.][{UP}])"
+_MORE = rf"[ \t]+(?:{_LINK}[ \t]+)?(?:[\"“«']{_WORD}[\"”»'][ \t]+)?{_WORD}"
+_REST = rf"[\w'’]*(?:-[{UP}][\w'’]*)?(?:{_MORE})*"
+_SEQUENCE = re.compile(_START + _REST)
 _TOKEN = re.compile(rf"{_WORD}|\S+")
 
 # Titles and roles after which a capitalised word is a name (lower-case, accents kept).
@@ -39,9 +42,10 @@ nickname alias apodo apodado""".split()
 _ABBREVIATIONS = {"sr", "sra", "srta", "dr", "dra", "lic", "ing", "prof", "mr", "mrs", "ms",
                   "sgt", "lt", "capt", "mx", "st"}
 _TITLE_WORDS = frozenset(plain(t) for t in TITLES) | _ABBREVIATIONS
-_CUE_PHRASES = frozenset(plain(p) for p in ("se llama", "me llamo", "name is", "nombre es",
-                                            "de apellido", "surname is", "was called",
-                                            "is called", "named as"))
+# Two-word naming cues, as pairs of `plain` words.
+_CUE_PAIRS = frozenset(tuple(p.split()) for p in ("se llama", "me llamo", "name is", "nombre es",
+                                                  "de apellido", "surname is", "was called",
+                                                  "is called", "named as"))
 
 # Capitalised words that start sentences or headings and are never names on their own.
 NOT_NAMES = frozenset(plain(w) for w in """El La Los Las Un Una Unos Unas Lo Al Del Y O Pero
@@ -78,7 +82,7 @@ def name_lists() -> tuple[dict[str, bool], dict[str, bool]]:
         for line in text.splitlines():
             if line and not line.startswith("#"):
                 name, _, flag = line.partition("\t")
-                key = plain(name)
+                key = fold(name)
                 table[key] = table.get(key, False) or flag == "s"
         lists.append(table)
     return lists[0], lists[1]
@@ -95,16 +99,52 @@ def _title_before(text: str, start: int) -> str | None:
     word = plain(last.rstrip("."))
     if word in _TITLE_WORDS and (not last.endswith(".") or word in _ABBREVIATIONS):
         return last
-    if len(before) >= 2 and plain(" ".join(before[-2:])) in _CUE_PHRASES:
+    if len(before) >= 2 and (plain(before[-2]), plain(last)) in _CUE_PAIRS:
         return " ".join(before[-2:])
     return None
+
+
+# A *quiet* capitalised word: one word on its own (no capitalised word, particle or 's
+# follows) where `_title_before` is sure to find no title or cue: no space before it, or
+# after a word ending in punctuation or a digit, or after a sentence's last word that is too
+# long for an abbreviation (5 letters or more) or is a short word of Latin letters that is
+# none ("de. ", "más. "). Whether a quiet word is a name depends on the word alone (is it
+# listed?), so a scan judges each distinct one once instead of each sentence start. The
+# lookbehinds follow the first letter (the `.` in each stands for it).
+def _letters(keep) -> str:
+    """A character class of the Latin letters that `plain` turns into one letter kept."""
+    chars = (chr(i) for i in range(0x41, 0x250))
+    return "[" + "".join(c for c in chars if c.isalpha() and len(fold(c)) == 1
+                         and fold(c).isascii() and keep(fold(c))) + "]"
+
+
+_LATIN = _letters(str.isalpha)
+_MARKS = r"[\d,;:?!\"“”«»()\[\]'’…—–*/-]"
+
+
+def _short(n: int) -> str:
+    """After a word of n Latin letters and a dot that is no abbreviation (sr. dr. prof.)."""
+    return rf"(?<=\s{_LATIN}{{{n}}}\.[ \t].)" + "".join(
+        rf"(?<!\s{''.join(_letters(c.__eq__) for c in a)}\.[ \t].)"
+        for a in sorted(_ABBREVIATIONS) if len(a) == n)
+
+
+_QUIET_BEFORE = "|".join([r"(?<![ \t].)", rf"(?<={_MARKS}[ \t].)", rf"(?<={_MARKS}\.[ \t].)",
+                          r"(?<=[^\W\d_]{5}\.[ \t].)", *(_short(n) for n in (1, 2, 3, 4))])
+_QUIET = rf"(?:{_QUIET_BEFORE})\w*(?![\w'’-])(?!{_MORE})"
+_QUIET_WORD = re.compile(_START + _QUIET)
+# Split at each capital: group 1 is its letter, group 2 the rest of a quiet word (None when
+# the capital starts something to look at in place, matched by _LOUD).
+_CAPITALS = re.compile(rf"([{UP}])(?<![\w@.][{UP}])(?:(?:{_QUIET_BEFORE})(\w*)(?![\w'’-])"
+                       rf"(?!{_MORE}))?")
+_LOUD = re.compile(rf"{_START}(?!{_QUIET}){_REST}")
 
 
 @cache
 def common_words() -> frozenset[str]:
     """Frequent Spanish and English words that are not names (see bench/pii_names.py)."""
     text = resources.files("qcode.pii").joinpath("data", "common_words.txt").read_text("utf-8")
-    return frozenset(plain(w) for w in text.splitlines() if w and not w.startswith("#"))
+    return frozenset(fold(w) for w in text.splitlines() if w and not w.startswith("#"))
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -117,29 +157,61 @@ def _sentence_start(text: str, start: int) -> bool:
 
 def names(text: str, allow: Allowlist) -> Iterator[Finding]:
     first, last = name_lists()
-    for match in _SEQUENCE.finditer(text):
-        sequence = match.group(0)
-        if sequence.endswith(("'s", "’s")):  # English possessive: Saavedra's file
-            sequence = sequence[:-2]
-        for start, end, reason in _name_runs(text, match.start(), sequence, first, last,
-                                             allow):
+    terms = allow.terms
+    parts = _CAPITALS.split(text)  # one pass of the regex engine over the text, no Python
+    capitals = set(zip(parts[1::3], parts[2::3], strict=True))
+    runs: list[tuple[int, list[tuple[int, int, str]]]] = []
+    loud: list[tuple[int, int]] = []
+    if any(rest is None for _, rest in capitals):
+        for match in _LOUD.finditer(text):
+            loud.append(match.span())
+            run = _loud_run(text, match, first, last, terms)
+            if run:
+                runs.append((match.start(), run))
+    for letter, rest in capitals:
+        word = letter + rest if rest is not None else ""
+        key = plain(word)
+        if word and key not in NOT_NAMES and key not in terms and (key in first or key in last):
+            runs += [(at, [(at, at + len(word), word)]) for at in _quiet_at(text, word, loud)]
+    for _, words in sorted(runs, key=lambda run: run[0]):
+        for start, end, reason in _name_runs(text, words, first, last, allow):
             yield Finding(start, end, text[start:end], "name", reason)
 
 
-def _name_runs(text: str, offset: int, sequence: str, first: dict, last: dict,
+def _quiet_at(text: str, word: str, loud: list[tuple[int, int]]) -> Iterator[int]:
+    """Where `word` stands as a quiet word, not inside a sequence (Juan "Toño" Ruiz)."""
+    at = text.find(word)
+    while at >= 0:
+        match = _QUIET_WORD.match(text, at)
+        if match and match.end() == at + len(word):
+            before = bisect.bisect_left(loud, (at,)) - 1  # the last sequence starting before
+            if before < 0 or loud[before][1] <= at:
+                yield at
+        at = text.find(word, at + 1)
+
+
+def _loud_run(text: str, match: re.Match, first: dict, last: dict, terms: set[str]
+              ) -> list[tuple[int, int, str]] | None:
+    """The capitalised words of a sequence to judge, or None when it is dismissed at once."""
+    sequence = match.group(0)
+    if sequence.endswith(("'s", "’s")):  # English possessive: Saavedra's file
+        sequence = sequence[:-2]
+    offset = match.start()
+    if " " in sequence or "\t" in sequence:
+        if fold(sequence) in terms:
+            return None
+        return [(m.start() + offset, m.end() + offset, m.group(0))
+                for m in _TOKEN.finditer(sequence) if m.group(0)[0].isupper()]
+    key = plain(sequence)  # one word
+    if key in NOT_NAMES or key in terms or (
+            key not in first and key not in last and not _title_before(text, offset)):
+        return None
+    return [(offset, offset + len(sequence), sequence)]
+
+
+def _name_runs(text: str, words: list[tuple[int, int, str]], first: dict, last: dict,
                allow: Allowlist) -> Iterator[tuple[int, int, str]]:
     """Split a run of capitalised words at allowed or never-name words; judge each part."""
-    if " " not in sequence and "\t" not in sequence:  # one word: the common case, made cheap
-        key = plain(sequence)
-        if key in NOT_NAMES or key in allow.terms or (
-                key not in first and key not in last and not _title_before(text, offset)):
-            return
-        words = [(offset, offset + len(sequence), sequence)]
-    else:
-        if plain(sequence) in allow.terms:
-            return
-        words = [(m.start() + offset, m.end() + offset, m.group(0))
-                 for m in _TOKEN.finditer(sequence) if m.group(0)[0].isupper()]
     inside = _allowed_phrases(text, words, allow)
     part: list[tuple[int, int, str]] = []
     saint = False  # San Pedro, Santa Rosa, Puerto Maldonado: places and saints, not people
@@ -161,7 +233,7 @@ def _allowed_phrases(text: str, words: list[tuple[int, int, str]], allow: Allowl
     inside: set[int] = set()
     for size in range(len(words), 1, -1):
         for i in range(len(words) - size + 1):
-            if plain(text[words[i][0]:words[i + size - 1][1]]) in allow.terms:
+            if fold(text[words[i][0]:words[i + size - 1][1]]) in allow.terms:
                 inside.update(range(i, i + size))
     return inside
 
@@ -175,7 +247,7 @@ def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
            allow: Allowlist) -> tuple[int, int, str] | None:
     start, end = part[0][0], part[-1][1]
     span = text[start:end]
-    if plain(span) in allow.terms:
+    if fold(span) in allow.terms:
         return None
     keys = [plain(w.removesuffix("'s").removesuffix("’s")) for _, _, w in part]
     caps = [w.isupper() and len(w) > 1 for _, _, w in part]
