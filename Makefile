@@ -111,7 +111,8 @@ MUTANTS ?= qcode.agreement.coefficients.* qcode.agreement.unitizing.* \
            qcode.matrices.x__word_counts* qcode.matrices.x_cooccurrence* \
            qcode.suggest.evaluate.* qcode.suggest.rules.* \
            qcode.codebook.* qcode.yaml_nodes.* \
-           qcode.matrices.* qcode.quotations.*
+           qcode.matrices.* qcode.quotations.* \
+           qcode.importers.turns.* qcode.importers.layouts.* qcode.importers.markers.*
 MUTATE_JOBS ?= 2
 
 mutate: $(BIN)/.installed

@@ -193,7 +193,7 @@ def _inline(scan: _Scan, number: int, match: re.Match[str]) -> _Inline:
     line = scan.lines[number]
     indent, bold, bracket, chat, name, gap, t1, t2, t3 = match.group(
         "indent", "bold", "bracket", "chat", "name", "gap", "t1", "t2", "t3")
-    label = (bold or bracket or chat or name or "").strip()
+    label = (bold or bracket or chat or name).strip()  # one of the four always matched
     end = match.end()
     body = None if end >= len(line.rstrip()) else scan.starts[number] + end
     time = t1 or t2 or t3
@@ -263,8 +263,9 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
 
 
 def _after_sentence(scan: _Scan, number: int) -> bool:
-    """A new turn follows a blank line, a non-speech line or a finished sentence."""
-    if number == 0 or number - 1 in scan.noise:
+    """A new turn follows a blank line, a non-speech line or a finished sentence (asked only
+    of lines after the first marker, so never of line 0)."""
+    if number - 1 in scan.noise:
         return True
     previous = scan.lines[number - 1].rstrip()
     return not previous or previous.endswith(_SENTENCE_END)
@@ -281,12 +282,13 @@ def _wrap_width(lines: list[str]) -> int | None:
 
 
 def _wrapped(scan: _Scan, number: int, width: int | None) -> bool:
-    """Would the line's first word have fitted on the previous line? If not, it is a wrap."""
-    if width is None or number == 0:
+    """Would the line's first word (its label) have fitted on the previous line? If not, it
+    is a wrap. Asked only of a marker line after the first marker."""
+    if width is None:
         return False
     previous = scan.lines[number - 1].rstrip()
-    first = scan.lines[number].split(maxsplit=1)
-    return bool(previous) and bool(first) and len(previous) + 1 + len(first[0]) > width - 2
+    first = scan.lines[number].split()[0]
+    return bool(previous) and len(previous) + 1 + len(first) > width - 2
 
 
 def _followed(scan: _Scan, style: str) -> list[int]:
@@ -312,9 +314,11 @@ def _header_layout(scan: _Scan, name: str, style: str, forced: set[str] | None) 
 
 def _otter_or_teams(scan: _Scan, style: str) -> str:
     """Otter leaves a blank line before each header; Teams .docx as text does not."""
-    notices = " ".join(scan.lines[n].lower() for n in scan.noise)
-    if "otter.ai" in notices or "transcri" in notices:
-        return "otter" if "otter.ai" in notices else "teams"
+    notices = [scan.lines[n].lower() for n in scan.noise]
+    if any("otter.ai" in line for line in notices):
+        return "otter"
+    if any("transcri" in line for line in notices):
+        return "teams"
     headers = scan.headers[style]
     blank_before = sum(1 for n in headers if n == 0 or not scan.lines[n - 1].strip())
     return "otter" if blank_before * 2 > len(headers) else "teams"
@@ -323,12 +327,12 @@ def _otter_or_teams(scan: _Scan, style: str) -> str:
 def _chat(scan: _Scan) -> Layout:
     found = Layout("chat", scan.starts)
     in_tier = False
-    for number, line in enumerate(scan.lines):
-        if line[:1] and CHAT_NOISE.match(line):
+    for number, line in enumerate(scan.lines):  # a tier runs until the next utterance
+        if CHAT_NOISE.match(line):
             in_tier = True
-        elif line[:1] == "*":
+        elif line.startswith("*"):
             in_tier = False
-        if in_tier and line.strip():
+        if in_tier:
             found.noise[number] = None
     found.markers = {i.number: i.marker for i in scan.inline if i.match.group("chat")}
     _cut_trailing_times(scan, found)
