@@ -110,21 +110,25 @@ def _title_before(text: str, start: int) -> str | None:
 # none ("de. ", "más. "). Whether a quiet word is a name depends on the word alone (is it
 # listed?), so a scan judges each distinct one once instead of each sentence start; the
 # other capitals, *loud*, start a sequence (`_SEQUENCE`) that is judged where it stands.
-def _letters(keep) -> str:
-    """A character class of the Latin letters that `plain` turns into one letter kept."""
-    chars = (chr(i) for i in range(0x41, 0x250))
-    return "[" + "".join(c for c in chars if c.isalpha() and len(fold(c)) == 1
-                         and fold(c).isascii() and keep(fold(c))) + "]"
+def _latin() -> dict[str, str]:
+    """{a letter from a to z: the Latin letters that `fold` turns into it}."""
+    table: dict[str, str] = {}
+    for char in map(chr, range(0x41, 0x250)):
+        folded = fold(char)
+        if char.isalpha() and len(folded) == 1 and folded.isascii() and folded.isalpha():
+            table[folded] = table.get(folded, "") + char
+    return table
 
 
-_LATIN = _letters(str.isalpha)
+_VARIANTS = _latin()
+_LATIN = "[" + "".join(_VARIANTS.values()) + "]"
 _MARKS = r"[\d,;:?!\"“”«»()\[\]'’…—–*/-]"
 
 
 def _short(n: int) -> str:
     """After a word of n Latin letters and a dot that is no abbreviation (sr. dr. prof.)."""
     return rf"(?<=\s{_LATIN}{{{n}}}\.[ \t])" + "".join(
-        rf"(?<!\s{''.join(_letters(c.__eq__) for c in a)}\.[ \t])"
+        rf"(?<!\s{''.join(f'[{_VARIANTS[c]}]' for c in a)}\.[ \t])"
         for a in sorted(_ABBREVIATIONS) if len(a) == n)
 
 
