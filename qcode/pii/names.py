@@ -110,33 +110,24 @@ def _title_before(text: str, start: int) -> str | None:
 # none ("de. ", "más. "). Whether a quiet word is a name depends on the word alone (is it
 # listed?), so a scan judges each distinct one once instead of each sentence start; the
 # other capitals, *loud*, start a sequence (`_SEQUENCE`) that is judged where it stands.
-def _latin() -> dict[str, str]:
-    """{a letter from a to z: the Latin letters that `fold` turns into it}."""
-    table: dict[str, str] = {}
-    for char in map(chr, range(0x41, 0x250)):
-        folded = fold(char)
-        if char.isalpha() and len(folded) == 1 and folded.isascii() and folded.isalpha():
-            table[folded] = table.get(folded, "") + char
-    return table
-
-
-_VARIANTS = _latin()
+_VARIANTS: dict[str, str] = {}  # a letter from a to z: the Latin letters that fold into it
+for _char in map(chr, range(0x41, 0x250)):
+    _folded = fold(_char)
+    if _char.isalpha() and len(_folded) == 1 and _folded.isascii() and _folded.isalpha():
+        _VARIANTS[_folded] = _VARIANTS.get(_folded, "") + _char
 _LATIN = "[" + "".join(_VARIANTS.values()) + "]"
 _MARKS = r"[\d,;:?!\"“”«»()\[\]'’…—–*/-]"
 
 
-def _short(n: int) -> str:
-    """After a word of n Latin letters and a dot that is no abbreviation (sr. dr. prof.)."""
-    return rf"(?<=\s{_LATIN}{{{n}}}\.[ \t])" + "".join(
-        rf"(?<!\s{''.join(f'[{_VARIANTS[c]}]' for c in a)}\.[ \t])"
-        for a in sorted(_ABBREVIATIONS) if len(a) == n)
-
-
+# After a word of n Latin letters and a dot that is no abbreviation (sr. dr. prof.), n = 1-4.
+_SHORT = [rf"(?<=\s{_LATIN}{{{n}}}\.[ \t])" + "".join(
+    rf"(?<!\s{''.join(f'[{_VARIANTS[c]}]' for c in a)}\.[ \t])"
+    for a in sorted(_ABBREVIATIONS) if len(a) == n) for n in (1, 2, 3, 4)]
 _ALONE = rf"\w*(?![\w'’-])(?!{_MORE})"  # after the first letter: one word, nothing follows
 # Capitals after a dot and a space or tab (sentence starts), split from the text: the group
 # is the word when it is quiet, else "" (the regex engine finds the dots fast).
 _AFTER_DOT = re.compile(rf"\.[ \t](?=[{UP}])((?:(?<={_MARKS}\.[ \t])|(?<=[^\W\d_]{{5}}\.[ \t])|"
-                        + "|".join(_short(n) for n in (1, 2, 3, 4)) + rf")[{UP}]{_ALONE}|)")
+                        + "|".join(_SHORT) + rf")[{UP}]{_ALONE}|)")
 # Every other capital that may start a sequence: group 1 is the letter, group 2 the rest of
 # the word when it is quiet, else None.
 _ELSEWHERE = re.compile(rf"([{UP}])(?<![\w@.][{UP}])(?<!\.[ \t][{UP}])"
