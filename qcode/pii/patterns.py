@@ -99,10 +99,6 @@ _PLATE_LOOSE = re.compile(r"[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,4}")
 _ID_VALUE = re.compile(r"[A-Z]{0,3}\d{6,12}(?:[- ]?[\dA-Z])?\b|[A-Z]{1,3}\d{5,9}\b")
 
 
-def _before(text: str, start: int, width: int = 40) -> str:
-    return text[max(0, start - width):start]
-
-
 _DIGIT_RUN = re.compile(r"\d[\d ./()+-]*")
 _LATIN1_DIGIT_RUN = re.compile(r"[0-9][0-9 ./()+-]*")  # the only decimal digits in Latin-1
 
@@ -226,7 +222,7 @@ def addresses(text: str, windows: DigitWindows) -> Iterator[Finding]:
 
 def birth_dates(text: str, windows: DigitWindows) -> Iterator[Finding]:
     for match in _find(_DATE, text, windows.narrow):
-        cue = _BIRTH_CUE.search(_before(text, match.start(), 45))
+        cue = _BIRTH_CUE.search(text[max(0, match.start() - 45):match.start()])
         if cue:
             yield Finding(match.start(), match.end(), match.group(0), "birth_date",
                           f"exact date after '{cue.group(0).split()[0]}'")
