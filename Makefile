@@ -109,7 +109,8 @@ MUTANTS ?= qcode.agreement.coefficients.* qcode.agreement.unitizing.* \
            qcode.agreement.units.* qcode.codings.x_targets* qcode.codings.x_parse_* \
            qcode.importers.decoding.* qcode.matrices.x_coded_units* \
            qcode.matrices.x__word_counts* qcode.matrices.x_cooccurrence* \
-           qcode.suggest.evaluate.* qcode.suggest.rules.*
+           qcode.suggest.evaluate.* qcode.suggest.rules.* \
+           qcode.pii.* qcode.refi.positions.* qcode.refi.guids.*
 MUTATE_JOBS ?= 2
 
 mutate: $(BIN)/.installed
