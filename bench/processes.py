@@ -53,18 +53,21 @@ def code_all_suggestions(project: Path) -> int:
         return conn.execute("SELECT count(*) FROM coding").fetchone()[0]
 
 
-def import_figure(root: Path, folder: Path, repeat: int, documents: int) -> Figure:
+def import_figure(root: Path, folder: Path, repeat: int, documents: int, jobs: int = 1
+                  ) -> Figure:
     project, database = root / "import_project", root / "baseline.db"
+    option = ["--jobs", str(jobs)] if jobs > 1 else []
 
     def qcode() -> Run:
         new_project(project)
-        return run([QCODE, "-p", str(project), "import", str(folder)])
+        return run([QCODE, "-p", str(project), "import", str(folder), *option])
 
     def baseline() -> Run:
         database.unlink(missing_ok=True)
         return run([PYTHON, str(BASELINES / "read_hash_insert.py"), str(folder), str(database)])
 
-    return side_by_side(f"`qcode import DIR`, {documents:,} documents", repeat, qcode,
+    return side_by_side(f"`qcode import DIR{' '.join(['', *option])}`, {documents:,} "
+                        "documents", repeat, qcode,
                         baseline, "read + sha256 + insert", "≤ 3×")
 
 

@@ -34,10 +34,11 @@ def count_documents(database: Path) -> int:
         return 0
 
 
-def killed_import(project: Path, folder: Path, at: int) -> tuple[Run, int]:
+def killed_import(project: Path, folder: Path, at: int, jobs: int) -> tuple[Run, int]:
     """Start `qcode import`, SIGKILL it once `at` documents are committed."""
     started = time.perf_counter()
-    child = subprocess.Popen([QCODE, "-p", str(project), "import", str(folder)],
+    child = subprocess.Popen([QCODE, "-p", str(project), "import", str(folder), "--jobs",
+                              str(jobs)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while child.poll() is None and count_documents(project / "qcode.db") < at:
         time.sleep(0.2)
@@ -90,11 +91,12 @@ def main() -> None:
         figures.append(Figure(name, [result], note=f"{note}; {size}" if note else size))
         print(table(figures[-1:]).splitlines()[-1], flush=True)
 
-    killed, stored = killed_import(project, folder, args.docs // 3)
-    step("`qcode import` (SIGKILL a third of the way)", killed, f"{stored:,} documents kept")
-    resumed = run([QCODE, "-p", str(project), "import", str(folder)])
+    killed, stored = killed_import(project, folder, args.docs // 3, args.jobs)
+    step(f"`qcode import --jobs {args.jobs}` (SIGKILL a third of the way)", killed,
+         f"{stored:,} documents kept")
+    resumed = run([QCODE, "-p", str(project), "import", str(folder), "--jobs", str(args.jobs)])
     total = count_documents(project / "qcode.db")
-    step("`qcode import` again (resumes)", resumed,
+    step(f"`qcode import --jobs {args.jobs}` again (resumes)", resumed,
          f"{total:,} documents in, {stored:,} skipped")
     run([QCODE, "-p", str(project), "codebook", "load", str(CODEBOOK)])
     step(f"`qcode suggest --method rules --jobs {args.jobs}`",

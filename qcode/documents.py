@@ -144,6 +144,8 @@ class _Parsed:
     used: str = ""
     unchanged: bool = False
     warning: str | None = None  # no speaker labels recognised: split into paragraphs
+    findings: list | None = None  # likely identifiers, when a reading worker looked already
+    words: int = 0
 
 
 def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_language: str,
@@ -151,7 +153,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
                  attributes: dict[str, dict[str, str]] | None = None,
                  name: str | None = None, encoding: str | None = None,
                  progress: Progress | None = None, allow_pii: bool = False,
-                 layout: str | None = None, speakers: list[str] | None = None) -> ImportReport:
+                 layout: str | None = None, speakers: list[str] | None = None,
+                 jobs: int = 1) -> ImportReport:
     """Read, segment and store transcripts, one transaction per batch (see BATCH_FILES).
 
     A document's language is `language` if given, else the `language` attribute (CSV
@@ -161,7 +164,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     projects (.qdpx) go to `qcode.refi`, in one transaction. New documents holding likely
     identifiers are refused (qcode.pii, per batch) unless `allow_pii`, which is then recorded.
     `layout` forces a transcript layout and `speakers` names the only labels to take for
-    speakers (see `importers.layouts`).
+    speakers (see `importers.layouts`). `jobs` > 1 reads and checks files in that many
+    worker processes while this one stores them.
     """
     if projects := [p for p in paths if p.suffix.lower() == ".qdpx"]:
         if name:
@@ -181,7 +185,7 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     outer = conn.in_transaction  # inside a caller's transaction nothing commits early
     options = (name, encoding, language, default_language, mode, attributes, layout, speakers)
     try:
-        for parsed in _read_all(conn, files, options, progress):
+        for parsed in _read_all(conn, files, options, progress, jobs):
             batch.append(parsed)
             chars += len(parsed.doc.text)
             if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
@@ -214,13 +218,98 @@ def _names(files: list[Path], name: str | None) -> dict[str, Path]:
 
 
 def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
-              progress: Progress | None) -> Iterator[_Parsed]:
-    """The files parsed, in order. (Reading in two forked processes was tried: on a busy
-    2-core machine it cost 40 % more CPU and saved no time; see bench/RESULTS.md.)"""
+              progress: Progress | None, jobs: int = 1) -> Iterator[_Parsed]:
+    """The files parsed, in order: in this process, or with `jobs` > 1 in worker processes
+    that also run the anonymisation check (the parent only stores)."""
+    if jobs > 1 and len(files) >= 2 * jobs and not conn.in_transaction:
+        yield from _read_in_workers(conn, files, options, progress, jobs)
+        return
     for number, path in enumerate(files, start=1):
         if progress:
             progress(number, len(files), f"reading {path.name}")
         yield _parse(conn, path, *options)
+
+
+_READER: dict = {}
+PER_TASK = 4  # files per task sent to a worker (fewer round trips through the pool)
+# Files read ahead of the storing, in number and in bytes on disk: about a batch, so that the
+# workers keep reading while the parent checks and stores one (memory stays bounded).
+AHEAD_FILES = BATCH_FILES
+AHEAD_BYTES = 32 * 2**20
+
+
+def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple,
+                     progress: Progress | None, jobs: int) -> Iterator[_Parsed]:
+    """`_parse` and the anonymisation check in `jobs` forked processes, each reading the
+    project read-only; results come back in file order, a bounded number ahead. A file that
+    cannot be read raises its error where it comes in the order, as in one process."""
+    from collections import deque
+
+    from .pii.allowlist import project_allowlist
+    from .pii.names import common_words, name_lists
+    from .workers import pool as worker_pool
+
+    name_lists(), common_words()  # loaded once here: the forked workers share them
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    pool = worker_pool(jobs, _READER.update, {"database": database, "options": options,
+                                              "allow": project_allowlist(conn)})
+    tasks = (files[i:i + PER_TASK] for i in range(0, len(files), PER_TASK))
+    pending: deque = deque()  # (future, files, bytes)
+    ahead = [0, 0]  # files and bytes in pending
+
+    def submit() -> None:
+        while not pending or (ahead[0] < AHEAD_FILES and ahead[1] < AHEAD_BYTES):
+            if (task := next(tasks, None)) is None:
+                return
+            size = sum(_size(path) for path in task)
+            pending.append((pool.submit(_read_in_worker, task), len(task), size))
+            ahead[0] += len(task)
+            ahead[1] += size
+
+    number = 0
+    try:
+        submit()
+        while pending:
+            future, count, size = pending.popleft()
+            ahead[0] -= count
+            ahead[1] -= size
+            results = future.result()
+            submit()
+            for path, parsed in results:
+                number += 1
+                if progress:
+                    progress(number, len(files), f"reading {path.name}")
+                if isinstance(parsed, QcodeError):
+                    raise parsed
+                yield parsed
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the worker reports it
+
+
+def _read_in_worker(paths: list[Path]) -> list[tuple[Path, _Parsed | QcodeError]]:
+    from .pii.importing import document_findings
+    from .store import open_reader
+
+    if "conn" not in _READER:
+        _READER["conn"] = open_reader(_READER["database"])
+    results: list[tuple[Path, _Parsed | QcodeError]] = []
+    for path in paths:
+        try:
+            parsed = _parse(_READER["conn"], path, *_READER["options"])
+        except QcodeError as exc:  # raised by the parent when its turn comes
+            results.append((path, exc))
+            break
+        if not parsed.unchanged:
+            parsed.findings = document_findings(parsed.doc, parsed.spans, _READER["allow"])
+        results.append((path, parsed))
+    return results
 
 
 def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str | None,
@@ -238,6 +327,7 @@ def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str
     if row and row["sha256"] == parsed.sha:
         parsed.unchanged = True  # already imported (a re-run, or a resumed import)
     else:
+        parsed.words = len(doc.text.split())
         done = split(doc.text, mode, doc.language, doc.turns, layout, speakers)
         doc.layout = doc.layout or done.layout or "paragraphs"
         parsed.spans, parsed.used = done.spans, done.mode
@@ -259,8 +349,8 @@ def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
                  progress: Progress | None, total: int, allow_pii: bool) -> None:
     from .pii.importing import check_import, record_allowed  # anonymisation check (qcode.pii)
 
-    findings = check_import(conn, [(p.doc, p.spans) for p in batch if not p.unchanged],
-                            allow_pii)
+    findings = check_import(conn, [(p.doc, p.spans, p.findings) for p in batch
+                                   if not p.unchanged], allow_pii)
     done = len(report.files)
     for number, parsed in enumerate(batch, start=done + 1):
         doc = parsed.doc
@@ -272,7 +362,8 @@ def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
             report.files.append(ImportedFile(doc.source, doc.name, "unchanged",
                                              encoding=doc.encoding))
         else:
-            report.files.append(_store(conn, doc, parsed.spans, parsed.used, parsed.sha))
+            report.files.append(store_document(conn, doc, parsed.spans, parsed.used,
+                                               parsed.sha, parsed.words))
             if findings.get(doc.name) and report.files[-1].status == "imported":
                 record_allowed(conn, doc.name, findings[doc.name])
                 report.warnings.append(f"{doc.name} imported with --allow-pii: "
@@ -316,8 +407,10 @@ def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path]
     return report
 
 
-def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str,
-           sha: str | None = None) -> ImportedFile:
+def store_document(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str,
+                   sha: str | None = None, words: int | None = None) -> ImportedFile:
+    """Store one parsed document and its segments (unless it is in already, or a duplicate
+    of another's text); a changed text under an existing name is refused."""
     sha = sha or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (doc.name,)).fetchone()
     if row and row["sha256"] == sha:
@@ -333,7 +426,7 @@ def _store(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str
         "INSERT INTO document (name, text, sha256, language, source, format, encoding,"
         " imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (doc.name, doc.text, sha, doc.language, str(doc.source), doc.format, doc.encoding, now(),
-         len(doc.text.split())))
+         len(doc.text.split()) if words is None else words))
     conn.executemany(
         'INSERT INTO segment (document_id, ordinal, start, "end", speaker, time_start, time_end)'
         " VALUES (?, ?, ?, ?, ?, ?, ?)",

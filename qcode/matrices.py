@@ -104,13 +104,15 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
     _check_coder(conn, coder)
     only = ("" if ids is None
             else f" WHERE document_id IN ({','.join(str(int(i)) for i in ids)})")
-    docs = pd.read_sql_query("SELECT id AS document_id, name AS document, length(text) AS size"
+    docs = pd.read_sql_query("SELECT id AS document_id, name AS document"
                              f" FROM document{only.replace('document_id', 'id')} ORDER BY id",
                              conn)
     if documents:
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
-    base = np.concatenate([[0], np.cumsum(docs["size"].to_numpy())[:-1]]) if len(docs) else []
-    offset = dict(zip(docs["document_id"], base, strict=True))
+    # Each document gets its own stretch of 2**32 positions (texts are under 50 MB), so the
+    # texts need not be read to know their lengths.
+    offset = {document_id: number << 32
+              for number, document_id in enumerate(docs["document_id"].tolist())}
     segments = pd.read_sql_query(
         'SELECT s.id AS segment_id, s.document_id, s.start, s."end",'
         " coalesce(p.name, s.speaker) AS speaker, p.role FROM segment s LEFT JOIN speaker p"
@@ -254,8 +256,8 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     chains = _ancestors(full_tree)  # each code with its ancestors
     own_parts, full_parts, own, coders = [], [], set(), set()
     for units in _slices(conn, docs, coder, documents, respondents_only):
-        own |= set(units["code"])
-        coders |= set(units["coder"])
+        own |= set(units["code"].unique().tolist())
+        coders |= set(units["coder"].unique().tolist())
         units = units.assign(group=_group_column(conn, units, kind, attribute))
         own_parts.append(_cells(conn, units, {}, tree, count))
         if include_children is not False:  # the same units counted for every ancestor too
@@ -345,7 +347,10 @@ def _cells(conn: sqlite3.Connection, units, chains: dict[str, list[str]],
 
     keys = ["code", "group"]
     if chains:  # each code also counts for the ancestors that aggregate it
-        units = units.assign(code=units["code"].map(lambda c: chains.get(c, [c]))).explode("code")
+        pairs = pd.DataFrame([(code, above) for code, chain in chains.items() for above in chain],
+                             columns=["code", "counted_as"])
+        units = units.merge(pairs, on="code", how="left")
+        units["code"] = units["counted_as"].fillna(units["code"])  # not in the codebook: itself
     units = units[units["code"].isin([c.id for c in tree])]
     if count == "segments" or count == "presence":
         return units.groupby(keys)["segment_id"].nunique()

@@ -128,12 +128,13 @@ class Project:
                      name: str | None = None, encoding: str | None = None,
                      progress: documents.Progress | None = None,
                      allow_pii: bool = False, layout: str | None = None,
-                     speakers: Sequence[str] | None = None) -> documents.ImportReport:
+                     speakers: Sequence[str] | None = None,
+                     jobs: int = 1) -> documents.ImportReport:
         """Import transcripts (files or folders) and/or an attributes CSV (see
         `documents.import_files` for batches). Files with likely identifiers are refused
         unless `allow_pii` (see `qcode.pii`). `layout` forces a transcript layout
         (`qcode.importers.layouts.LAYOUTS`); `speakers` names the only labels to take for
-        speakers."""
+        speakers. `jobs` > 1 reads and checks files in that many worker processes."""
         if not paths and not attributes:
             raise InputError("nothing to import; name transcript files or folders, "
                              "or give --attributes FILE.csv")
@@ -142,7 +143,8 @@ class Project:
             self.conn, [Path(p) for p in paths], default_language=self.language,
             language=documents.check_language(language) if language else None, mode=segment,
             attributes=table, name=name, encoding=encoding, progress=progress,
-            allow_pii=allow_pii, layout=_layout(layout), speakers=list(speakers or []) or None)
+            allow_pii=allow_pii, layout=_layout(layout), speakers=list(speakers or []) or None,
+            jobs=jobs)
 
     def preview_import(self, paths: Sequence[str | Path], *, language: str | None = None,
                        segment: SegmentMode = "turn", encoding: str | None = None,

@@ -333,6 +333,12 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def open_reader(database: str | Path) -> sqlite3.Connection:
+    """A read-only connection to a project another connection (the parent process) writes:
+    worker processes of `import --jobs` and `suggest --jobs` read through it."""
+    return _raw_connect(f"file:{_quote(Path(database))}?mode=ro", uri=True)
+
+
 def _quote(path: Path) -> str:
     from urllib.parse import quote
 
@@ -341,7 +347,7 @@ def _quote(path: Path) -> str:
 
 def open_readonly(path: Path) -> sqlite3.Connection:
     """Open another project without writing to it (for merging); it must be up to date."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{_quote(path)}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     version = _checked_version(conn, path)
     if version < SCHEMA_VERSION:

@@ -89,6 +89,13 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def note_process() -> None:
+    """Append this process's id to the file QCODE_TEST_PIDS names: a stand-in for a worker
+    function calls it, so a test can see which processes did the work."""
+    with open(os.environ["QCODE_TEST_PIDS"], "a") as pids:
+        pids.write(f"{os.getpid()}\n")
+
+
 def run(*args: str, env: dict | None = None, input: str | None = None):
     """Invoke the CLI in-process; returns click's Result (stdout and stderr separate)."""
     return CliRunner().invoke(app, [str(a) for a in args], env=env, input=input)

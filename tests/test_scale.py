@@ -11,7 +11,7 @@ import pytest
 
 from qcode import InputError, Project, matrices
 from qcode import documents as document_store
-from tests.conftest import ROOT, write
+from tests.conftest import ROOT, note_process, write
 
 
 def interviews(folder, count):
@@ -123,8 +123,7 @@ def test_documents_imported_before_word_counts_are_counted_from_their_text(sampl
 
 def recording_chunk(document_ids):
     """Stands in for the rule worker: notes which process ran, then does the work."""
-    with open(os.environ["QCODE_TEST_PIDS"], "a") as pids:
-        pids.write(f"{os.getpid()}\n")
+    note_process()
     return ORIGINAL_CHUNK[0](document_ids)
 
 

@@ -51,6 +51,9 @@ def import_cli(
     speakers: Annotated[str | None, typer.Option(
         help='The speaker labels, comma-separated ("Interviewer,Guard 1"), when detection '
         "takes too many or too few.")] = None,
+    jobs: Annotated[int, typer.Option(
+        min=1, help="Processes that read and check files while this one stores them (worth "
+        "it from a few hundred files; 2 on two cores).")] = 1,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Show each file's layout, encoding, turns and speakers; write "
         "nothing.")] = False,
@@ -73,7 +76,7 @@ def import_cli(
         report = project.import_files(paths or [], attributes=attributes, language=lang,
                                       segment=segment.value, name=as_name, encoding=encoding,
                                       progress=progress, allow_pii=allow_pii, layout=layout,
-                                      speakers=names)
+                                      speakers=names, jobs=jobs)
     print_report(st, report)
 
 

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import NamedTuple
 
 from ..errors import InputError
 from .markers import (
@@ -61,8 +62,7 @@ _SHORT_CODE = re.compile(r"[A-Z]{1,3}\d{0,2}")
 _SENTENCE_END = tuple(".?!…\"”»)")
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     speaker: str
     time: float | None
     body: int | None  # offset where the words start on the marker's line; None: next lines
@@ -73,17 +73,35 @@ class Layout:
     """The markers of one text: which lines open turns, which lines are not speech."""
 
     name: str
+    starts: list[int]  # offset of each line, then len(text) + 1
     markers: dict[int, Marker] = field(default_factory=dict)
     noise: dict[int, float | None] = field(default_factory=dict)  # line -> time it carries
     trailing: dict[int, tuple[int, float | None, str]] = field(default_factory=dict)
 
 
+# Builds a NamedTuple from a tuple of all its fields in C, skipping the generated __new__ in
+# Python (twice as slow): there is one per line with a colon.
+_new = tuple.__new__
+
+
+class _Inline(NamedTuple):
+    """A `Name: words` line, with what the layout rules ask of it worked out once."""
+
+    number: int
+    match: re.Match[str]
+    label: str
+    indent: int  # width of the indent before the label
+    signature: tuple[str, int]  # how the words are set off from the label (see _signature)
+    marked: bool  # bold, brackets or a CHAT tier: a marker even when used once
+    marker: Marker  # the turn it opens if it is taken as a marker
+
+
 @dataclass
 class _Scan:
     lines: list[str]
-    starts: list[int]
+    starts: list[int]  # offset of each line, then len(text) + 1
     noise: dict[int, float | None]
-    inline: list[tuple[int, re.Match[str]]]
+    inline: list[_Inline]
     headers: dict[str, dict[int, tuple[str, float | None]]]
     chat_lines: int = 0
     time_marks: bool = False  # any `#` (f4) or CHAT bullet in the text
@@ -111,16 +129,16 @@ def find_layout(text: str, layout: str | None = None,
         return _header_layout(scan, layout or "", style, forced)
     inline = _inline_markers(scan, forced)
     if layout is None:
-        best = max(("spaced", "bracket", "time_first"), key=lambda s: len(_followed(scan, s)))
-        count = len(_followed(scan, best))
+        followed = {style: len(_followed(scan, style)) for style in scan.headers}
+        best = max(followed, key=followed.__getitem__)
         covered = sum(1 for i in inline if i not in scan.headers[best])
-        if count >= 2 and count >= covered:
+        if followed[best] >= 2 and followed[best] >= covered:
             name = {"bracket": "zoom-captions", "time_first": "time-header"}.get(best) \
                 or _otter_or_teams(scan, best)
             return _header_layout(scan, name, best, forced)
     if len(inline) < 2 and not (forced and inline):
         return None
-    found = Layout(layout or "colon", inline, dict(scan.noise))
+    found = Layout(layout or "colon", scan.starts, inline, dict(scan.noise))
     _cut_trailing_times(scan, found)
     if layout is None:
         found.name = _colon_name(scan, found, inline)
@@ -131,7 +149,7 @@ def _scan(text: str) -> _Scan:
     """Classify the lines that can matter; whole-text searches pick them, so that the lines
     of speech (most of a transcript) cost no Python work at all."""
     lines = text.split("\n")
-    starts = [0, *accumulate(len(line) + 1 for line in lines)][:-1]
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]
     scan = _Scan(lines, starts, {}, [], {style: {} for style in ("spaced", "bracket",
                                                                   "time_first")})
     # a marker or time stamp has a colon near the start, or opens with a bracket or bold
@@ -142,13 +160,16 @@ def _scan(text: str) -> _Scan:
         scan.noise[0] = None
     for match in NOISE_AFTER_NEWLINE.finditer(text):
         scan.noise[bisect_right(starts, match.start() + 1) - 1] = None
-    for hint in NOTICE_HINTS:
-        found = text.find(hint)
+    for tail, first in NOTICE_HINTS:
+        found = text.find(tail)
         while found >= 0:
+            if first and not (found and text[found - 1] in first):
+                found = text.find(tail, found + 1)
+                continue
             number = bisect_right(starts, found) - 1
             if NOTICE.match(lines[number]):
                 scan.noise[number] = None
-            found = text.find(hint, starts[number] + len(lines[number]))
+            found = text.find(tail, starts[number + 1] - 1)
     for number in candidates:
         if number in scan.noise:
             continue
@@ -164,24 +185,31 @@ def _scan(text: str) -> _Scan:
                     scan.headers[style][number] = (header.group(style).strip(),
                                                    clock_seconds(time))
         if match := INLINE.match(line):
-            scan.inline.append((number, match))
+            scan.inline.append(_inline(scan, number, match))
     return scan
 
 
-def _label(match: re.Match[str]) -> str:
-    return (match.group("bold") or match.group("bracket") or match.group("chat")
-            or match.group("name") or "").strip()
+def _inline(scan: _Scan, number: int, match: re.Match[str]) -> _Inline:
+    line = scan.lines[number]
+    indent, bold, bracket, chat, name, gap, t1, t2, t3 = match.group(
+        "indent", "bold", "bracket", "chat", "name", "gap", "t1", "t2", "t3")
+    label = (bold or bracket or chat or name or "").strip()
+    end = match.end()
+    body = None if end >= len(line.rstrip()) else scan.starts[number] + end
+    time = t1 or t2 or t3
+    marker = _new(Marker, (label, time and clock_seconds(time), body))
+    return _new(_Inline, (number, match, label, len(indent), _signature(gap, match, line),
+                          bool(bold or bracket or chat), marker))
 
 
-def _strong(match: re.Match[str], label: str) -> bool:
-    """Counts even when used once: bold, brackets, capitals, a role, a short code (B1, E)."""
-    return bool(match.group("bold") or match.group("bracket") or match.group("chat")
-                or label.casefold() in _ROLES or _SHORT_CODE.fullmatch(label)
+def _strong(label: str) -> bool:
+    """Counts even when used once (like bold or brackets): capitals, a role, a short code."""
+    return bool(label.casefold() in _ROLES or _SHORT_CODE.fullmatch(label)
                 or (label.isupper() and len(label) > 1))
 
 
-def _signature(match: re.Match[str], line: str) -> tuple[str, int]:
-    gap = match.group("gap") or ""
+def _signature(gap: str | None, match: re.Match[str], line: str) -> tuple[str, int]:
+    gap = gap or ""
     if "\t" in gap:
         return ("tab", 0)
     if len(gap) >= 2:
@@ -190,62 +218,48 @@ def _signature(match: re.Match[str], line: str) -> tuple[str, int]:
 
 
 def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
-    labels = {number: _label(match) for number, match in scan.inline}
     if forced:
-        accepted = [(n, m) for n, m in scan.inline if labels[n].casefold() in forced]
-        return {n: _marker(scan, n, m, labels[n]) for n, m in accepted}
-    counts = Counter(labels.values())
-    candidates = [(n, m) for n, m in scan.inline if plausible(labels[n])]
-    core = [(n, m) for n, m in candidates
-            if _strong(m, labels[n]) or (counts[labels[n]] >= 2
-                                         and (name_like(labels[n]) or code_like(labels[n])))]
+        return {i.number: i.marker for i in scan.inline if i.label.casefold() in forced}
+    counts = Counter(i.label for i in scan.inline)
+    # what depends on the label alone is decided once per label, not once per line
+    usual = {label: _strong(label) or (count >= 2 and (name_like(label) or code_like(label)))
+             for label, count in counts.items() if plausible(label)}
+    candidates = [i for i in scan.inline if i.label in usual]
+    core = [i for i in candidates if i.marked or usual[i.label]]
     # Padding to one column (or a tab) shared by three labels or more is a layout of its own.
-    signatures = Counter(_signature(m, scan.lines[n]) for n, m in core or candidates)
-    shared = Counter(s for n, m in candidates
-                     if (s := _signature(m, scan.lines[n]))[0] != "space")
+    signatures = Counter(i.signature for i in core or candidates)
+    shared = Counter(i.signature for i in candidates if i.signature[0] != "space")
     dominant, seen = (signatures.most_common(1) or [(("space", 0), 0)])[0]
     padded = dominant[0] != "space" and seen >= 2 and seen * 2 >= len(core or candidates)
     if not padded and shared and shared.most_common(1)[0][1] >= 3:
         dominant, padded = shared.most_common(1)[0][0], True
     if not core and not padded:
         return {}
-    core_lines = {n for n, _ in core}
+    core_lines = {i.number for i in core}
     first = min(core_lines) if core_lines and not padded else 0
-    indent = Counter(len(m.group("indent")) for _, m in core or candidates).most_common(1)[0][0]
+    indent = Counter(i.indent for i in core or candidates).most_common(1)[0][0]
     width: list[int | None] = []  # computed once, when a one-off label needs it
 
     def wrap_width() -> int | None:
         if not width:
-            candidate_lines = {n for n, _ in scan.inline}
+            candidate_lines = {i.number for i in scan.inline}
             width.append(_wrap_width([line for n, line in enumerate(scan.lines)
                                       if n not in candidate_lines]))
         return width[0]
 
-    accepted = {}
-    for number, match in scan.inline:
-        label = labels[number]
-        if number in core_lines:
-            accepted[number] = _marker(scan, number, match, label)
-            continue
-        if (number < first or not plausible(label)
-                or len(match.group("indent")) != indent):
+    accepted = {i.number: i.marker for i in core}
+    for found in candidates:  # the others open a turn when they look like the core's lines
+        number = found.number
+        if number in accepted or number < first or found.indent != indent:
             continue
         if padded:
-            ok = _signature(match, scan.lines[number]) == dominant
+            ok = found.signature == dominant
         else:
-            ok = (name_like(label) and _after_sentence(scan, number)
+            ok = (name_like(found.label) and _after_sentence(scan, number)
                   and not _wrapped(scan, number, wrap_width()))
         if ok:
-            accepted[number] = _marker(scan, number, match, label)
+            accepted[number] = found.marker
     return accepted
-
-
-def _marker(scan: _Scan, number: int, match: re.Match[str], label: str) -> Marker:
-    line = scan.lines[number]
-    time = match.group("t1") or match.group("t2") or match.group("t3")
-    body = match.end() if match.end() < len(line.rstrip()) else None
-    return Marker(label, clock_seconds(time),
-                  None if body is None else scan.starts[number] + body)
 
 
 def _after_sentence(scan: _Scan, number: int) -> bool:
@@ -293,7 +307,7 @@ def _header_layout(scan: _Scan, name: str, style: str, forced: set[str] | None) 
     markers = {number: Marker(label, time, None)
                for number, (label, time) in scan.headers[style].items()
                if (label.casefold() in forced if forced else plausible(label))}
-    return Layout(name, markers, dict(scan.noise))
+    return Layout(name, scan.starts, markers, dict(scan.noise))
 
 
 def _otter_or_teams(scan: _Scan, style: str) -> str:
@@ -307,7 +321,7 @@ def _otter_or_teams(scan: _Scan, style: str) -> str:
 
 
 def _chat(scan: _Scan) -> Layout:
-    found = Layout("chat")
+    found = Layout("chat", scan.starts)
     in_tier = False
     for number, line in enumerate(scan.lines):
         if line[:1] and CHAT_NOISE.match(line):
@@ -316,8 +330,7 @@ def _chat(scan: _Scan) -> Layout:
             in_tier = False
         if in_tier and line.strip():
             found.noise[number] = None
-    found.markers = {n: _marker(scan, n, m, m.group("chat")) for n, m in scan.inline
-                     if m.group("chat")}
+    found.markers = {i.number: i.marker for i in scan.inline if i.match.group("chat")}
     _cut_trailing_times(scan, found)
     return found
 
@@ -335,7 +348,7 @@ def _cut_trailing_times(scan: _Scan, found: Layout) -> None:
 
 def _colon_name(scan: _Scan, found: Layout, inline: dict[int, Marker]) -> str:
     """Name the colon-family layout after what most of its markers look like."""
-    matches = dict(scan.inline)
+    chosen = [i for i in scan.inline if i.number in inline]
     most = len(inline) / 2
     if sum(1 for _, _, kind in found.trailing.values() if kind == "end") >= 2:
         return "f4"
@@ -343,12 +356,12 @@ def _colon_name(scan: _Scan, found: Layout, inline: dict[int, Marker]) -> str:
         return "whisperx"
     if any(time is not None for time in found.noise.values()):
         return "google-meet"
-    if sum(1 for n in inline if matches[n].group("t2")) > most:
+    if sum(1 for i in chosen if i.match.group("t2")) > most:
         return "rev"
     if sum(1 for m in inline.values() if m.body is None) > most:
         return "label-line"
-    if sum(1 for n in inline if matches[n].group("t1") or matches[n].group("t3")) > most:
+    if sum(1 for i in chosen if i.match.group("t1") or i.match.group("t3")) > most:
         return "timestamped"
-    if sum(1 for n in inline if _signature(matches[n], scan.lines[n])[0] != "space") > most:
+    if sum(1 for i in chosen if i.signature[0] != "space") > most:
         return "padded"
     return "colon"

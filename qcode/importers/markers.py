@@ -52,8 +52,10 @@ NOISE = re.compile(
     re.IGNORECASE)
 # Starting with "\n" lets the search skip from line to line instead of trying every character.
 NOISE_AFTER_NEWLINE = re.compile("\n" + NOISE.pattern, re.IGNORECASE | re.MULTILINE)
-NOTICE_HINTS = ("transcri", "Transcri", "TRANSCRI", "recording", "Recording", "grabación",
-                "Grabación", "ompleted", "OMPLETED")
+# Each hint is (its tail, the letters it may start with): "ranscri" after t or T stands for
+# "transcri" and "Transcri", so one search of the text finds both.
+NOTICE_HINTS = (("ranscri", "tT"), ("TRANSCRI", ""), ("ecording", "rR"), ("rabación", "gG"),
+                ("ompleted", ""), ("OMPLETED", ""))
 NOTICE = re.compile(
     r"[ \t]*(?:.{1,80} (?:started|stopped) (?:transcription|recording)"
     r"|.{1,80} (?:inició|detuvo|ha iniciado|ha detenido) la (?:transcripción|grabación)"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Literal
 
 from .layouts import Layout, find_layout
@@ -60,25 +59,24 @@ def _turns(text: str, layout: Layout) -> list[Span]:
     speaker: str | None = None
     time: float | None = None
     pending: float | None = None  # from a time line, for the next turn
-    starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))]
+    starts, markers, noise = layout.starts, layout.markers, layout.noise
     opened = 0  # where the open piece's words begin
 
     def emit(end: int, time_end: float | None = None) -> None:
         if piece := _trim(text, opened, end):
-            spans.append(Span(*piece, speaker=speaker, time_start=time, time_end=time_end))
+            spans.append(Span(piece[0], piece[1], speaker, time, time_end))
 
-    for number in sorted({*layout.markers, *layout.noise, *layout.trailing}):
+    for number in sorted({*markers, *noise, *layout.trailing}):
         line_start, line_end = starts[number], starts[number + 1] - 1
-        if number in layout.markers:
+        if marker := markers.get(number):
             emit(line_start)
-            marker = layout.markers[number]
             speaker, time = marker.speaker, marker.time if marker.time is not None else pending
             pending = None
             opened = marker.body if marker.body is not None else line_end
-        elif number in layout.noise:
+        elif number in noise:
             emit(line_start)
-            if layout.noise[number] is not None:
-                pending = layout.noise[number]
+            if noise[number] is not None:
+                pending = noise[number]
             opened = line_end
         if number in layout.trailing:
             cut, stamp, kind = layout.trailing[number]
@@ -149,6 +147,8 @@ def _sentences(text: str, bases: list[Span], language: str) -> list[Span]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return start, end  # the usual case, without a loop
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ..errors import InputError
 from ..store import now
-from .allowlist import project_allowlist
+from .allowlist import Allowlist, project_allowlist
 from .findings import Finding
 from .scan import label_offsets, scan_text
 
@@ -42,25 +42,33 @@ class PiiFoundError(InputError):
 
 def check_import(conn: sqlite3.Connection, parsed: Sequence[tuple], allow_pii: bool
                  ) -> dict[str, int]:
-    """Scan each new document (ParsedDocument, spans, ...); refuse them all with the
-    findings unless `allow_pii`. Returns {document name: number of findings}."""
+    """Scan each new document (ParsedDocument, spans[, findings already made by a reading
+    worker]); refuse them all with the findings unless `allow_pii`. Returns {document name:
+    number of findings}."""
     allow = project_allowlist(conn)
     counts: dict[str, int] = {}
     refused: list[tuple[str, list[Finding]]] = []
-    for doc, spans, *_ in parsed:
+    for doc, spans, *scanned in parsed:
         sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         if conn.execute("SELECT 1 FROM document WHERE sha256 = ?", (sha,)).fetchone():
             continue  # already in the project: nothing new is stored
-        found = scan_text(doc.text, allow, speakers=label_offsets(
-            doc.text, ((span.speaker, span.start) for span in spans)))
-        for key, value in doc.attributes.items():
-            found.extend(f for f in scan_text(f"{key}: {value}", allow))
+        found = scanned[0] if scanned and scanned[0] is not None else \
+            document_findings(doc, spans, allow)
         counts[doc.name] = len(found)
         if found:
             refused.append((str(doc.source), found))
     if refused and not allow_pii:
         raise PiiFoundError(refused)
     return counts
+
+
+def document_findings(doc, spans: Sequence, allow: Allowlist) -> list[Finding]:
+    """Likely identifiers in a parsed document's text, its speaker labels and attributes."""
+    found = scan_text(doc.text, allow, speakers=label_offsets(
+        doc.text, ((span.speaker, span.start) for span in spans)))
+    for key, value in doc.attributes.items():
+        found.extend(scan_text(f"{key}: {value}", allow))
+    return found
 
 
 def record_allowed(conn: sqlite3.Connection, name: str, findings: int) -> None:

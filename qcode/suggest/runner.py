@@ -26,13 +26,13 @@ import sqlite3
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
 from ..codes import require_codebook
 from ..documents import get_document
-from ..store import atomic, now
+from ..store import atomic, now, open_reader
+from ..workers import pool as worker_pool
 from . import model as learning
 from .rules import Matches
 
@@ -89,7 +89,7 @@ def _matcher(language: str, warnings: list[str]):
 
 def _rule_chunk(document_ids: list[int]) -> Chunk:
     """Rule suggestions for these documents (run in a worker or in this process)."""
-    conn = sqlite3.connect(f"file:{_WORKER['database']}?mode=ro", uri=True)
+    conn = open_reader(_WORKER["database"])
     chunk = Chunk(document_ids, [])
     try:
         for document_id in document_ids:
@@ -194,7 +194,7 @@ def rule_chunks(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids
     (each worker reads the project itself, read-only); chunks come back in order."""
     database = conn.execute("PRAGMA database_list").fetchone()[2]
     patterns = [(c["id"], json.loads(c["patterns"])) for c in codes]
-    size = max(1, min(CHUNK, len(document_ids) // (jobs * 4) or 1))
+    size = max(1, min(CHUNK, len(document_ids) // (jobs * 8) or 1))
     chunks = [document_ids[i:i + size] for i in range(0, len(document_ids), size)]
     if jobs <= 1:
         _init_rules(database, patterns, model_name)
@@ -208,8 +208,7 @@ def rule_chunks(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids
         for (language,) in conn.execute(f"SELECT DISTINCT language FROM document WHERE id IN "
                                         f"({marks})", document_ids):
             annotator(language, model_name)
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_rules,
-                                   initargs=(database, patterns, model_name))
+        pool = worker_pool(jobs, _init_rules, database, patterns, model_name)
         results = pool.map(_rule_chunk, chunks)
     done = 0
     try:

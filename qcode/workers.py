@@ -1,0 +1,41 @@
+"""Worker processes for `--jobs N` (import reading, rule suggestions).
+
+Workers are forked, so they share what the parent loaded (modules, lemma tables) and need
+nothing pickled but their arguments. They ask the kernel to end them when the parent dies
+(Linux `PR_SET_PDEATHSIG`): a parent killed with SIGKILL, or by the out-of-memory killer, leaves
+no worker waiting forever on an empty queue.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+_PR_SET_PDEATHSIG = 1
+
+
+def pool(jobs: int, initializer: Callable[..., None], *initargs) -> ProcessPoolExecutor:
+    """`jobs` forked workers, each running `initializer(*initargs)` first."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start,
+                               initargs=(os.getpid(), initializer, initargs))
+
+
+def _start(parent: int, initializer: Callable[..., None], initargs: tuple) -> None:
+    _die_with(parent)
+    initializer(*initargs)
+
+
+def _die_with(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os._exit(1)
