@@ -112,7 +112,8 @@ MUTANTS ?= qcode.agreement.coefficients.* qcode.agreement.unitizing.* \
            qcode.suggest.evaluate.* qcode.suggest.rules.* \
            qcode.codebook.* qcode.yaml_nodes.* \
            qcode.matrices.* qcode.quotations.* \
-           qcode.importers.turns.* qcode.importers.layouts.* qcode.importers.markers.*
+           qcode.importers.turns.* qcode.importers.layouts.* qcode.importers.markers.* \
+           qcode.pii.* qcode.refi.positions.* qcode.refi.guids.*
 MUTATE_JOBS ?= 2
 
 mutate: $(BIN)/.installed

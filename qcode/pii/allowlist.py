@@ -82,13 +82,23 @@ class Allowlist:
 
     def __init__(self, terms: Iterable[str] = (), defaults: bool = True):
         self.terms: set[str] = set(DEFAULTS) if defaults else set()
+        self._heads: set[str] | None = None
         self.add(terms)
 
     def add(self, terms: Iterable[str]) -> None:
-        self.terms.update(p for p in (plain(t) for t in terms) if p)
+        self.terms.update(p for p in (fold(t) for t in terms) if p)
+        self._heads = None
 
     def __contains__(self, text: str) -> bool:
-        return plain(text) in self.terms
+        return fold(text) in self.terms
+
+    def phrase(self, text: str) -> bool:
+        """`text in self`, answered without folding the whole text when its first word
+        begins no term (most capitalised sequences of a transcript)."""
+        if self._heads is None:
+            self._heads = {term.split(" ", 1)[0] for term in self.terms}
+        head = plain(text.split(None, 1)[0]) if text.strip() else ""
+        return (not head or head in self._heads) and fold(text) in self.terms
 
 
 def project_terms(conn: sqlite3.Connection) -> list[str]:

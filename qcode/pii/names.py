@@ -8,7 +8,6 @@ one (Rosa, Luz, Flores, Brown) only next to another name or after a title.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -109,35 +108,30 @@ def _title_before(text: str, start: int) -> str | None:
 # after a word ending in punctuation or a digit, or after a sentence's last word that is too
 # long for an abbreviation (5 letters or more) or is a short word of Latin letters that is
 # none ("de. ", "más. "). Whether a quiet word is a name depends on the word alone (is it
-# listed?), so a scan judges each distinct one once instead of each sentence start. The
-# lookbehinds follow the first letter (the `.` in each stands for it).
-def _letters(keep) -> str:
-    """A character class of the Latin letters that `plain` turns into one letter kept."""
-    chars = (chr(i) for i in range(0x41, 0x250))
-    return "[" + "".join(c for c in chars if c.isalpha() and len(fold(c)) == 1
-                         and fold(c).isascii() and keep(fold(c))) + "]"
-
-
-_LATIN = _letters(str.isalpha)
+# listed?), so a scan judges each distinct one once instead of each sentence start; the
+# other capitals, *loud*, start a sequence (`_SEQUENCE`) that is judged where it stands.
+_VARIANTS: dict[str, str] = {}  # a letter from a to z: the Latin letters that fold into it
+for _char in map(chr, range(0x41, 0x250)):
+    _folded = fold(_char)
+    if _char.isalpha() and len(_folded) == 1 and _folded.isascii() and _folded.isalpha():
+        _VARIANTS[_folded] = _VARIANTS.get(_folded, "") + _char
+_LATIN = "[" + "".join(_VARIANTS.values()) + "]"
 _MARKS = r"[\d,;:?!\"“”«»()\[\]'’…—–*/-]"
 
 
-def _short(n: int) -> str:
-    """After a word of n Latin letters and a dot that is no abbreviation (sr. dr. prof.)."""
-    return rf"(?<=\s{_LATIN}{{{n}}}\.[ \t].)" + "".join(
-        rf"(?<!\s{''.join(_letters(c.__eq__) for c in a)}\.[ \t].)"
-        for a in sorted(_ABBREVIATIONS) if len(a) == n)
-
-
-_QUIET_BEFORE = "|".join([r"(?<![ \t].)", rf"(?<={_MARKS}[ \t].)", rf"(?<={_MARKS}\.[ \t].)",
-                          r"(?<=[^\W\d_]{5}\.[ \t].)", *(_short(n) for n in (1, 2, 3, 4))])
-_QUIET = rf"(?:{_QUIET_BEFORE})\w*(?![\w'’-])(?!{_MORE})"
-_QUIET_WORD = re.compile(_START + _QUIET)
-# Split at each capital: group 1 is its letter, group 2 the rest of a quiet word (None when
-# the capital starts something to look at in place, matched by _LOUD).
-_CAPITALS = re.compile(rf"([{UP}])(?<![\w@.][{UP}])(?:(?:{_QUIET_BEFORE})(\w*)(?![\w'’-])"
-                       rf"(?!{_MORE}))?")
-_LOUD = re.compile(rf"{_START}(?!{_QUIET}){_REST}")
+# After a word of n Latin letters and a dot that is no abbreviation (sr. dr. prof.), n = 1-4.
+_SHORT = [rf"(?<=\s{_LATIN}{{{n}}}\.[ \t])" + "".join(
+    rf"(?<!\s{''.join(f'[{_VARIANTS[c]}]' for c in a)}\.[ \t])"
+    for a in sorted(_ABBREVIATIONS) if len(a) == n) for n in (1, 2, 3, 4)]
+_ALONE = rf"\w*(?![\w'’-])(?!{_MORE})"  # after the first letter: one word, nothing follows
+# Capitals after a dot and a space or tab (sentence starts), split from the text: the group
+# is the word when it is quiet, else "" (the regex engine finds the dots fast).
+_AFTER_DOT = re.compile(rf"\.[ \t](?=[{UP}])((?:(?<={_MARKS}\.[ \t])|(?<=[^\W\d_]{{5}}\.[ \t])|"
+                        + "|".join(_SHORT) + rf")[{UP}]{_ALONE}|)")
+# Every other capital that may start a sequence: group 1 is the letter, group 2 the rest of
+# the word when it is quiet, else None.
+_ELSEWHERE = re.compile(rf"([{UP}])(?<![\w@.][{UP}])(?<!\.[ \t][{UP}])"
+                        rf"(?:(?:(?<![ \t].)|(?<={_MARKS}[ \t].))({_ALONE}))?")
 
 
 @cache
@@ -158,39 +152,50 @@ def _sentence_start(text: str, start: int) -> bool:
 def names(text: str, allow: Allowlist) -> Iterator[Finding]:
     first, last = name_lists()
     terms = allow.terms
-    parts = _CAPITALS.split(text)  # one pass of the regex engine over the text, no Python
-    capitals = set(zip(parts[1::3], parts[2::3], strict=True))
-    runs: list[tuple[int, list[tuple[int, int, str]]]] = []
-    loud: list[tuple[int, int]] = []
-    if any(rest is None for _, rest in capitals):
-        for match in _LOUD.finditer(text):
-            loud.append(match.span())
-            run = _loud_run(text, match, first, last, terms)
-            if run:
-                runs.append((match.start(), run))
-    for letter, rest in capitals:
-        word = letter + rest if rest is not None else ""
-        key = plain(word)
-        if word and key not in NOT_NAMES and key not in terms and (key in first or key in last):
-            runs += [(at, [(at, at + len(word), word)]) for at in _quiet_at(text, word, loud)]
-    for _, words in sorted(runs, key=lambda run: run[0]):
-        for start, end, reason in _name_runs(text, words, first, last, allow):
-            yield Finding(start, end, text[start:end], "name", reason)
+    dots, others = _AFTER_DOT.split(text), _ELSEWHERE.split(text)  # no Python per capital
+    words = set(dots[1::2])
+    words.update(f + r if r is not None else "" for f, r in set(zip(others[1::3], others[2::3],
+                                                                     strict=True)))
+    listed = {w for w in words if w and (key := plain(w)) not in NOT_NAMES
+              and key not in terms and (key in first or key in last)}
+    if not listed and "" not in words:
+        return  # only quiet words, none of them a name
+    end = 0
+    for at, word in sorted(_capitals(dots, others, listed)):
+        if at < end:
+            continue  # inside the sequence before (Juan "Toño" Ruiz, Juan st. Pierre)
+        if word:  # a listed quiet word
+            end = at + len(word)
+            run = [(at, end, word)]
+        else:
+            match = _SEQUENCE.match(text, at)
+            end = match.end()
+            run = _loud_run(text, match, first, last, allow)
+        for start, stop, reason in _name_runs(text, run or [], first, last, allow):
+            yield Finding(start, stop, text[start:stop], "name", reason)
 
 
-def _quiet_at(text: str, word: str, loud: list[tuple[int, int]]) -> Iterator[int]:
-    """Where `word` stands as a quiet word, not inside a sequence (Juan "Toño" Ruiz)."""
-    at = text.find(word)
-    while at >= 0:
-        match = _QUIET_WORD.match(text, at)
-        if match and match.end() == at + len(word):
-            before = bisect.bisect_left(loud, (at,)) - 1  # the last sequence starting before
-            if before < 0 or loud[before][1] <= at:
-                yield at
-        at = text.find(word, at + 1)
+def _capitals(dots: list, others: list, listed: set[str]) -> Iterator[tuple[int, str]]:
+    """(offset, word) of each listed quiet word and (offset, "") of each loud capital, from
+    the two splits of the text; quiet words cannot hold a capital that starts a sequence,
+    so the other quiet words are left out."""
+    at = 0
+    for i in range(0, len(dots) - 1, 2):
+        at += len(dots[i]) + 2  # the dot and the space
+        word = dots[i + 1]
+        if not word or word in listed:
+            yield at, word
+        at += len(word)
+    at = 0
+    for i in range(0, len(others) - 1, 3):
+        at += len(others[i])
+        word = others[i + 1] + others[i + 2] if others[i + 2] is not None else ""
+        if not word or word in listed:
+            yield at, word
+        at += len(word) or 1
 
 
-def _loud_run(text: str, match: re.Match, first: dict, last: dict, terms: set[str]
+def _loud_run(text: str, match: re.Match, first: dict, last: dict, allow: Allowlist
               ) -> list[tuple[int, int, str]] | None:
     """The capitalised words of a sequence to judge, or None when it is dismissed at once."""
     sequence = match.group(0)
@@ -198,12 +203,12 @@ def _loud_run(text: str, match: re.Match, first: dict, last: dict, terms: set[st
         sequence = sequence[:-2]
     offset = match.start()
     if " " in sequence or "\t" in sequence:
-        if fold(sequence) in terms:
+        if allow.phrase(sequence):
             return None
         return [(m.start() + offset, m.end() + offset, m.group(0))
                 for m in _TOKEN.finditer(sequence) if m.group(0)[0].isupper()]
     key = plain(sequence)  # one word
-    if key in NOT_NAMES or key in terms or (
+    if key in NOT_NAMES or key in allow.terms or (
             key not in first and key not in last and not _title_before(text, offset)):
         return None
     return [(offset, offset + len(sequence), sequence)]
@@ -233,7 +238,7 @@ def _allowed_phrases(text: str, words: list[tuple[int, int, str]], allow: Allowl
     inside: set[int] = set()
     for size in range(len(words), 1, -1):
         for i in range(len(words) - size + 1):
-            if fold(text[words[i][0]:words[i + size - 1][1]]) in allow.terms:
+            if allow.phrase(text[words[i][0]:words[i + size - 1][1]]):
                 inside.update(range(i, i + size))
     return inside
 
@@ -247,7 +252,7 @@ def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
            allow: Allowlist) -> tuple[int, int, str] | None:
     start, end = part[0][0], part[-1][1]
     span = text[start:end]
-    if fold(span) in allow.terms:
+    if allow.phrase(span):
         return None
     keys = [plain(w.removesuffix("'s").removesuffix("’s")) for _, _, w in part]
     caps = [w.isupper() and len(w) > 1 for _, _, w in part]

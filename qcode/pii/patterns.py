@@ -99,11 +99,18 @@ _PLATE_LOOSE = re.compile(r"[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,4}")
 _ID_VALUE = re.compile(r"[A-Z]{0,3}\d{6,12}(?:[- ]?[\dA-Z])?\b|[A-Z]{1,3}\d{5,9}\b")
 
 
-def _before(text: str, start: int, width: int = 40) -> str:
-    return text[max(0, start - width):start]
-
-
 _DIGIT_RUN = re.compile(r"\d[\d ./()+-]*")
+_LATIN1_DIGIT_RUN = re.compile(r"[0-9][0-9 ./()+-]*")  # the only decimal digits in Latin-1
+
+
+def _digit_runs(text: str) -> list[tuple[int, int]]:
+    try:
+        text.encode("latin-1")  # most transcripts: then a cheaper regex, or none at all
+    except UnicodeEncodeError:
+        return [m.span() for m in _DIGIT_RUN.finditer(text)]
+    if not any(digit in text for digit in "0123456789"):
+        return []
+    return [m.span() for m in _LATIN1_DIGIT_RUN.finditer(text)]
 
 
 class DigitWindows:
@@ -112,7 +119,7 @@ class DigitWindows:
 
     def __init__(self, text: str):
         self.length = len(text)
-        self.runs = [(m.start(), m.end()) for m in _DIGIT_RUN.finditer(text)]
+        self.runs = _digit_runs(text)
         self.narrow = self.around(20, 24)  # numbers, codes, plates, dates
         self.wide = self.around(70, 40)    # street addresses ("Av. Los Próceres 1234")
 
@@ -193,8 +200,9 @@ _AT = re.compile(r"@|[\[(](?:at|arroba)[\])]", re.IGNORECASE)
 
 
 def emails(text: str, windows: DigitWindows) -> Iterator[Finding]:
-    if "@" not in text and "at]" not in text and "at)" not in text and "oba]" not in text \
-            and "oba)" not in text:
+    if "@" not in text and (("]" not in text and ")" not in text) or (
+            "at]" not in text and "at)" not in text and "oba]" not in text
+            and "oba)" not in text)):
         return
     seen = -1
     for at in _AT.finditer(text):
@@ -214,7 +222,7 @@ def addresses(text: str, windows: DigitWindows) -> Iterator[Finding]:
 
 def birth_dates(text: str, windows: DigitWindows) -> Iterator[Finding]:
     for match in _find(_DATE, text, windows.narrow):
-        cue = _BIRTH_CUE.search(_before(text, match.start(), 45))
+        cue = _BIRTH_CUE.search(text[max(0, match.start() - 45):match.start()])
         if cue:
             yield Finding(match.start(), match.end(), match.group(0), "birth_date",
                           f"exact date after '{cue.group(0).split()[0]}'")
