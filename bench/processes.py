@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import corpus
 from .measure import PYTHON, QCODE, ROOT, Figure, Run, run, side_by_side
+from .measure import run as measure_run
 
 CODEBOOK = ROOT / "codebooks" / "prison_phones.yaml"
 BASELINES = ROOT / "bench" / "baselines"
@@ -140,6 +141,11 @@ def before_figures(root: Path, folder: Path, repeat: int, documents: int,
 
     def env(name: str) -> dict:
         return {"PYTHONPATH": str(versions[name])}
+
+    def run(command: list[str], env: dict) -> Run:
+        # outside any checkout: `python -m` puts the working directory first on sys.path, so
+        # run from this repository both versions would import its qcode
+        return measure_run(command, cwd=root, env=env)
 
     def importer(name: str):
         project = root / f"{name}_import"
