@@ -251,8 +251,8 @@ def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple
 
     name_lists(), common_words()  # loaded once here: the forked workers share them
     database = conn.execute("PRAGMA database_list").fetchone()[2]
-    pool = worker_pool(jobs, _READER.update, {"database": database, "options": options,
-                                              "allow": project_allowlist(conn)})
+    pool = worker_pool(jobs, _init_reader, {"database": database, "options": options,
+                                            "allow": project_allowlist(conn)})
     tasks = (files[i:i + PER_TASK] for i in range(0, len(files), PER_TASK))
     pending: deque = deque()  # (future, files, bytes)
     ahead = [0, 0]  # files and bytes in pending
@@ -284,6 +284,10 @@ def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple
                 yield parsed
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _init_reader(settings: dict) -> None:
+    _READER.update(settings)
 
 
 def _size(path: Path) -> int:

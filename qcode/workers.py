@@ -1,9 +1,10 @@
 """Worker processes for `--jobs N` (import reading, rule suggestions).
 
-Workers are forked, so they share what the parent loaded (modules, lemma tables) and need
-nothing pickled but their arguments. They ask the kernel to end them when the parent dies
-(Linux `PR_SET_PDEATHSIG`): a parent killed with SIGKILL, or by the out-of-memory killer, leaves
-no worker waiting forever on an empty queue.
+Workers are forked where the system can fork, so they share what the parent loaded
+(modules, lemma tables); elsewhere they are spawned, and the initializer and its arguments
+must pickle (module-level functions, plain data). They ask the kernel to end them when the
+parent dies (Linux `PR_SET_PDEATHSIG`): a parent killed with SIGKILL, or by the out-of-memory
+killer, leaves no worker waiting forever on an empty queue.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def pool(jobs: int, initializer: Callable[..., None], *initargs) -> ProcessPoolE
     """`jobs` forked workers, each running `initializer(*initargs)` first."""
     import multiprocessing
 
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                                initializer=_start,
                                initargs=(os.getpid(), initializer, initargs))
 

@@ -151,3 +151,19 @@ def test_workers_open_a_project_whose_path_holds_uri_characters(tmp_path):
     with Project.init(tmp_path / "estudio #1 ?50%", language="es") as project:
         report = project.import_files([folder], jobs=2)
         assert [f.status for f in report.files] == ["imported"] * 4
+
+
+def test_spawned_workers_where_the_system_cannot_fork(tmp_path, monkeypatch):
+    """On Windows there is no fork: workers are spawned and must get what they need pickled."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    folder = tmp_path / "files"
+    for number in range(4):
+        write(folder / f"int_{number}.txt", f"E: pregunta {number}\nR: respuesta\n")
+    stored = []
+    for jobs in (1, 2):
+        with Project.init(tmp_path / f"p{jobs}", language="es") as project:
+            project.import_files([folder], jobs=jobs)
+            stored.append(contents(project))
+    assert stored[0] == stored[1] and len(stored[1]["documents"]) == 4
