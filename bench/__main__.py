@@ -25,10 +25,9 @@ from . import (
     review_bench,
     suggest_bench,
 )
-from .measure import ROOT, machine, table
+from .measure import machine, record, table
 
 BENCHES = ("import", "suggest", "review", "agreement", "export", "hardening", "pii", "layouts")
-RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
 def main() -> None:
@@ -100,10 +99,7 @@ def compare(root: Path, args) -> None:
               f"(bench/corpus.py). Whole processes, medians of N runs, qcode and its baseline "
               f"alternating in one loop; took {time.perf_counter() - started:.0f} s.\n\n"
               f"{table(figures)}\n")
-    print(report)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as results:
-            results.write(report)
+    record(report, args.no_record)
 
 
 if __name__ == "__main__":

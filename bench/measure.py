@@ -131,3 +131,14 @@ def machine() -> str:
     return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, "
             f"{os.cpu_count()} cores, {memory:.0f} GiB; Python {platform.python_version()}, "
             f"SQLite {sqlite3.sqlite_version}; {packages}; load average at start {load}")
+
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+def record(report: str, no_record: bool = False) -> None:
+    """Print a benchmark's report and append it to bench/RESULTS.md (unless `no_record`)."""
+    print(report)
+    if not no_record:
+        with RESULTS.open("a", encoding="utf-8") as results:
+            results.write(report)

@@ -20,10 +20,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from .measure import PYTHON, QCODE, ROOT, Figure, Run, machine, run, table
+from .measure import PYTHON, QCODE, ROOT, Figure, Run, machine, record, run, table
 from .processes import CODEBOOK
-
-RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
 def count_documents(database: Path) -> int:
@@ -117,10 +115,7 @@ def main() -> None:
               f"(N = 1). Import, resumed import, rules and export: {work / 60:.1f} min in "
               f"total; highest peak RSS {peak:,.0f} MB; project {size_mb(project):,.0f} MB.\n\n"
               f"{table(figures)}\n")
-    print(report)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as results:
-            results.write(report)
+    record(report, args.no_record)
 
 
 if __name__ == "__main__":

@@ -222,98 +222,14 @@ def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
     """The files parsed, in order: in this process, or with `jobs` > 1 in worker processes
     that also run the anonymisation check (the parent only stores)."""
     if jobs > 1 and len(files) >= 2 * jobs and not conn.in_transaction:
-        yield from _read_in_workers(conn, files, options, progress, jobs)
+        from .import_workers import read_in_workers
+
+        yield from read_in_workers(conn, files, options, progress, jobs)
         return
     for number, path in enumerate(files, start=1):
         if progress:
             progress(number, len(files), f"reading {path.name}")
         yield _parse(conn, path, *options)
-
-
-_READER: dict = {}
-PER_TASK = 4  # files per task sent to a worker (fewer round trips through the pool)
-# Files read ahead of the storing, in number and in bytes on disk: about a batch, so that the
-# workers keep reading while the parent checks and stores one (memory stays bounded).
-AHEAD_FILES = BATCH_FILES
-AHEAD_BYTES = 32 * 2**20
-
-
-def _read_in_workers(conn: sqlite3.Connection, files: list[Path], options: tuple,
-                     progress: Progress | None, jobs: int) -> Iterator[_Parsed]:
-    """`_parse` and the anonymisation check in `jobs` forked processes, each reading the
-    project read-only; results come back in file order, a bounded number ahead. A file that
-    cannot be read raises its error where it comes in the order, as in one process."""
-    from collections import deque
-
-    from .pii.allowlist import project_allowlist
-    from .pii.names import common_words, name_lists
-    from .workers import pool as worker_pool
-
-    name_lists(), common_words()  # loaded once here: the forked workers share them
-    database = conn.execute("PRAGMA database_list").fetchone()[2]
-    pool = worker_pool(jobs, _init_reader, {"database": database, "options": options,
-                                            "allow": project_allowlist(conn)})
-    tasks = (files[i:i + PER_TASK] for i in range(0, len(files), PER_TASK))
-    pending: deque = deque()  # (future, files, bytes)
-    ahead = [0, 0]  # files and bytes in pending
-
-    def submit() -> None:
-        while not pending or (ahead[0] < AHEAD_FILES and ahead[1] < AHEAD_BYTES):
-            if (task := next(tasks, None)) is None:
-                return
-            size = sum(_size(path) for path in task)
-            pending.append((pool.submit(_read_in_worker, task), len(task), size))
-            ahead[0] += len(task)
-            ahead[1] += size
-
-    number = 0
-    try:
-        submit()
-        while pending:
-            future, count, size = pending.popleft()
-            ahead[0] -= count
-            ahead[1] -= size
-            results = future.result()
-            submit()
-            for path, parsed in results:
-                number += 1
-                if progress:
-                    progress(number, len(files), f"reading {path.name}")
-                if isinstance(parsed, QcodeError):
-                    raise parsed
-                yield parsed
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _init_reader(settings: dict) -> None:
-    _READER.update(settings)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # the worker reports it
-
-
-def _read_in_worker(paths: list[Path]) -> list[tuple[Path, _Parsed | QcodeError]]:
-    from .pii.importing import document_findings
-    from .store import open_reader
-
-    if "conn" not in _READER:
-        _READER["conn"] = open_reader(_READER["database"])
-    results: list[tuple[Path, _Parsed | QcodeError]] = []
-    for path in paths:
-        try:
-            parsed = _parse(_READER["conn"], path, *_READER["options"])
-        except QcodeError as exc:  # raised by the parent when its turn comes
-            results.append((path, exc))
-            break
-        if not parsed.unchanged:
-            parsed.findings = document_findings(parsed.doc, parsed.spans, _READER["allow"])
-        results.append((path, parsed))
-    return results
 
 
 def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str | None,

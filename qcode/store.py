@@ -434,9 +434,14 @@ def _locked(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-def database_path(conn: sqlite3.Connection) -> str:
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file the connection's main database lives in ("" for one in memory)."""
     row = conn.execute("PRAGMA database_list").fetchone()
-    return (row[2] if row else "") or "the project"
+    return row[2] if row else ""
+
+
+def database_path(conn: sqlite3.Connection) -> str:
+    return database_file(conn) or "the project"
 
 
 def _write_error(conn: sqlite3.Connection, exc: sqlite3.Error) -> Exception:

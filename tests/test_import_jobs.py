@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from qcode import InputError, Project
+from qcode import InputError, Project, import_workers
 from qcode import documents as document_store
 from tests.conftest import ROOT, SAMPLES, note_process, run, write
 
@@ -57,8 +57,8 @@ def test_two_jobs_store_exactly_what_one_job_stores_and_the_workers_did_the_read
     assert len(files) >= 30  # 24 layout fixtures and the samples: many per worker
     pids = tmp_path / "pids"
     monkeypatch.setenv("QCODE_TEST_PIDS", str(pids))
-    ORIGINAL_READER[:] = [document_store._read_in_worker]
-    monkeypatch.setattr(document_store, "_read_in_worker", recording_reader)
+    ORIGINAL_READER[:] = [import_workers._read_in_worker]
+    monkeypatch.setattr(import_workers, "_read_in_worker", recording_reader)
     results = []
     for jobs in (1, 2):
         with Project.init(tmp_path / f"jobs{jobs}", language="es") as project:
@@ -132,8 +132,8 @@ def test_jobs_on_the_command_line(tmp_path, monkeypatch):
     Project.init(tmp_path / "p", language="es").close()
     pids = tmp_path / "pids"
     monkeypatch.setenv("QCODE_TEST_PIDS", str(pids))
-    ORIGINAL_READER[:] = [document_store._read_in_worker]
-    monkeypatch.setattr(document_store, "_read_in_worker", recording_reader)
+    ORIGINAL_READER[:] = [import_workers._read_in_worker]
+    monkeypatch.setattr(import_workers, "_read_in_worker", recording_reader)
     env = {"QCODE_PROJECT": str(tmp_path / "p")}
     result = run("import", str(folder), "--jobs", "2", env=env)
     assert result.exit_code == 0, result.output

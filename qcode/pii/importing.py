@@ -42,18 +42,18 @@ class PiiFoundError(InputError):
 
 def check_import(conn: sqlite3.Connection, parsed: Sequence[tuple], allow_pii: bool
                  ) -> dict[str, int]:
-    """Scan each new document (ParsedDocument, spans[, findings already made by a reading
-    worker]); refuse them all with the findings unless `allow_pii`. Returns {document name:
+    """Scan each new document (ParsedDocument, spans, findings a reading worker made already
+    or None); refuse them all with the findings unless `allow_pii`. Returns {document name:
     number of findings}."""
     allow = project_allowlist(conn)
     counts: dict[str, int] = {}
     refused: list[tuple[str, list[Finding]]] = []
-    for doc, spans, *scanned in parsed:
+    for doc, spans, found in parsed:
         sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         if conn.execute("SELECT 1 FROM document WHERE sha256 = ?", (sha,)).fetchone():
             continue  # already in the project: nothing new is stored
-        found = scanned[0] if scanned and scanned[0] is not None else \
-            document_findings(doc, spans, allow)
+        if found is None:
+            found = document_findings(doc, spans, allow)
         counts[doc.name] = len(found)
         if found:
             refused.append((str(doc.source), found))

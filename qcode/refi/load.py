@@ -57,7 +57,7 @@ def load(conn: sqlite3.Connection, bundle: Bundle, *, default_language: str,
     with atomic(conn):
         prepared = [_prepare(bundle, source, default_language, language, mode)
                     for source in bundle.sources]
-        findings = check_import(conn, [(parsed, spans) for parsed, spans, _ in prepared],
+        findings = check_import(conn, [(parsed, spans, None) for parsed, spans, _ in prepared],
                                 allow_pii)
         if not conn.execute("SELECT 1 FROM document UNION ALL SELECT 1 FROM code LIMIT 1"
                             ).fetchone():  # a new project takes the other tool's name

@@ -31,7 +31,7 @@ from typing import Literal
 
 from ..codes import require_codebook
 from ..documents import get_document
-from ..store import atomic, now, open_reader
+from ..store import atomic, database_file, now, open_reader
 from ..workers import pool as worker_pool
 from . import model as learning
 from .rules import Matches
@@ -192,7 +192,7 @@ def rule_chunks(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids
                 progress: Progress | None = None) -> Iterator[Chunk]:
     """Run the codes' patterns over documents chunk by chunk, over `jobs` processes
     (each worker reads the project itself, read-only); chunks come back in order."""
-    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    database = database_file(conn)
     patterns = [(c["id"], json.loads(c["patterns"])) for c in codes]
     size = max(1, min(CHUNK, len(document_ids) // (jobs * 8) or 1))
     chunks = [document_ids[i:i + size] for i in range(0, len(document_ids), size)]
