@@ -48,7 +48,7 @@ def scan_text(text: str, allow: Allowlist | None = None, *,
             found.append(Finding(offset, offset + len(label), label, "name", reason))
     if nlp is not None:
         found.extend(_entities(text, nlp, allow))
-    found.sort(key=lambda f: _PRIORITY.get(f.kind, 9))
+    found.sort(key=lambda f: _PRIORITY[f.kind])
     return with_lines(text, resolve_overlaps(_drop_allowed(found, allow)))
 
 
