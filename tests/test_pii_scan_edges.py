@@ -33,8 +33,8 @@ def pipeline(*entities: tuple[str, str]):
 
 
 def test_only_person_entities_of_a_pipeline_are_names():
-    text = "Vino Xochitl con Tlaloc desde Puno."
-    nlp = pipeline(("Xochitl", "PERSON"), ("Tlaloc", "PER"), ("Puno", "LOC"))
+    text = "Vino Xochitl con Tlaloc desde Zorvak."
+    nlp = pipeline(("Xochitl", "PERSON"), ("Tlaloc", "PER"), ("Zorvak", "ORG"))
     assert [(f.text, f.kind, f.reason) for f in scan_text(text, nlp=nlp)] == [
         ("Xochitl", "name", "PERSON entity of the model"),
         ("Tlaloc", "name", "PER entity of the model")]
@@ -70,8 +70,9 @@ def test_label_offsets_take_each_speakers_first_label_on_the_line_before_its_wor
     # words start on a line that does not hold "Pedro", and "dime" stands after the start
     # of its turn's words, not before: no offset for either
     assert label_offsets(text, turns) == [("Rosa", 0), ("E", 11)]
-    # the label is looked for from the start of the turn's line only
-    assert label_offsets("Rosa dijo\nRosa: sí", [("Rosa", 16)]) == [("Rosa", 10)]
+    # the label is looked for from the start of the turn's line only, not on earlier lines
+    assert label_offsets("x\nRosa dijo\nRosa: sí", [("Rosa", 18)]) == [("Rosa", 12)]
+    assert label_offsets("Rosa: sí", [("Rosa", 6)]) == [("Rosa", 0)]
 
 
 def test_turns_a_caption_file_carries_give_the_speaker_labels():
@@ -90,15 +91,18 @@ def test_a_caption_files_own_speaker_turns_are_scanned(tmp_path):
     # the voice tag names Rosa, a listed first name
     path = write(tmp_path / "t.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
                                       "<v Rosa>con el bus llegó\n")
-    assert [(f.text, f.start) for f in scan_file(path).findings] == [("Rosa", 0)]
+    result = scan_file(path)
+    assert [(f.text, f.start) for f in result.findings] == [("Rosa", 0)]
+    assert result.language == "es"  # the file names no language: Spanish by default
 
 
 def test_front_matter_findings_come_first_on_line_zero():
     result = scan_parsed("E: Llame al 987 654 321.\n", "s", "en", Allowlist(),
                          extra=["tel: 912 345 678", "lugar: Lima"])
-    assert [(f.line, f.text, f.reason) for f in result.findings] == [
-        (0, "912 345 678", "valid phone number (PE, libphonenumber) (front matter)"),
-        (1, "987 654 321", "valid phone number (PE, libphonenumber)")]
+    # a front-matter finding's offsets are those in its "key: value" line
+    assert [(f.line, f.start, f.end, f.text, f.reason) for f in result.findings] == [
+        (0, 5, 16, "912 345 678", "valid phone number (PE, libphonenumber) (front matter)"),
+        (1, 12, 23, "987 654 321", "valid phone number (PE, libphonenumber)")]
     # words of the text only: "E:", "Llame", "al", "987", "654", "321."
     assert (result.source, result.language, result.words) == ("s", "en", 6)
 

@@ -3,6 +3,8 @@ their descriptions, and the evidence (selection names) that picks a convention."
 
 from __future__ import annotations
 
+import pytest
+
 from qcode.refi.positions import (
     Convention,
     OffsetMap,
@@ -32,6 +34,12 @@ def test_positions_before_between_inside_and_after_pieces():
     assert ends == [0, 1, 2, 2, 3, 4, 5, 5, 5, 6]
 
 
+def test_a_side_is_start_or_end():
+    mapping = OffsetMap([(1, 2, 1, 1)])
+    with pytest.raises(KeyError):
+        mapping(2, "middle")
+
+
 def test_conventions_describe_themselves():
     assert Convention().describe() == "code points, a CRLF line end as 2 characters"
     assert Convention(crlf_as_one=True, utf16=True, bom_counted=True).describe() == (
@@ -39,13 +47,19 @@ def test_conventions_describe_themselves():
 
 
 def test_stored_text_and_its_pieces_for_line_ends_and_accents():
-    # raw: a \r\n b ␠ e+U+0301 ␠ c \r d  (indices 0 1 2 3 4 5 6 7 8 9 10)
-    stored, mapping = to_stored("a\r\nb e\u0301 c\rd")
-    assert stored == "a\nb é c\nd"
+    # raw: a \r\n b \r e+U+0301 ␠ c \r d  (indices 0 1 2 3 4 5 6 7 8 9 10)
+    stored, mapping = to_stored("a\r\nb\re\u0301 c\rd")
+    assert stored == "a\nb\né c\nd"
     # the CRLF (raw 1, 2 long) is stored 1 (1 long); "e\u0301" (raw 5, 2 long) is stored 4;
     # a lone CR is one character either way and needs no piece
     assert mapping.pieces == [(1, 2, 1, 1), (5, 2, 4, 1)]
     assert [mapping(p) for p in range(12)] == [0, 1, 1, 2, 3, 4, 4, 5, 6, 7, 8, 9]
+
+
+def test_each_composed_cluster_of_a_run_of_marks_is_a_piece():
+    # one region, raw 1-5: "e"+U+0301 is stored "é" (1), U+1100 U+1161 is stored "가" (2)
+    stored, mapping = to_stored("ae\u0301\u1100\u1161b")
+    assert (stored, mapping.pieces) == ("aé가b", [(1, 2, 1, 1), (3, 2, 2, 1)])
 
 
 def test_text_normalisation_leaves_alone_has_no_pieces():
@@ -55,8 +69,9 @@ def test_text_normalisation_leaves_alone_has_no_pieces():
 
 def test_a_cr_inside_a_run_of_marks_becomes_a_line_feed():
     # "\r" then U+0301: one region (the mark and the character before it); the CR is an LF
-    stored, mapping = to_stored("x\r\u0301y")
-    assert stored == "x\n\u0301y" and mapping.pieces == []
+    # (the CRLF after it is mapped as usual: raw 4-6 is stored 4)
+    stored, mapping = to_stored("x\r\u0301y\r\n")
+    assert stored == "x\n\u0301y\n" and mapping.pieces == [(4, 2, 4, 1)]
 
 
 def test_a_byte_order_mark_is_dropped():
@@ -68,6 +83,8 @@ def test_clusters_cut_between_characters_that_do_not_compose():
     # "e"+U+0301 composes; U+1100 U+1161 (Hangul L, V) compose with each other, not with é
     assert _clusters("e\u0301\u1100\u1161") == [(0, "e\u0301"), (2, "\u1100\u1161")]
     assert _clusters("é") == [(0, "é")]  # composed already: one piece, not examined
+    # two Hangul L jamo: the first stands alone, the second composes with the V after it
+    assert _clusters("\u1100\u1100\u1161") == [(0, "\u1100"), (1, "\u1100\u1161")]
     assert _clusters("a\u0308\u0301b\u0303") == [(0, "a\u0308\u0301"), (3, "b\u0303")]
 
 
@@ -119,8 +136,21 @@ def test_a_selection_starting_or_ending_inside_a_composed_character_takes_it_who
     assert agreement([("aé", 0, 2)], raw, stored, same, to_stored_map) == 1
 
 
+def test_a_selection_starting_or_ending_inside_an_emojis_utf16_units_takes_it_whole():
+    # UTF-16 counts the emoji as units 0-1 (start) or 2-3 (end): unit 1 and unit 3 are inside
+    utf16 = Convention(utf16=True)
+    start_raw = "😀abc"
+    stored, to_stored_map = to_stored(start_raw)
+    to_raw = tool_map(start_raw, utf16)
+    assert agreement([("😀abc", 1, 5)], start_raw, stored, to_raw, to_stored_map) == 1
+    end_raw = "ab😀"
+    stored, to_stored_map = to_stored(end_raw)
+    to_raw = tool_map(end_raw, utf16)
+    assert agreement([("ab😀", 0, 3)], end_raw, stored, to_raw, to_stored_map) == 1
+
+
 def test_names_are_squashed_and_short_ones_dropped():
     selections = [(None, 0, 1), ("Hola…", 1, 2), ("abc...", 2, 3), ("  E\u0301l  sí... ", 3, 4),
-                  ("abcd", 4, 5), ("ABCDE", 5, 6)]
+                  ("abcd", 4, 5), ("ABCDE", 5, 6), ("ALEX", 6, 7)]
     assert selection_names(selections) == [("hola", 1, 2), ("él sí", 3, 4), ("abcd", 4, 5),
-                                           ("abcde", 5, 6)]
+                                           ("abcde", 5, 6), ("alex", 6, 7)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .allowlist import Allowlist
@@ -100,8 +100,8 @@ def scan_parsed(text: str, source: str, language: str, allow: Allowlist | None =
                 turns=None, nlp=None, extra: Sequence[str] = ()) -> ScanResult:
     findings = scan_text(text, allow, speakers=speaker_labels(text, language, turns), nlp=nlp)
     for line in extra:  # front matter: reported on line 0 ("before the text")
-        findings.extend(Finding(f.start, f.end, f.text, f.kind, f.reason + " (front matter)",
-                                0) for f in scan_text(line, allow))
+        findings.extend(replace(f, reason=f.reason + " (front matter)", line=0)
+                        for f in scan_text(line, allow))
     findings.sort(key=lambda f: (f.line, f.start))
     return ScanResult(source, language, findings, len(text.split()))
 
