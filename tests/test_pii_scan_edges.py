@@ -135,6 +135,13 @@ def test_targets_are_files_folders_and_stored_documents(project, tmp_path):
     assert [r.findings for r in allowed] == [[], [], [], []]
 
 
+def test_a_document_named_like_a_missing_transcript_file_is_scanned(project, tmp_path):
+    path = write(tmp_path / "in.txt", "E: bien\nR: El señor Vega vino.\n")
+    project.import_files([path], name="charla.txt", allow_pii=True)
+    [result] = scan_targets(project.conn, ["charla.txt"], Allowlist())
+    assert (result.source, [f.text for f in result.findings]) == ("charla.txt", ["Vega"])
+
+
 def test_an_existing_file_is_scanned_even_where_a_document_has_its_name(project, tmp_path):
     project.import_files([write(tmp_path / "charla.txt", "E: bien\n")])
     write(tmp_path / "charla", LEAKY)  # a file with the document's name, in the folder
@@ -157,15 +164,18 @@ def test_files_are_read_with_the_language_and_encoding_given(tmp_path):
     path.write_bytes("E: bueno\nR: el señor Ñañez vino.\n".encode("cp1252"))
     [result] = scan_targets(None, [str(path)], Allowlist(), language="en", encoding="cp1252")
     assert (result.language, [f.text for f in result.findings]) == ("en", ["Ñañez"])
+    path.write_text("E: bueno\n", encoding="utf-8")
+    assert scan_targets(None, [str(path)], Allowlist())[0].language == "es"  # by default
 
 
 def test_a_pipeline_is_used_for_files_and_documents(project, tmp_path):
     project.import_files([write(tmp_path / "doc.txt", "E: vino Xochitl\n")])
     path = write(tmp_path / "file.txt", "E: vino Xochitl\n")
     (tmp_path / "doc.txt").unlink()
-    results = scan_targets(project.conn, ["doc", str(path)], Allowlist(),
+    # "do" names the document "doc" by its prefix; the file after it is scanned too
+    results = scan_targets(project.conn, ["doc", "do", str(path)], Allowlist(),
                            nlp=pipeline(("Xochitl", "PER")))
-    assert [[f.text for f in r.findings] for r in results] == [["Xochitl"], ["Xochitl"]]
+    assert [[f.text for f in r.findings] for r in results] == [["Xochitl"]] * 3
 
 
 PHONES = "llame al 987 654 321, al 912 345 678, al 923 456 789 o al 934 567 890"

@@ -127,9 +127,9 @@ def _clusters(region: str) -> list[tuple[int, str]]:
 def tool_map(raw: str, convention: Convention) -> OffsetMap:
     """Positions as the exporter counted them -> positions in `raw` (code points, no BOM)."""
     pieces: list[tuple[int, int, int, int]] = []
-    events: list[tuple[int, int, int]] = []  # (raw position, raw length, tool length)
-    if convention.crlf_as_one:
-        events += [(m.start(), 2, 1) for m in re.finditer("\r\n", raw)]
+    # (raw position, raw length, tool length)
+    events = ([(m.start(), 2, 1) for m in re.finditer("\r\n", raw)] if convention.crlf_as_one
+              else [])
     if convention.utf16:
         events += [(m.start(), 1, 2) for m in _ASTRAL.finditer(raw)]
     events.sort()
