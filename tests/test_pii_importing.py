@@ -124,6 +124,9 @@ def test_document_findings_cover_speaker_labels_and_attribute_values():
                               Allowlist())
     assert [(f.line, f.text, f.start) for f in found] == [(2, "Rosa", 16),
                                                           (1, "Juan Quispe", 15)]
+    # the allowlist applies to labels and attribute values alike
+    assert document_findings(doc("d", text, {"entrevistador": "Juan Quispe"}), spans,
+                             Allowlist(["Rosa", "Juan Quispe"])) == []
 
 
 def test_documents_let_through_are_recorded_once_with_their_latest_count(project, tmp_path):

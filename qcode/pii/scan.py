@@ -160,7 +160,6 @@ def findings_in_passages(passages: Iterable[str], allow: Allowlist | None = None
                          ) -> list[tuple[int, list[Finding]]]:
     """(index, findings) for each passage that still holds a likely identifier: what
     `export quotes`, `report` and the REFI-QDA export warn about before writing."""
-    allow = allow if allow is not None else Allowlist()
     out = []
     for index, passage in enumerate(passages):
         found = scan_text(passage, allow)
