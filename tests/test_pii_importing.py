@@ -105,8 +105,10 @@ def test_findings_made_by_a_worker_are_used_as_they_are(project):
 
 def test_a_text_the_project_holds_already_is_neither_scanned_nor_counted(project, tmp_path):
     project.import_files([write(tmp_path / "stored.txt", LEAKY)], allow_pii=True)
-    # the same text under another name: nothing new would be stored
-    assert check_import(project.conn, [(doc("again", LEAKY), [], None)], False) == {}
+    # the same text under another name: nothing new would be stored; the next one is checked
+    other = "E: ¿Y el otro?\nR: 912 345 678.\n"
+    assert check_import(project.conn, [(doc("again", LEAKY), [], None),
+                                       (doc("other", other), [], None)], True) == {"other": 1}
 
 
 def test_the_projects_allowlist_applies(project):
