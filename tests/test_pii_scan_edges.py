@@ -73,6 +73,8 @@ def test_label_offsets_take_each_speakers_first_label_on_the_line_before_its_wor
     # the label is looked for from the start of the turn's line only, not on earlier lines
     assert label_offsets("x\nRosa dijo\nRosa: sí", [("Rosa", 18)]) == [("Rosa", 12)]
     assert label_offsets("Rosa: sí", [("Rosa", 6)]) == [("Rosa", 0)]
+    # where the label's text occurs twice before the words, the first (the line's start) counts
+    assert label_offsets("Ana (Ana): sí", [("Ana", 11)]) == [("Ana", 0)]
 
 
 def test_turns_a_caption_file_carries_give_the_speaker_labels():
