@@ -62,6 +62,8 @@ def test_add_terms_keeps_one_of_each_and_single_spaces(project):
 
 @pytest.mark.parametrize("terms", [[], [""], ["Vega", "  "]])
 def test_add_terms_refuses_no_term_or_an_empty_one(project, terms):
-    with pytest.raises(InputError, match="give one or more non-empty terms"):
+    with pytest.raises(InputError) as refused:
         add_terms(project.conn, terms)
+    assert str(refused.value) == ("pii allow: give one or more non-empty terms, e.g. "
+                                  "`qcode pii allow \"Penal de Ancón\" \"Patio Chico\"`")
     assert project_terms(project.conn) == []

@@ -208,11 +208,18 @@ def test_the_language_guess_reads_only_the_first_20000_characters():
 def test_the_key_may_not_sit_inside_the_project_nor_be_the_transcript_or_the_copy(tmp_path):
     project, source, out = tmp_path / "study", tmp_path / "a.txt", tmp_path / "b.txt"
     project.mkdir()
-    with pytest.raises(InputError, match="inside the project folder"):
-        check_key_path(project / "keys" / "k.csv", project, source, out)
+    key = project / "keys" / "k.csv"
+    with pytest.raises(InputError) as refused:
+        check_key_path(key, project, source, out)
+    assert str(refused.value) == (
+        f"--key {key}: inside the project folder {project}; the key undoes the "
+        "pseudonymisation, so keep it outside the project (it must not travel with it), "
+        "e.g. --key ~/keys/interview_key.csv")
     for key in (source, out):
-        with pytest.raises(InputError, match="give the key its own file"):
+        with pytest.raises(InputError) as refused:
             check_key_path(key, None, source, out)
+        assert str(refused.value) == (
+            f"--key {key}: give the key its own file, not the transcript or -o")
     check_key_path(tmp_path / "k.csv", project, source, out)  # beside the project: fine
     check_key_path(tmp_path / "study2" / "k.csv", project, source, out)
 
@@ -253,21 +260,28 @@ def test_the_placeholders_language_option_then_front_matter_then_text_then_defau
     assert (tmp_path / "out.txt").read_text("utf-8").endswith(f"R: al [{stem}_1].\n")
 
 
+def refusal(path, out, **kwargs) -> str:
+    with pytest.raises(InputError) as refused:
+        redact_file(path, out, **kwargs)
+    return str(refused.value)
+
+
 def test_redact_file_refusals(tmp_path):
     source = write(tmp_path / "t.txt", LEAKY)
-    with pytest.raises(InputError, match=r"unsupported file type '\.pdf'; qcode imports \.txt"):
-        redact_file(write(tmp_path / "n.pdf", "x"), tmp_path / "o.txt")
-    with pytest.raises(InputError, match=r"unsupported file type '\(none\)'"):
-        redact_file(write(tmp_path / "notes", "x"), tmp_path / "o.txt")
-    with pytest.raises(InputError, match="no such file or folder"):
-        redact_file(tmp_path / "missing.txt", tmp_path / "o.txt")
-    with pytest.raises(InputError, match="that is the original"):
-        redact_file(source, tmp_path / "." / "t.txt")
-    with pytest.raises(InputError, match="give the key its own file"):
-        redact_file(source, tmp_path / "o.txt", key=tmp_path / "o.txt")
-    with pytest.raises(InputError, match="inside the project folder"):
-        redact_file(source, tmp_path / "o.txt", key=tmp_path / "k.csv", project_folder=tmp_path)
-    assert not (tmp_path / "o.txt").exists()
+    pdf, bare = write(tmp_path / "n.pdf", "x"), write(tmp_path / "notes", "x")
+    out = tmp_path / "o.txt"
+    assert refusal(pdf, out) == (f"{pdf}: unsupported file type '.pdf'; qcode imports .txt, .md, "
+                                 ".docx, .vtt, .srt, .cha")
+    assert refusal(bare, out).startswith(f"{bare}: unsupported file type '(none)'; ")
+    missing = tmp_path / "missing.txt"
+    assert refusal(missing, out) == f"{missing}: no such file or folder"
+    same = tmp_path / "." / "t.txt"
+    assert refusal(source, same) == (f"-o {same}: that is the original; write the redacted copy "
+                                     "to a new file and keep the original somewhere safe")
+    assert "give the key its own file" in refusal(source, out, key=out)
+    assert "inside the project folder" in refusal(source, out, key=tmp_path / "k.csv",
+                                                  project_folder=tmp_path)
+    assert not out.exists()
 
 
 def test_redact_file_reads_the_encoding_given(tmp_path):
@@ -281,8 +295,9 @@ def test_redact_file_reads_the_encoding_given(tmp_path):
 
 def test_a_docx_is_redacted_to_plain_text_only(tmp_path):
     source = SAMPLES / "experta_lima_2017.docx"
-    with pytest.raises(InputError, match=r"a \.docx is redacted to plain text"):
-        redact_file(source, tmp_path / "copy.docx")
+    copy = tmp_path / "copy.docx"
+    assert refusal(source, copy) == (f"-o {copy}: a .docx is redacted to plain text; name the "
+                                     "output FILE.txt or FILE.md")
     from qcode.importers import read_document
 
     for name in ("copy.txt", "copy.MD"):
