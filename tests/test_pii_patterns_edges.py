@@ -25,6 +25,8 @@ CUED = "phone-like digits after a phone cue"
     ("al 987 654 321.", [("phone", "987 654 321", PE)]),
     ("al +44 20 7946 0958.", [("phone", "+44 20 7946 0958",
                                "valid phone number (GB, libphonenumber)")]),
+    ("al +800 1234 5678.", [("phone", "+800 1234 5678",  # international freephone
+                              "valid phone number (001, libphonenumber)")]),
     # digits libphonenumber rejects are a phone only after a phone cue or with a +
     ("al 123 456 7890 ya", []),
     ("celular 123 456 7890 ya", [("phone", "123 456 7890", CUED)]),

@@ -300,6 +300,21 @@ def test_a_docx_is_redacted_to_plain_text_only(tmp_path):
                                      "output FILE.txt or FILE.md")
     from qcode.importers import read_document
 
-    for name in ("copy.txt", "copy.MD"):
-        redact_file(source, tmp_path / name)  # the sample holds no identifier
+    upper = tmp_path / "E.DOCX"
+    upper.write_bytes(source.read_bytes())
+    for docx, name in ((source, "copy.txt"), (upper, "copy.MD")):
+        redact_file(docx, tmp_path / name)  # the sample holds no identifier
         assert (tmp_path / name).read_text("utf-8") == read_document(source).text
+
+
+def test_a_suffix_in_capitals_is_the_same_file_type(tmp_path):
+    source = write(tmp_path / "T.TXT", LEAKY)
+    assert [e.kind for e in redact_file(source, tmp_path / "o.txt").key] == ["name", "phone"]
+
+
+def test_a_speaker_label_that_is_a_name_is_pseudonymised_even_when_weak(tmp_path):
+    # "Rosa" is a weak first name: alone mid-text it is no finding, as a speaker label it is
+    source = write(tmp_path / "t.txt", "E: ¿Cómo está?\nRosa: Bien.\nE: Gracias.\n")
+    redact_file(source, tmp_path / "o.txt")
+    assert (tmp_path / "o.txt").read_text("utf-8") == (
+        "E: ¿Cómo está?\n[PERSONA_1]: Bien.\nE: Gracias.\n")
