@@ -145,7 +145,8 @@ def test_a_capital_is_expected_after_these_marks(before):
     assert _sentence_start(f"x{before}Quispe", 2)
 
 
-@pytest.mark.parametrize("text", ["x Quispe", "xX Quispe", "x,Quispe", "x) Quispe"])
+@pytest.mark.parametrize("text", ["x Quispe", "xX Quispe", "x,Quispe", "x) Quispe",
+                                  "x.X Quispe"])
 def test_a_capital_is_not_expected_mid_sentence(text):
     assert not _sentence_start(text, text.index("Quispe"))
 
@@ -162,6 +163,7 @@ def test_a_capital_is_expected_at_the_start_of_the_text():
     ("Zegarra-Ccoyllo", "speaker label is a full name"),
     ("Zegarra.Ccoyllo", "speaker label is a full name"),
     ("Zegarra Ccoyllo 2", "speaker label is a full name"),
+    ("s1_Zegarra_Ccoyllo", "speaker label is a full name"),  # a letter and digits: a number
     ("Zegarra", None), ("Zegarra ccoyllo", None), ("rosa", None), ("he said", None),
     ("Rosa 2", "speaker label is a listed name"), ("P3 Rosa", "speaker label is a listed name"),
     ("Guard Rosa", None), ("Speaker 1", None), ("12", None), ("", None), ("Q1 Z9", None),

@@ -70,6 +70,12 @@ def test_a_dni_keeps_its_letters_out_of_its_identity():
         "DNI [DNI_1] y [DNI_1].")
 
 
+def test_an_id_number_is_its_digits_with_or_without_its_letters():
+    text = "carné CE 001234567; sí, el 001234567."
+    assert redacted(text, ("CE 001234567", "id"), ("001234567", "id")) == (
+        "carné [DOCUMENTO_1]; sí, el [DOCUMENTO_1].")
+
+
 def test_an_id_without_digits_is_compared_by_its_text():
     text = "el carné ABC-DEF y el abc-def, no el ABC-XYZ."
     found = [("ABC-DEF", "id"), ("abc-def", "id"), ("ABC-XYZ", "id")]
@@ -89,6 +95,20 @@ def test_a_name_is_the_same_person_with_or_without_title_particles_or_possessive
     text = "Dr. Juan de la Cruz, Juan Cruz's son, Juan Cruz."
     found = [("Dr. Juan de la Cruz", "name"), ("Juan Cruz's", "name"), ("Juan Cruz.", "name")]
     assert redacted(text, *found, language="en") == "[PERSON_1], [PERSON_1] son, [PERSON_1]"
+
+
+@pytest.mark.parametrize("particle", ["de", "del", "la", "las", "los"])
+def test_name_particles_do_not_tell_people_apart(particle):
+    # "Juan Vega Ruiz" is longer, so judged first; "Juan <particle> Vega" is part of it
+    text = f"Vino Juan Vega Ruiz y Juan {particle} Vega."
+    found = [("Juan Vega Ruiz", "name"), (f"Juan {particle} Vega", "name")]
+    assert redacted(text, *found) == "Vino [PERSONA_1] y [PERSONA_1]."
+
+
+def test_a_title_does_not_tell_people_apart():
+    text = "Vino Juan Vega; el Dr. Vega no."
+    assert redacted(text, ("Juan Vega", "name"), ("Dr. Vega", "name")) == (
+        "Vino [PERSONA_1]; el [PERSONA_1] no.")
 
 
 def test_part_of_a_full_name_is_the_same_person_and_a_different_name_is_not():
