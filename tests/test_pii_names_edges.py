@@ -5,7 +5,7 @@ sentence starts, speaker labels, and the name lists themselves.
 Facts about the lists used below (qcode/pii/data): Wilber and María are strong first names,
 Julio a weak one; Quispe, Mamani and Huamán strong surnames, Brown a weak one; Zegarra,
 Ccoyllo and Chalaca are in neither list; Trabajo and Cayo are common words (Cayo is also a
-weak surname), Vera a common word and a first name."""
+weak surname), Vera and Dara common words and first names (Dara no surname)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_the_facts_about_the_lists_this_file_relies_on():
     assert (last["quispe"], last["mamani"], last["huaman"], last["brown"]) == (
         True, True, True, False)
     assert not {"zegarra", "ccoyllo", "chalaca"} & (first.keys() | last.keys())
-    assert {"trabajo", "cayo", "vera"} <= common_words() and "cayo" in last
+    assert {"trabajo", "cayo", "vera", "dara"} <= common_words() and "cayo" in last
+    assert "dara" in first and "dara" not in last and "cayo" not in first
     assert "vera" in first and "julio" not in last and "wilber" not in last
 
 
@@ -59,6 +60,9 @@ def test_comment_lines_of_the_data_files_are_not_words():
     ("el señor Trabajo vino.", []),                                   # a common word
     ("el señor Cayo vino.", [("Cayo", "capitalised after 'señor'")]),  # common, but a surname
     ("la señora Vera vino.", [("Vera", "capitalised after 'señora'")]),  # common, but a name
+    ("la señora Dara vino.", [("Dara", "capitalised after 'señora'")]),  # (first name only)
+    ("vino Quispe’s hijo", [("Quispe", "listed surname")]),  # a possessive with ’
+    ("vino Wilber\tHuamán ayer", [("Wilber\tHuamán", "first name and surname")]),
     ("el señor ZEGARRA vino", []),                                    # capitals: a heading
     ("vino el señor. Zegarra", []),        # "señor." is no abbreviation: a sentence ended
     # two listed names

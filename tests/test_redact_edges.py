@@ -91,6 +91,12 @@ def test_other_kinds_are_compared_without_case_accents_or_punctuation():
         "a [CORREO_1] y a [CORREO_1]; vive en [DIRECCIÓN_1] ([DIRECCIÓN_1]).")
 
 
+def test_a_plate_is_the_same_with_or_without_its_hyphen():
+    text = "la placa ABC-123, o sea ABC123, no ABD-123."
+    found = [("ABC-123", "plate"), ("ABC123", "plate"), ("ABD-123", "plate")]
+    assert redacted(text, *found) == "la placa [PLACA_1], o sea [PLACA_1], no [PLACA_2]."
+
+
 def test_a_name_is_the_same_person_with_or_without_title_particles_or_possessive():
     text = "Dr. Juan de la Cruz, Juan Cruz's son, Juan Cruz."
     found = [("Dr. Juan de la Cruz", "name"), ("Juan Cruz's", "name"), ("Juan Cruz.", "name")]
@@ -150,6 +156,11 @@ def test_strings_shorter_than_three_characters_are_not_sought_elsewhere():
     three = "Lia vino. Lia no."
     found = [Finding(0, 3, "Lia", "name", "by hand")]
     assert redact_text(three, found, "es").text == "[PERSONA_1] vino. [PERSONA_1] no."
+
+
+def test_placeholders_are_spanish_unless_another_language_is_given():
+    text = "al 987 654 321"
+    assert redact_text(text, hand(text, ("987 654 321", "phone"))).text == "al [TELÉFONO_1]"
 
 
 def test_no_findings_leave_the_text_and_an_empty_key():

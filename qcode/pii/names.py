@@ -260,8 +260,8 @@ def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
     if allow.phrase(span):
         return None
     keys = [_key(w) for _, _, w in part]
-    caps = [w.isupper() and len(w) > 1 for _, _, w in part]
-    known = [(k in first, k in last, first.get(k, False) or last.get(k, False)) for k in keys]
+    caps = [w.isupper() for _, _, w in part]  # (words of one letter were blocked)
+    known = [(k in first, k in last, first.get(k) or last.get(k)) for k in keys]
     title = _title_before(text, start)
     if title and not all(caps) and (known[0][0] or known[0][1]
                                     or keys[0] not in common_words()):

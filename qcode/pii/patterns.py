@@ -49,7 +49,7 @@ def _cues_before(text: str, start: int) -> list[tuple[str, str]]:
     return found
 
 
-def _nearest_cue(text: str, start: int, value: str = "") -> tuple[str | None, str]:
+def _nearest_cue(text: str, start: int, value: str) -> tuple[str | None, str]:
     """The kind of number the closest cue before `start` announces ("id", "file", "phone",
     "plate" or None) and the cue word. Eight bare digits (a DNI's shape) go to any ID cue
     in reach."""

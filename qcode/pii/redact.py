@@ -56,8 +56,9 @@ def every_mention(text: str, findings: list[Finding]) -> list[Finding]:
     strings = {f.text: f for f in findings if len(f.text) >= 3}
     if not strings:
         return findings
+    # a string sorts after its own prefixes: the longest of those that match is tried first
     pattern = re.compile(r"(?<![\w@.])(?:" + "|".join(
-        re.escape(s) for s in sorted(strings, key=len, reverse=True)) + r")(?![\w@])")
+        re.escape(s) for s in sorted(strings, reverse=True)) + r")(?![\w@])")
     extra = [Finding(m.start(), m.end(), m.group(0), strings[m.group(0)].kind,
                      f"same text as line {strings[m.group(0)].line}")
              for m in pattern.finditer(text)]
