@@ -117,6 +117,18 @@ def test_a_title_does_not_tell_people_apart():
         "Vino [PERSONA_1]; el [PERSONA_1] no.")
 
 
+def test_a_name_written_surname_first_is_the_same_person():
+    text = "Firmó Vega, Juan; después Juan Vega."
+    assert redacted(text, ("Vega, Juan", "name"), ("Juan Vega", "name")) == (
+        "Firmó [PERSONA_1]; después [PERSONA_1].")
+
+
+def test_different_kinds_are_different_identifiers_even_with_the_same_letters():
+    text = "Vega llamó; expediente VEGA."
+    assert redacted(text, ("Vega", "name"), ("VEGA", "file_number")) == (
+        "[PERSONA_1] llamó; expediente [EXPEDIENTE_1].")
+
+
 def test_part_of_a_full_name_is_the_same_person_and_a_different_name_is_not():
     text = "Vino Juan Quispe Mamani. Después Quispe, y luego Rosa Quispe."
     found = [("Juan Quispe Mamani", "name"), ("Quispe,", "name"), ("Rosa Quispe", "name")]
@@ -336,6 +348,22 @@ def test_a_docx_is_redacted_to_plain_text_only(tmp_path):
     for docx, name in ((source, "copy.txt"), (upper, "copy.MD")):
         redact_file(docx, tmp_path / name)  # the sample holds no identifier
         assert (tmp_path / name).read_text("utf-8") == read_document(source).text
+
+
+def test_a_windows_transcript_keeps_its_line_ends(tmp_path):
+    # CRLF line ends are no control characters to refuse: the copy keeps them
+    source = tmp_path / "crlf.txt"
+    source.write_bytes(LEAKY.replace("\n", "\r\n").encode("utf-8") * 3)
+    redact_file(source, tmp_path / "o.txt")
+    expected = "E: ¿Quién?\r\nR: El técnico [PERSONA_1], celular [TELÉFONO_1].\r\n" * 3
+    assert (tmp_path / "o.txt").read_bytes() == expected.encode("utf-8")
+
+
+def test_utf16_without_a_byte_order_mark_is_read_with_the_encoding_given(tmp_path):
+    source = tmp_path / "t.txt"
+    source.write_bytes(LEAKY.encode("utf-16-le"))
+    redact_file(source, tmp_path / "o.txt", encoding="utf-16-le")
+    assert "[TELÉFONO_1]" in (tmp_path / "o.txt").read_text("utf-8")
 
 
 def test_a_suffix_in_capitals_is_the_same_file_type(tmp_path):
