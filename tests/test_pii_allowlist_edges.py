@@ -38,6 +38,8 @@ def test_a_phrase_whose_first_word_begins_no_term_is_not_allowed():
     assert not allow.phrase("")
     allow.add(["Chico"])
     assert allow.phrase("chico") and not allow.phrase("Chico Patio")
+    allow.add(["Penal de Ancón"])  # a phrase of three words: known by its first word
+    assert allow.phrase("penal de  ANCON") and not allow.phrase("Penal de")
 
 
 def test_project_terms_are_its_own_then_each_live_codes_name_and_long_words(project):

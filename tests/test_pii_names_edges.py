@@ -89,6 +89,9 @@ def test_comment_lines_of_the_data_files_are_not_words():
     ("Zegarra Quispe vino.", []),          # at a sentence start
     ("vino con ZEGARRA Brown", []),        # the weak surname after a word in capitals
     ("vino con Brown Zegarra", []),        # a weak surname not last
+    ("vino con Zegarra Brown Ccoyllo", []),
+    ("vino con Zegarra Ccoyllo Brown", [("Zegarra Ccoyllo Brown",
+                                         "capitalised words including a listed name")]),
 ])
 def test_each_judgement_and_its_reason(text, expected):
     assert found(text) == expected

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from qcode.pii import scan_text
-from qcode.pii.patterns import DigitWindows, _cues_before, _nearest_cue, emails
+from qcode.pii.patterns import (
+    DETECTORS,
+    DigitWindows,
+    _cues_before,
+    _nearest_cue,
+    emails,
+)
 
 
 def found(text: str) -> list[tuple[str, str, str]]:
@@ -44,6 +50,13 @@ CUED = "phone-like digits after a phone cue"
     # eight digits go to an ID cue in reach even when a phone cue is nearer
     ("DNI y celular 45678912 ya", [("dni", "45678912", "8 digits after 'DNI'")]),
     ("DNI y celular 4567891 ya", [("phone", "4567891", CUED)]),
+    # a number after a file cue is a file number, not a DNI
+    ("expediente 45678912", [("file_number", "45678912", "number after 'expediente'")]),
+    # numbers after one taken by a cue, or after a DNI, are still read
+    ("DNI 45678912 y celular 987 654 321", [("dni", "45678912", "8 digits after 'DNI'"),
+                                            ("phone", "987 654 321", PE)]),
+    ("45678912 y 987 654 321", [("dni", "45678912", "8 digits: the form of a Peruvian DNI"),
+                                ("phone", "987 654 321", PE)]),
     # file numbers: judicial ones alone; others after a cue, with 3 digits or more, and
     # neither a year nor a date
     ("expediente 00457-2016-0-1801-JR-PE-03.", [
@@ -139,3 +152,17 @@ def test_the_email_search_reaches_64_characters_either_side_of_the_at():
     assert mails(f"es {local}@{domain} ya") == [f"{local}@{domain}"]
     assert mails(f"es a{local}@x.pe ya") == []      # 65 before the @
     assert mails(f"es x@b{domain} ya") == []        # 65 after it: the ending is cut
+
+
+def test_each_detector_reads_each_window_once():
+    # two numbers far apart (their windows do not touch), each found once by its detector
+    gap = " y luego, mucho después, " + "x" * 60 + " "
+    text = ("al 987 654 321" + gap + "al 912 345 678. DNI 45678912" + gap + "DNI 40123456."
+            + gap + "Av. Perú 123" + gap + "Av. Lima 456" + gap + "placa ABC-123" + gap
+            + "placa ABD-456" + gap + "nació el 1/2/1990" + gap + "nació el 3/4/1991" + gap
+            + "expediente 12345" + gap + "expediente 67890")
+    windows = DigitWindows(text)
+    found = [f.text for detect in DETECTORS for f in detect(text, windows)]
+    assert found == ["987 654 321", "912 345 678", "45678912", "40123456", "Av. Perú 123",
+                     "Av. Lima 456", "1/2/1990", "3/4/1991", "12345", "67890", "ABC-123",
+                     "ABD-456", "ABC-123", "ABD-456"]  # plates by pattern, then after "placa"

@@ -96,9 +96,9 @@ class Allowlist:
         """`text in self`, answered without folding the whole text when its first word
         begins no term (most capitalised sequences of a transcript)."""
         if self._heads is None:
-            self._heads = {term.split(" ", 1)[0] for term in self.terms}
-        head = plain(text.split(None, 1)[0]) if text.strip() else ""
-        return (not head or head in self._heads) and fold(text) in self.terms
+            self._heads = {term.partition(" ")[0] for term in self.terms}
+        words = text.split()
+        return bool(words) and plain(words[0]) in self._heads and fold(text) in self.terms
 
 
 def project_terms(conn: sqlite3.Connection) -> list[str]:
