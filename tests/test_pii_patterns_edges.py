@@ -41,6 +41,10 @@ CUED = "phone-like digits after a phone cue"
     ("marcó el 123 456 789", [("phone", "123 456 789", CUED)]),      # marc...
     ("nos contactó al 123 456 789", [("phone", "123 456 789", CUED)]),
     ("celular 123 456 ya", []),  # 6 digits: too short for a phone even after a cue
+    ("celular (1234) 5678 9012 345 ya", [("phone", "(1234) 5678 9012 345", CUED)]),  # 15
+    ("celular (1234) 5678 9012 3456 ya", []),  # 16 digits: more than any phone number has
+    ("20131312955 y 987 654 321", [("id", "20131312955", "11 digits with a valid RUC check "
+                                    "digit"), ("phone", "987 654 321", PE)]),
     # after an ID cue
     ("RUC 20131312955 x", [("id", "20131312955", "valid RUC after 'RUC'")]),
     ("RUC 20131312956 x", [("id", "20131312956", "ID-like number after 'RUC'")]),
