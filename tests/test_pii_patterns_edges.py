@@ -77,6 +77,7 @@ CUED = "phone-like digits after a phone cue"
     ("fecha de nacimiento: 14/02/1990", [
         ("birth_date", "14/02/1990", "exact date after 'nacimiento:'")]),
     ("el 14/02/1990 ya", []),
+    ("escribió a ana@mail.pe ya", [("email", "ana@mail.pe", "e-mail address")]),
     # addresses: the street and its number, nothing after
     ("vive en Av. Túpac Amaru 2150 , Comas", [
         ("address", "Av. Túpac Amaru 2150", "street name with a number")]),
