@@ -171,3 +171,11 @@ def test_each_detector_reads_each_window_once():
     assert found == ["987 654 321", "912 345 678", "45678912", "40123456", "Av. Perú 123",
                      "Av. Lima 456", "1/2/1990", "3/4/1991", "12345", "67890", "ABC-123",
                      "ABD-456", "ABC-123", "ABD-456"]  # plates by pattern, then after "placa"
+
+
+def test_a_street_name_may_begin_up_to_70_characters_before_its_number():
+    words = "Aaaaaaaaaa " * 6  # six words of ten letters: "Av. " and these are 70 characters
+    reach = f"vive en Av. {words}1234 ya"
+    assert found(reach) == [("address", f"Av. {words}1234", "street name with a number")]
+    beyond = f"vive en Av. A{words}1234 ya"  # 71
+    assert found(beyond) == []
