@@ -12,6 +12,7 @@ from qcode.pii.patterns import (
     _cues_before,
     _nearest_cue,
     emails,
+    phones_and_ids,
 )
 
 
@@ -179,3 +180,8 @@ def test_a_street_name_may_begin_up_to_70_characters_before_its_number():
     assert found(reach) == [("address", f"Av. {words}1234", "street name with a number")]
     beyond = f"vive en Av. A{words}1234 ya"  # 71
     assert found(beyond) == []
+
+
+def test_the_phone_and_id_detector_leaves_a_number_after_a_file_cue_to_file_numbers():
+    for text in ("expediente 45678912", "expediente 987 654 321"):
+        assert list(phones_and_ids(text, DigitWindows(text))) == []
