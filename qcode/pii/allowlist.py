@@ -80,9 +80,10 @@ DEFAULTS: frozenset[str] = frozenset(
 class Allowlist:
     """Terms (phrases or single words) that are never reported, compared by `plain()`."""
 
+    _heads: set[str] | None  # the terms' first words, learnt again after each `add`
+
     def __init__(self, terms: Iterable[str] = (), defaults: bool = True):
         self.terms: set[str] = set(DEFAULTS) if defaults else set()
-        self._heads: set[str] | None = None
         self.add(terms)
 
     def add(self, terms: Iterable[str]) -> None:
