@@ -55,7 +55,9 @@ def _shares(counts: np.ndarray) -> np.ndarray:
 
 
 def _chance_corrected(observed: float, chance: float) -> float | None:
-    if chance >= 1 - 1e-12:
+    # Chance agreement is exactly 1 when a single value was given (every share is then
+    # 1.0); with two values or more it stays far below 1.
+    if chance >= 1:
         return None
     return (observed - chance) / (1 - chance)
 
@@ -108,7 +110,7 @@ def cohen_kappa(data: np.ndarray) -> float | None:
 def krippendorff_alpha(data: np.ndarray, level: Level = "nominal") -> float | None:
     counts, values = value_counts(data)
     counts = _pairable(counts)
-    if not len(counts) or len(values) < 2:
+    if not len(counts):
         return None
     weights = counts / (counts.sum(axis=1, keepdims=True) - 1)
     coincidences = weights.T @ counts - np.diag(weights.sum(axis=0))
@@ -117,7 +119,7 @@ def krippendorff_alpha(data: np.ndarray, level: Level = "nominal") -> float | No
     delta = _distances(values, totals, level)
     observed = (coincidences * delta).sum() / n
     expected = (np.outer(totals, totals) * delta).sum() / (n * (n - 1))
-    if expected <= 0:
+    if expected <= 0:  # a single value among the pairable units: no variation at all
         return None
     return float(1 - observed / expected)
 
