@@ -182,3 +182,11 @@ def test_a_code_retired_while_the_file_is_read_is_named_with_the_file(tiny, tmp_
     with pytest.raises(InputError, match=rf"^{path}: code 'x' was removed or renamed while "
                                          r"the file was being read"):
         tiny.import_codings(path)
+
+
+def test_a_removed_coder_who_codes_again_is_a_coder_again(tiny):
+    tiny.code("d", [1], ["x"], coder="ben")
+    tiny.remove_coder("ben", by="ana")
+    assert "ben" not in {c["coder"] for c in tiny.coders()}
+    tiny.code("d", [2], ["x"], coder="ben")
+    assert {c["coder"]: c["kind"] for c in tiny.coders()}["ben"] == "coder"
