@@ -4,6 +4,7 @@ once, mixed numbers of coders per unit. Expected values are worked by hand below
 import numpy as np
 import pytest
 
+from qcode import InputError
 from qcode.agreement import coefficients as co
 from qcode.agreement.unitizing import unitizing_alpha
 
@@ -63,3 +64,16 @@ def test_unitizing_sums_every_overlapping_pair_of_sections():
     4 + 4 = 8; U[4,10)-G[8,10): 0. Sum 12: D_o = 2 * 12 / (2 * 1 * 100) = 0.12."""
     result = unitizing_alpha(10, [[(0, 4), (4, 10)], [(2, 4), (6, 8)]])
     assert result.observed == pytest.approx(0.12)
+
+
+def test_ratio_data_must_not_be_negative():
+    """A ratio scale starts at 0: with -1 and 1 the ratio distance ((c - k)/(c + k))^2
+    divides by 0. Such data are refused in one line instead of giving a meaningless alpha."""
+    data = np.array([[-1, 1], [2, 2], [3, 3]])
+    with pytest.raises(InputError, match=r"^ratio data cannot be negative \(found -1\): a "
+                                         r"ratio scale starts at 0; use --level interval$"):
+        co.krippendorff_alpha(data, "ratio")
+    # The same data at the interval level: values -1, 1, 2, 2, 3, 3 (n = 6). D_o: unit 1's
+    # two ordered pairs differ by 2: 2 * 4 / 6. D_e: the 15 unordered pairs' squared
+    # differences sum to 4 + 2*9 + 2*16 + 2*1 + 2*4 + 4*1 = 68, so D_e = 2 * 68 / (6 * 5).
+    assert co.krippendorff_alpha(data, "interval") == pytest.approx(1 - (8 / 6) / (2 * 68 / 30))

@@ -24,6 +24,8 @@ from typing import Literal
 
 import numpy as np
 
+from ..errors import InputError
+
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
 
@@ -131,8 +133,11 @@ def _distances(values: np.ndarray, totals: np.ndarray, level: Level) -> np.ndarr
     if level == "interval":
         return (values[:, None] - values[None, :]) ** 2
     if level == "ratio":
+        if values[0] < 0:  # values are sorted
+            raise InputError(f"ratio data cannot be negative (found {values[0]:g}): a ratio "
+                             "scale starts at 0; use --level interval")
         sums = values[:, None] + values[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(invalid="ignore"):  # 0/0 for c = k = 0, taken as 0
             ratio = ((values[:, None] - values[None, :]) / sums) ** 2
         return np.nan_to_num(ratio)
     if level == "ordinal":
