@@ -35,9 +35,8 @@ def value_counts(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = np.unique(data[present])
     units = np.broadcast_to(np.arange(data.shape[0])[:, None], data.shape)[present]
     index = np.searchsorted(values, data[present])
-    counts = np.bincount(units * len(values) + index,
-                         minlength=data.shape[0] * len(values)).reshape(data.shape[0], -1)
-    return counts.astype(np.float64), values
+    counts = np.bincount(units * len(values) + index, minlength=data.shape[0] * len(values))
+    return counts.reshape(data.shape[0], len(values)), values
 
 
 def _pairable(counts: np.ndarray) -> np.ndarray:
@@ -116,7 +115,7 @@ def krippendorff_alpha(data: np.ndarray, level: Level = "nominal") -> float | No
         return None
     weights = counts / (counts.sum(axis=1, keepdims=True) - 1)
     coincidences = weights.T @ counts - np.diag(weights.sum(axis=0))
-    totals = coincidences.sum(axis=0)
+    totals = counts.sum(axis=0)  # n_c: a value's coincidences add up to its count
     n = totals.sum()
     delta = _distances(values, totals, level)
     observed = (coincidences * delta).sum() / n
