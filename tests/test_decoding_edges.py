@@ -38,3 +38,10 @@ def test_control_characters_are_counted_on_every_line_and_nak_is_not_one():
     # lines: "a\x01" (1), "b" (printable, skipped), "\x02\x03c" (2), "\x15d" (NAK: 0)
     assert count_controls("a\x01\nb\n\x02\x03c\n\x15d") == 3
     assert count_controls("\x1c\x1d\x85 x\x0b") == 4  # separators and NEL split nothing
+
+
+def test_nul_bytes_are_refused_with_the_advice_to_save_as_utf8():
+    with pytest.raises(InputError, match=r"^t.txt: contains NUL bytes, so it is binary or "
+                                         r"UTF-16 without a byte-order mark; save it as UTF-8 "
+                                         r"text$"):
+        decode(b"E: hola\x00\n", P)
