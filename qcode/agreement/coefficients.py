@@ -114,7 +114,9 @@ def krippendorff_alpha(data: np.ndarray, level: Level = "nominal") -> float | No
     if not len(counts):
         return None
     weights = counts / (counts.sum(axis=1, keepdims=True) - 1)
-    coincidences = weights.T @ counts - np.diag(weights.sum(axis=0))
+    # Coincidences off the diagonal; the diagonal (pairs of equal values) is left as it
+    # comes, since every level's distance from a value to itself is 0.
+    coincidences = weights.T @ counts
     totals = counts.sum(axis=0)  # n_c: a value's coincidences add up to its count
     n = totals.sum()
     delta = _distances(values, totals, level)
