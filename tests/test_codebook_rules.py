@@ -332,3 +332,12 @@ def test_a_value_yaml_cannot_read_is_one_line_with_its_line(value, kind, why):
     text = f"name: x\ncodes: []\nversion: {value}\n"
     assert problems(text) == [f"3: '{value.split()[-1]}' cannot be read as {kind} ({why}); "
                               "put it in quotes if it is text"]
+
+
+def test_a_codebook_given_as_text_is_called_codebook():
+    """Without a file name, problems name `<codebook>` and a codebook without `name:` is
+    called codebook."""
+    assert parse_codebook("codes:\n  - {id: a, name: A}\n").name == "codebook"
+    with pytest.raises(CodebookError) as raised:
+        parse_codebook("codes: 3\n")
+    assert raised.value.problems == ["<codebook>:1: codes: input should be a valid list"]
