@@ -282,11 +282,12 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     if count == "presence":
         frame = (frame > 0).astype("int64")
     frame[TOTAL] = frame.sum(axis=1)
-    if include_children is None:  # marked parents repeat their children: total the children
-        roots = [c.id for c in tree if c.id not in aggregated]
-    else:
-        shown = {c for c in frame.index if c in aggregated}
-        roots = [c.id for c in tree if not _has_shown_ancestor(c, full_tree, shown)]
+    totalled = aggregated & set(ids)  # aggregating rows: the rows below them are inside
+    if include_children is None:  # marked parents repeat their children: total the children,
+        # unless --codes hides a used code below (then the parent stands for it)
+        totalled &= {a for code in own - set(ids) for a in chains.get(code, [code])[1:]}
+    roots = [c.id for c in tree if (c.id not in aggregated or c.id in totalled)
+             and not _has_shown_ancestor(c, full_tree, totalled)]
     frame.loc[TOTAL] = frame.loc[roots].sum(axis=0)
     frame = frame.astype("int64")
     if percent:
@@ -379,20 +380,19 @@ def _no_codes(pattern: str):
 
 
 def _percent(frame, how: str):
+    """Shares of the row's, column's or table's total. No cell exceeds its row's or column's
+    Total (a Total of 0 has only 0s: 0/0, then 0)."""
     values = frame.astype("float64")
     if how == "row":
-        base = values[TOTAL].replace(0, np.nan)
-        result = values.div(base, axis=0)
+        result = values.div(values[TOTAL], axis=0)
     elif how == "column":
-        base = values.loc[TOTAL].replace(0, np.nan)
-        result = values.div(base, axis=1)
+        result = values.div(values.loc[TOTAL], axis=1)
     else:
-        total = values.loc[TOTAL, TOTAL]
-        result = values / total if total else values * np.nan
+        result = values / values.loc[TOTAL, TOTAL]
     return (result * 100).fillna(0.0)  # full precision: screens and LaTeX round, not the data
 
 
-def _labels(index, tree: list[CodeInfo], style: str, marked: set[str] = frozenset()):
+def _labels(index, tree: list[CodeInfo], style: str, marked: set[str]):
     import pandas as pd
 
     info = {c.id: c for c in tree}
@@ -412,8 +412,7 @@ def _labels(index, tree: list[CodeInfo], style: str, marked: set[str] = frozense
             cursor = parents.get(cursor)
         return " > ".join(reversed(chain))
 
-    return pd.Index([label(c) + (AGGREGATED if c in marked else "") for c in index],
-                    name="code")
+    return pd.Index([label(c) + (AGGREGATED if c in marked else "") for c in index])
 
 
 def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str | None = None,

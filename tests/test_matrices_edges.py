@@ -197,3 +197,26 @@ def test_a_document_pattern_matching_nothing_leaves_no_columns(appendix):
     for by in ("speaker", "role", "attribute:site"):
         frame = appendix.matrix(by, documents="nothing*")
         assert list(frame.columns) == ["Total"] and frame["Total"].tolist() == [0, 0, 0]
+
+
+def test_a_marked_parent_with_a_used_code_hidden_is_totalled_itself(deep):
+    """By default the Total row adds the codes below a marked parent (its row repeats
+    theirs). When --codes hides a used code below it, only the parent's row holds that
+    code's units: the parent is totalled, and the rows below it are inside it.
+    r: a#1, a#2 (r.v.f, r.v.b) and b#1 (r.s); r.v: a#1, a#2; o: a#3."""
+    alone = deep.matrix(codes="r")
+    assert alone.loc["r (with children)"].tolist() == [2, 1, 3]
+    assert alone.loc["Total"].tolist() == [2, 1, 3]
+    nested = deep.matrix(codes="*[!fbs]")  # r, r.v, o: r.v is inside r
+    assert nested.index.tolist() == ["r (with children)", "r.v (with children)", "o", "Total"]
+    assert nested.loc["Total"].tolist() == [3, 1, 4]
+    # r and r.s show, r.v.f and r.v.b do not: r, with r.s inside it
+    partial = deep.matrix(codes="*[rs]")
+    assert partial.index.tolist() == ["r (with children)", "r.s", "Total"]
+    assert partial.loc["Total"].tolist() == [2, 1, 3]
+    # every used code below r.v shows: r.v repeats them, they are totalled
+    shown = deep.matrix(codes="r.v*")
+    assert shown.loc["Total"].tolist() == [3, 0, 3]
+    # no column's Total is below one of its cells, so shares stay within 100%
+    assert deep.matrix(codes="*[rs]", percent="column").loc["r (with children)"].tolist() == [
+        100.0, 100.0, 100.0]
