@@ -106,3 +106,13 @@ def test_passages_without_a_speaker_label(passages, tmp_path):
         ["z", "d", "E: uno."], ["a", "p", "Otro más."]]
     assert unlabelled["segment"].isna().tolist() == [True, False]
     assert unlabelled["segment"].iloc[1] == 2
+
+
+def test_a_consensus_coder_is_left_out_unless_named(passages):
+    """final's passage, d#1 coded z by the consensus coder, shows only when final is asked
+    for; ana's own coding of d#1 (a) stays either way."""
+    passages.code("d", [1], ["z"], coder="final")
+    passages.mark_coder("final", "consensus")
+    assert rows(passages.quotes()) == [ZK_D3, A_C1, A_D1, A_D2]
+    assert rows(passages.quotes(coder="final")) == [
+        ["z", "Zeta", "d", 1, "E", "", "final", "", 3, 7, "uno."]]
