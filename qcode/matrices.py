@@ -382,13 +382,12 @@ def _no_codes(pattern: str):
 def _percent(frame, how: str):
     """Shares of the row's, column's or table's total. No cell exceeds its row's or column's
     Total (a Total of 0 has only 0s: 0/0, then 0)."""
-    values = frame.astype("float64")
     if how == "row":
-        result = values.div(values[TOTAL], axis=0)
+        result = frame.div(frame[TOTAL], axis=0)
     elif how == "column":
-        result = values.div(values.loc[TOTAL], axis=1)
+        result = frame / frame.loc[TOTAL]
     else:
-        result = values / values.loc[TOTAL, TOTAL]
+        result = frame / frame.loc[TOTAL, TOTAL]
     return (result * 100).fillna(0.0)  # full precision: screens and LaTeX round, not the data
 
 
