@@ -212,8 +212,11 @@ def test_by_names_its_choices_and_the_attributes_there_are(tree):
     with pytest.raises(InputError, match=r"^unknown attribute 'place'; attributes in this "
                                          r"project: site, zone$"):
         tree.matrix("attribute:place")
-    # zone: b has x, a has none
-    assert tree.matrix("attribute:zone").columns.tolist() == ["(none)", "x", "Total"]
+    # zone: b has x, a has none: a's codings count under "(none)" (r.v.f a#1 a#2, o a#3)
+    zone = tree.matrix("attribute:zone", include_children=False)
+    assert zone.columns.tolist() == ["(none)", "x", "Total"] and zone.columns.name == "zone"
+    assert zone.loc["r.v.f"].tolist() == [2, 0, 2] and zone.loc["r.s"].tolist() == [0, 1, 1]
+    assert tree.matrix().columns.name == "document"
 
 
 def test_a_coder_with_no_codings_is_told_who_coded(tree, project):
@@ -275,3 +278,14 @@ def test_labels_by_name_indent_and_path_at_every_depth(tree):
                                "Other", "Total"]
     assert index["path"] == ["Routes", "Routes > Visitors", "Routes > Visitors > Food",
                              "Routes > Visitors > Body", "Routes > Staff", "Other", "Total"]
+
+
+def test_coder_columns_leave_consensus_out_unless_it_is_named(tree):
+    """final (consensus) codes a#3 with o: not a column of its own unless named; a named
+    coder is the only column."""
+    tree.code("a", [3], ["o"], coder="final")
+    tree.mark_coder("final", "consensus")
+    assert tree.matrix("coder").columns.tolist() == ["ana", "ben", "Total"]
+    assert tree.matrix("coder", coder="ben").columns.tolist() == ["ben", "Total"]
+    final = tree.matrix("coder", coder="final")
+    assert final.columns.tolist() == ["final", "Total"] and final.loc["o", "final"] == 1
