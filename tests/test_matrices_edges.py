@@ -278,3 +278,11 @@ def test_an_unknown_coder_is_refused_even_where_nothing_is_coded(deep, tmp_path)
     with pytest.raises(InputError, match=r"^no codings by coder 'cy'; coders in this "
                                          r"project: ana, ben$"):
         deep.matrix(coder="cy", documents="c")
+
+
+def test_presence_counts_a_coding_that_holds_no_whole_word(deep):
+    """[24, 28) is "res." inside a#3 "tres." (whose first character, 23, lies outside it):
+    no word, but the code is present in a, on one segment."""
+    deep.code("a", None, ["r.s"], span=(24, 28), coder="ana")
+    assert deep.matrix(count="words").loc["r.s"].tolist() == [0, 1, 1]       # b#1 "one."
+    assert deep.matrix(count="presence").loc["r.s"].tolist() == [1, 1, 2]
