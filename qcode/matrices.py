@@ -105,8 +105,7 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
     only = ("" if ids is None
             else f" WHERE document_id IN ({','.join(str(int(i)) for i in ids)})")
     docs = pd.read_sql_query("SELECT id AS document_id, name AS document"
-                             f" FROM document{only.replace('document_id', 'id')} ORDER BY id",
-                             conn)
+                             f" FROM document{only} ORDER BY id", conn)  # WHERE reads the alias
     if documents:
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
     # Each document gets its own stretch of 2**32 positions (texts are under 50 MB), so the
@@ -118,36 +117,36 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
         " coalesce(p.name, s.speaker) AS speaker, p.role FROM segment s LEFT JOIN speaker p"
         " ON p.document_id = s.document_id AND p.label = s.speaker"
         f"{only.replace('document_id', 's.document_id')} ORDER BY s.document_id, s.start", conn)
-    segments = segments[segments["document_id"].isin(offset)].reset_index(drop=True)
-    skip, skipped = not_consensus_sql("coder", conn, coder)
+    segments = segments[segments["document_id"].isin(offset)]
+    skip, skipped = not_consensus_sql("coder", conn)
     codings = pd.read_sql_query(
         'SELECT id AS coding_id, document_id, code_id AS code, coder, start, "end" FROM coding'
         " WHERE removed_at IS NULL" + (" AND coder = ?" if coder else skip)
         + only.replace(" WHERE", " AND"), conn,
-        params=(coder,) if coder else (skipped or None))
+        params=(coder,) if coder else skipped)
     codings = codings[codings["document_id"].isin(offset)]
     # Lay all documents end to end so one sorted search finds each coding's segments.
-    seg_shift = segments["document_id"].map(offset).to_numpy(dtype=np.int64)
-    seg_start = segments["start"].to_numpy(dtype=np.int64) + seg_shift
-    seg_end = segments["end"].to_numpy(dtype=np.int64) + seg_shift
-    shift = codings["document_id"].map(offset).to_numpy(dtype=np.int64)
-    c_start = codings["start"].to_numpy(dtype=np.int64) + shift
-    c_end = codings["end"].to_numpy(dtype=np.int64) + shift
+    seg_shift = segments["document_id"].map(offset).to_numpy()
+    seg_start = segments["start"].to_numpy() + seg_shift
+    seg_end = segments["end"].to_numpy() + seg_shift
+    shift = codings["document_id"].map(offset).to_numpy()
+    c_start = codings["start"].to_numpy() + shift
+    c_end = codings["end"].to_numpy() + shift
     first = np.searchsorted(seg_end, c_start, side="right")
     last = np.searchsorted(seg_start, c_end, side="left") - 1
     spans = np.maximum(last - first + 1, 0)
     rows = np.repeat(np.arange(len(codings)), spans)
     within = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
     segment_rows = np.repeat(first, spans) + within
-    units = codings.iloc[rows].reset_index(drop=True)
-    picked = segments.iloc[segment_rows].reset_index(drop=True)
+    units = codings.iloc[rows]  # positions: the assignments below are arrays
+    picked = segments.iloc[segment_rows]
     units["segment_id"] = picked["segment_id"].to_numpy()
     units["speaker"] = picked["speaker"].fillna(NONE).to_numpy()
     units["role"] = picked["role"].fillna(NONE).to_numpy()
     units["clip_start"] = np.maximum(units["start"].to_numpy(), picked["start"].to_numpy())
     units["clip_end"] = np.minimum(units["end"].to_numpy(), picked["end"].to_numpy())
     if respondents_only:
-        units = units[~units["role"].isin(["interviewer", "other"])].reset_index(drop=True)
+        units = units[~units["role"].isin(["interviewer", "other"])]
     units = units.merge(docs[["document_id", "document"]], on="document_id")
     return units, docs
 
@@ -165,9 +164,8 @@ def _group_column(conn: sqlite3.Connection, units, kind: str, attribute: str | N
 
     if kind == "attribute":
         values = pd.read_sql_query("SELECT document_id, value FROM attribute WHERE name = ?",
-                                   conn, params=(attribute,))
-        mapping = dict(zip(values["document_id"], values["value"], strict=True))
-        return units["document_id"].map(mapping).fillna(NONE)
+                                   conn, params=(attribute,), index_col="document_id")
+        return units["document_id"].map(values["value"]).fillna(NONE)
     return units[kind]
 
 
@@ -255,7 +253,7 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     full_tree = code_tree(conn)
     chains = _ancestors(full_tree)  # each code with its ancestors
     own_parts, full_parts, own, coders = [], [], set(), set()
-    for units in _slices(conn, docs, coder, documents, respondents_only):
+    for units in _slices(conn, docs, coder, respondents_only):
         own |= set(units["code"].unique().tolist())
         coders |= set(units["coder"].unique().tolist())
         units = units.assign(group=_group_column(conn, units, kind, attribute))
@@ -278,15 +276,15 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
         frame = cells.unstack(fill_value=0).reindex(index=ids, columns=names, fill_value=0)
     else:
         frame = pd.DataFrame(0, index=ids, columns=names)
-    frame = frame.astype("int64")
     if count == "presence":
         frame = (frame > 0).astype("int64")
     frame[TOTAL] = frame.sum(axis=1)
-    if include_children is None:  # marked parents repeat their children: total the children
-        roots = [c.id for c in tree if c.id not in aggregated]
-    else:
-        shown = {c for c in frame.index if c in aggregated}
-        roots = [c.id for c in tree if not _has_shown_ancestor(c, full_tree, shown)]
+    totalled = aggregated & set(ids)  # aggregating rows: the rows below them are inside
+    if include_children is None:  # marked parents repeat their children: total the children,
+        # unless --codes hides a used code below (then the parent stands for it)
+        totalled &= {a for code in own - set(ids) for a in chains.get(code, [code])[1:]}
+    roots = [c.id for c in tree if (c.id not in aggregated or c.id in totalled)
+             and not _has_shown_ancestor(c, full_tree, totalled)]
     frame.loc[TOTAL] = frame.loc[roots].sum(axis=0)
     frame = frame.astype("int64")
     if percent:
@@ -306,9 +304,8 @@ def _summed(pieces: list):
     import pandas as pd
 
     pieces = [p for p in pieces if len(p)]
-    if not pieces:
-        return pd.Series(dtype="int64", index=pd.MultiIndex.from_tuples([], names=["code",
-                                                                                  "group"]))
+    if not pieces:  # any dtype: the matrix is made int64 at the end
+        return pd.Series(index=pd.MultiIndex.from_arrays([[], []]))
     return pd.concat(pieces).groupby(level=[0, 1]).sum()
 
 
@@ -328,15 +325,14 @@ def _documents(conn: sqlite3.Connection, documents: str | None):
     return docs
 
 
-def _slices(conn: sqlite3.Connection, docs, coder: str | None, documents: str | None,
-            respondents_only: bool = False):
+def _slices(conn: sqlite3.Connection, docs, coder: str | None, respondents_only: bool):
     """Coded units, a slice of documents at a time (only documents with live codings)."""
     coded = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM coding"
                                         " WHERE removed_at IS NULL")}
     ids = [int(i) for i in docs["document_id"] if int(i) in coded]
     for first in range(0, len(ids), SLICE_DOCUMENTS):
-        units, _ = coded_units(conn, coder, documents, respondents_only,
-                               ids=ids[first:first + SLICE_DOCUMENTS])
+        units, _ = coded_units(conn, coder, respondents_only=respondents_only,
+                               ids=ids[first:first + SLICE_DOCUMENTS])  # docs are chosen
         yield units
 
 
@@ -379,20 +375,18 @@ def _no_codes(pattern: str):
 
 
 def _percent(frame, how: str):
-    values = frame.astype("float64")
+    """Shares of the row's, column's or table's total. No cell exceeds its row's or column's
+    Total (a Total of 0 has only 0s: 0/0, then 0)."""
     if how == "row":
-        base = values[TOTAL].replace(0, np.nan)
-        result = values.div(base, axis=0)
+        result = frame.div(frame[TOTAL], axis=0)
     elif how == "column":
-        base = values.loc[TOTAL].replace(0, np.nan)
-        result = values.div(base, axis=1)
+        result = frame / frame.loc[TOTAL]
     else:
-        total = values.loc[TOTAL, TOTAL]
-        result = values / total if total else values * np.nan
+        result = frame / frame.loc[TOTAL, TOTAL]
     return (result * 100).fillna(0.0)  # full precision: screens and LaTeX round, not the data
 
 
-def _labels(index, tree: list[CodeInfo], style: str, marked: set[str] = frozenset()):
+def _labels(index, tree: list[CodeInfo], style: str, marked: set[str]):
     import pandas as pd
 
     info = {c.id: c for c in tree}
@@ -412,8 +406,7 @@ def _labels(index, tree: list[CodeInfo], style: str, marked: set[str] = frozense
             cursor = parents.get(cursor)
         return " > ".join(reversed(chain))
 
-    return pd.Index([label(c) + (AGGREGATED if c in marked else "") for c in index],
-                    name="code")
+    return pd.Index([label(c) + (AGGREGATED if c in marked else "") for c in index])
 
 
 def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str | None = None,

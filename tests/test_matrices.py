@@ -4,6 +4,7 @@ import pytest
 
 from qcode import InputError
 from tests.conftest import write
+from tests.test_matrices_edges import DEEP, two_documents
 
 CODEBOOK = """\
 codes:
@@ -176,3 +177,115 @@ def test_empty_project_gives_an_empty_valid_table(project):
     frame = project.matrix()
     assert list(frame.index) == ["Total"] and list(frame.columns) == ["Total"]
     assert project.quotes().empty and project.cooccurrence(keep_empty=True).empty
+
+
+# -- options past the worked example: the messages for a bad --by or --coder, each kind of
+# percentage at its edges (a row, a column, a table of zeros) and the code labels ---------
+
+BY = (r"^--by {}: use document, speaker, role, coder or attribute:NAME "
+      r"\(e\.g\. attribute:role\)$")
+
+
+@pytest.fixture
+def tree(project, tmp_path):
+    """DEEP's codes on two documents (a, b: segments 1 E, 2 R, 3 E). ben codes before ana:
+    r.s b#1 by ben; r.v.f a#1 a#2 and o a#3 by ana. r.v.b is never used."""
+    two_documents(project, tmp_path, DEEP)
+    project.code("b", [1], ["r.s"], coder="ben")
+    project.code("a", [1, 2], ["r.v.f"], coder="ana")
+    project.code("a", [3], ["o"], coder="ana")
+    return project
+
+
+def test_by_names_its_choices_and_the_attributes_there_are(tree):
+    with pytest.raises(InputError, match=r"^unknown attribute 'site'; attributes in this "
+                                         r"project: none \(import with --attributes\)$"):
+        tree.matrix("attribute:site")
+    for bad in ("attribute:", "attributes", "Document"):
+        with pytest.raises(InputError, match=BY.format(bad)):
+            tree.matrix(bad)
+    # zone is given first, site to both documents: each name once, in order
+    tree.conn.execute("INSERT INTO attribute (document_id, name, value)"
+                      " SELECT id, 'zone', 'x' FROM document WHERE name = 'b'")
+    tree.conn.execute("INSERT INTO attribute (document_id, name, value)"
+                      " SELECT id, 'site', name FROM document")
+    with pytest.raises(InputError, match=r"^unknown attribute 'place'; attributes in this "
+                                         r"project: site, zone$"):
+        tree.matrix("attribute:place")
+    # zone: b has x, a has none: a's codings count under "(none)" (r.v.f a#1 a#2, o a#3)
+    zone = tree.matrix("attribute:zone", include_children=False)
+    assert zone.columns.tolist() == ["(none)", "x", "Total"] and zone.columns.name == "zone"
+    assert zone.loc["r.v.f"].tolist() == [2, 0, 2] and zone.loc["r.s"].tolist() == [0, 1, 1]
+    assert tree.matrix().columns.name == "document"
+
+
+def test_a_coder_with_no_codings_is_told_who_coded(tree, project):
+    """ben coded first and ana three times: each once, by name."""
+    with pytest.raises(InputError, match=r"^no codings by coder 'cy'; coders in this "
+                                         r"project: ana, ben$"):
+        tree.matrix(coder="cy")
+    assert tree.matrix(coder="ben").loc["r.s"].tolist() == [0, 1, 1]
+
+
+def test_roles_are_columns_and_every_role_found_is_one(tree):
+    """E is guessed interviewer and R respondent in both documents: segments r.v.f a#1 (E),
+    a#2 (R); r.s b#1 (E); o a#3 (E)."""
+    frame = tree.matrix("role", include_children=False)
+    assert frame.columns.tolist() == ["interviewer", "respondent", "Total"]
+    assert frame.loc["r.v.f"].tolist() == [1, 1, 2] and frame.loc["r.s"].tolist() == [1, 0, 1]
+    assert frame.columns.name == "role"
+
+
+def test_row_percentages_of_a_single_unit_and_of_an_empty_row(tree):
+    """r.s: one segment, in b: 100% of its row; r.v.b (never used) and r (no codings of
+    its own, not aggregated) are all 0, not undefined."""
+    frame = tree.matrix(percent="row", include_children=False)
+    assert frame.loc["r.s"].tolist() == [0.0, 100.0, 100.0]
+    assert frame.loc["r.v.b"].tolist() == [0.0, 0.0, 0.0] == frame.loc["r"].tolist()
+
+
+def test_column_percentages_with_an_empty_column(tree, tmp_path):
+    """c has no codings: its column is 0, not undefined. b: r.s is its single unit (100%)."""
+    tree.import_files([write(tmp_path / "c.txt", "E: otra.\nR: nada.\n")])
+    frame = tree.matrix(percent="column", include_children=False)
+    assert frame["c"].tolist() == [0.0] * 7
+    assert frame.loc["r.s", "b"] == 100.0 and frame.loc["Total", "b"] == 100.0
+    # a: r.v.f 2 and o 1 of 3
+    assert frame.loc["r.v.f", "a"] == pytest.approx(200 / 3)
+
+
+def test_percentages_of_a_table_of_zeros_are_zeros(project, tmp_path):
+    two_documents(project, tmp_path, DEEP)
+    for how in ("row", "column", "total"):
+        frame = project.matrix(percent=how)
+        assert frame.to_numpy().tolist() == [[0.0, 0.0, 0.0]] * 7, how  # 6 codes, Total
+
+
+def test_total_percentages_are_shares_of_the_whole_table(tree):
+    """4 segments in all (a#1, a#2, a#3, b#1): r.s is 1 of 4, r.v.f 2 of 4."""
+    frame = tree.matrix(percent="total", include_children=False)
+    assert frame.loc["r.s"].tolist() == [0.0, 25.0, 25.0]
+    assert frame.loc["r.v.f"].tolist() == [50.0, 0.0, 50.0]
+    assert frame.loc["Total"].tolist() == [75.0, 25.0, 100.0]
+
+
+def test_labels_by_name_indent_and_path_at_every_depth(tree):
+    index = {style: tree.matrix(labels=style, include_children=False).index.tolist()
+             for style in ("id", "name", "indent", "path")}
+    assert index["id"] == ["r", "r.v", "r.v.f", "r.v.b", "r.s", "o", "Total"]
+    assert index["name"] == ["Routes", "Visitors", "Food", "Body", "Staff", "Other", "Total"]
+    assert index["indent"] == ["Routes", "  Visitors", "    Food", "    Body", "  Staff",
+                               "Other", "Total"]
+    assert index["path"] == ["Routes", "Routes > Visitors", "Routes > Visitors > Food",
+                             "Routes > Visitors > Body", "Routes > Staff", "Other", "Total"]
+
+
+def test_coder_columns_leave_consensus_out_unless_it_is_named(tree):
+    """final (consensus) codes a#3 with o: not a column of its own unless named; a named
+    coder is the only column."""
+    tree.code("a", [3], ["o"], coder="final")
+    tree.mark_coder("final", "consensus")
+    assert tree.matrix("coder").columns.tolist() == ["ana", "ben", "Total"]
+    assert tree.matrix("coder", coder="ben").columns.tolist() == ["ben", "Total"]
+    final = tree.matrix("coder", coder="final")
+    assert final.columns.tolist() == ["final", "Total"] and final.loc["o", "final"] == 1

@@ -197,3 +197,92 @@ def test_a_document_pattern_matching_nothing_leaves_no_columns(appendix):
     for by in ("speaker", "role", "attribute:site"):
         frame = appendix.matrix(by, documents="nothing*")
         assert list(frame.columns) == ["Total"] and frame["Total"].tolist() == [0, 0, 0]
+
+
+def test_a_marked_parent_with_a_used_code_hidden_is_totalled_itself(deep):
+    """By default the Total row adds the codes below a marked parent (its row repeats
+    theirs). When --codes hides a used code below it, only the parent's row holds that
+    code's units: the parent is totalled, and the rows below it are inside it.
+    r: a#1, a#2 (r.v.f, r.v.b) and b#1 (r.s); r.v: a#1, a#2; o: a#3."""
+    alone = deep.matrix(codes="r")
+    assert alone.loc["r (with children)"].tolist() == [2, 1, 3]
+    assert alone.loc["Total"].tolist() == [2, 1, 3]
+    nested = deep.matrix(codes="*[!fbs]")  # r, r.v, o: r.v is inside r
+    assert nested.index.tolist() == ["r (with children)", "r.v (with children)", "o", "Total"]
+    assert nested.loc["Total"].tolist() == [3, 1, 4]
+    # r and r.s show, r.v.f and r.v.b do not: r, with r.s inside it
+    partial = deep.matrix(codes="*[rs]")
+    assert partial.index.tolist() == ["r (with children)", "r.s", "Total"]
+    assert partial.loc["Total"].tolist() == [2, 1, 3]
+    # every used code below r.v shows: r.v repeats them, they are totalled
+    shown = deep.matrix(codes="r.v*")
+    assert shown.loc["Total"].tolist() == [3, 0, 3]
+    # no column's Total is below one of its cells, so shares stay within 100%
+    assert deep.matrix(codes="*[rs]", percent="column").loc["r (with children)"].tolist() == [
+        100.0, 100.0, 100.0]
+
+
+def test_cooccurrence_of_some_documents_and_of_respondents_only(deep):
+    """Segments 1 and 3 are E's (guessed the interviewer), 2 is R's (the respondent).
+    Only b: r.s on b#1. Respondents only: a#2, coded r.v.f and r.v.b."""
+    assert deep.cooccurrence(documents="b").to_dict() == {"r.s": {"r.s": 1}}
+    answers = deep.cooccurrence(respondents_only=True)
+    assert answers.to_dict() == {"r.v.f": {"r.v.f": 1, "r.v.b": 1},
+                                 "r.v.b": {"r.v.f": 1, "r.v.b": 1}}
+
+
+def test_jaccard_of_a_code_used_once_and_of_unused_codes_without_warnings(deep):
+    """r.s is on one segment: 1 of 1 with itself. r.v.f (a#1, a#2) and r.v.b (a#2): 1 of
+    2 + 1 - 1 = 2. r and r.v are never used: 0, and no 0/0 warning reaches the user."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = deep.cooccurrence(jaccard=True, keep_empty=True)
+    assert frame.loc["r.s", "r.s"] == 1.0 and frame.loc["r.v.f", "r.v.b"] == 0.5
+    assert frame.loc["r", "r"] == 0.0 and frame.loc["r.v", "r.s"] == 0.0
+
+
+@pytest.mark.parametrize("count", ["segments", "words"])
+def test_a_matrix_counted_one_document_at_a_time_is_the_same(deep, monkeypatch, count):
+    """Slices of one document (a, then b): which codes were used, by whom, and the cells
+    add up over the slices. Segments as in test_every_uncoded_ancestor_aggregates_by_default;
+    words: a#1 "uno." 1, a#2 "dos dos." 2, a#3 "tres." 1, b#1 "one." 1."""
+    from qcode import matrices
+
+    monkeypatch.setattr(matrices, "SLICE_DOCUMENTS", 1)
+    frame = deep.matrix(count=count)
+    assert frame.attrs["aggregated"] == ["r", "r.v"]
+    assert frame.attrs["coders"] == ["ana", "ben"]
+    expected = {"segments": {"a": [2, 2, 2, 1, 0, 1, 4], "b": [1, 0, 0, 0, 1, 0, 1]},
+                "words": {"a": [3, 3, 3, 2, 0, 1, 6], "b": [1, 0, 0, 0, 1, 0, 1]}}[count]
+    assert {column: frame[column].tolist() for column in ("a", "b")} == expected
+
+
+def test_codings_of_a_code_the_codebook_no_longer_has(deep):
+    """A project can hold live codings of a retired code (a copy made before codings were
+    marked removed on retirement): the matrix leaves them out, quotations show them last,
+    under the code's id."""
+    deep.conn.execute("UPDATE code SET retired_at = 't' WHERE id = 'r.v.b'")
+    frame = deep.matrix()
+    assert "r.v.b" not in frame.index
+    assert frame.loc["r (with children)"].tolist() == [2, 1, 3]   # a#1, a#2 by r.v.f; b#1
+    assert frame.loc["Total"].tolist() == [3, 1, 4]               # r.v.f 2, r.s 1, o 1
+    quotes = deep.quotes()
+    assert quotes[["code", "name"]].values.tolist()[-1] == ["r.v.b", "r.v.b"]
+    assert quotes["code"].tolist() == ["r.v.f", "r.v.f", "r.s", "o", "r.v.b"]
+
+
+def test_an_unknown_coder_is_refused_even_where_nothing_is_coded(deep, tmp_path):
+    deep.import_files([write(tmp_path / "c.txt", "E: otra.\nR: nada.\n")])
+    with pytest.raises(InputError, match=r"^no codings by coder 'cy'; coders in this "
+                                         r"project: ana, ben$"):
+        deep.matrix(coder="cy", documents="c")
+
+
+def test_presence_counts_a_coding_that_holds_no_whole_word(deep):
+    """[24, 28) is "res." inside a#3 "tres." (whose first character, 23, lies outside it):
+    no word, but the code is present in a, on one segment."""
+    deep.code("a", None, ["r.s"], span=(24, 28), coder="ana")
+    assert deep.matrix(count="words").loc["r.s"].tolist() == [0, 1, 1]       # b#1 "one."
+    assert deep.matrix(count="presence").loc["r.s"].tolist() == [1, 1, 2]

@@ -91,3 +91,28 @@ def test_library_defaults_take_children_and_every_speaker(passages):
 
     assert rows(quotes(passages.conn, codes=["z"])) == [ZK_D3]
     assert len(quotes(passages.conn)) == 4
+
+
+def test_passages_without_a_speaker_label(passages, tmp_path):
+    """A document of plain paragraphs has segments with no speaker label; a passage that
+    starts before the first segment (d's "E: " at [0, 3)) lies in no segment. Both show an
+    empty speaker. p#2 is "Otro más." [26, 35)."""
+    passages.import_files([write(tmp_path / "p.txt", "Un párrafo sin hablante.\n\nOtro más.\n")])
+    passages.code("p", [2], ["a"], coder="ana")
+    passages.code("d", None, ["z"], span=(0, 7), coder="ana")
+    frame = passages.quotes(["a", "z"], include_children=False)
+    unlabelled = frame[frame["speaker"] == ""]
+    assert unlabelled[["code", "document", "text"]].values.tolist() == [
+        ["z", "d", "E: uno."], ["a", "p", "Otro más."]]
+    assert unlabelled["segment"].isna().tolist() == [True, False]
+    assert unlabelled["segment"].iloc[1] == 2
+
+
+def test_a_consensus_coder_is_left_out_unless_named(passages):
+    """final's passage, d#1 coded z by the consensus coder, shows only when final is asked
+    for; ana's own coding of d#1 (a) stays either way."""
+    passages.code("d", [1], ["z"], coder="final")
+    passages.mark_coder("final", "consensus")
+    assert rows(passages.quotes()) == [ZK_D3, A_C1, A_D1, A_D2]
+    assert rows(passages.quotes(coder="final")) == [
+        ["z", "Zeta", "d", 1, "E", "", "final", "", 3, 7, "uno."]]
