@@ -124,9 +124,8 @@ def find_layout(text: str, layout: str | None = None,
                                 and any(line.startswith("@") for line in scan.lines[:50]))
     if chat:
         return _chat(scan)
-    style = _HEADER_LAYOUTS.get(layout or "")
-    if style:
-        return _header_layout(scan, layout or "", style, forced)
+    if layout in _HEADER_LAYOUTS:
+        return _header_layout(scan, layout, _HEADER_LAYOUTS[layout], forced)
     inline = _inline_markers(scan, forced)
     if layout is None:
         followed = {style: len(_followed(scan, style)) for style in scan.headers}
