@@ -150,3 +150,10 @@ def test_a_header_line_is_at_most_eighty_characters():
 
     assert layout(66).name == "otter"
     assert layout(67) is None  # one header left: no layout
+
+
+def test_names_each_used_once_are_no_layout_without_a_core_of_speakers():
+    # neither name is repeated, strong (capitals, a role, a short code) or marked (bold,
+    # brackets): nothing to compare them with, so they are words
+    assert find_layout("Carla: Hola.\nPedro: Sí.\n") is None
+    assert find_layout("Carla: Hola.\nPedro: Sí.\nCarla: Bien.\nPedro: No.\n").name == "colon"

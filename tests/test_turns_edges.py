@@ -402,3 +402,35 @@ def test_a_header_on_the_first_line_counts_as_after_a_blank_line():
     assert split(otter).layout == "otter"  # both headers after a blank (or nothing)
     teams = "Hola.\nLena Ortiz  0:03\nHola.\n\nDiego Salas  0:09\nBuenas."
     assert split(teams).layout == "teams"  # one of two: half is not more than half
+
+
+def test_sentences_of_a_text_without_speakers_come_from_its_paragraphs():
+    text = "Uno. Dos.\n\nTres."
+    done = split(text, "sentence", "es")
+    assert (done.mode, done.layout) == ("sentence", None)
+    assert [(s.speaker, text[s.start:s.end]) for s in done.spans] == [
+        (None, "Uno."), (None, "Dos."), (None, "Tres.")]
+
+
+def test_caption_turns_are_the_paragraphs_of_paragraph_mode():
+    from qcode.importers.model import Span
+
+    text = "Hola. Chau.\nBien."
+    caption = [Span(0, 11, "A", 1.0, 2.0), Span(12, 17, "B", 3.0, 4.0)]
+    done = split(text, "paragraph", "es", caption)
+    assert (done.spans, done.mode, done.layout) == (caption, "paragraph", None)
+
+
+def test_paragraph_mode_still_names_the_layout_it_found():
+    text = "E: Hola.\n\nR: Buenas.\nSigo."
+    done = split(text, "paragraph")
+    assert (done.mode, done.layout) == ("paragraph", "colon")
+    assert [(s.speaker, text[s.start:s.end]) for s in done.spans] == [
+        (None, "E: Hola."), (None, "R: Buenas.\nSigo.")]
+
+
+def test_a_forced_layout_that_finds_no_speaker_names_none():
+    text = "Hola.\n\nChau."
+    done = split(text, layout="otter")
+    assert (done.mode, done.layout) == ("paragraph", None)
+    assert [text[s.start:s.end] for s in done.spans] == ["Hola.", "Chau."]

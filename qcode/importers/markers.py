@@ -97,7 +97,7 @@ def clock_seconds(stamp: str | None) -> float | None:
     seconds = 0.0
     for part in stamp.replace(",", ".").split(":"):
         seconds = seconds * 60 + float(part)
-    return seconds + float(f"0.{tenths}") if tenths else seconds
+    return seconds + float(f"0.{tenths}")  # "0." (no tenths) is 0.0
 
 
 def plausible(label: str) -> bool:

@@ -139,7 +139,7 @@ def _sentences(text: str, bases: list[Span], language: str) -> list[Span]:
     spans = []
     pieces = ((text[base.start:base.end], base) for base in bases)
     for doc, base in sentencizer(language).pipe(pieces, as_tuples=True):
-        cuts = [base.start + _sentence_start(*pair) for pair in pairwise(doc.sents)]
+        cuts = [base.start + _sentence_end(sent) for sent in list(doc.sents)[:-1]]
         for start, end in pairwise([base.start, *cuts, base.end]):
             if trimmed := _trim(text, start, end):
                 spans.append(Span(*trimmed, speaker=base.speaker, time_start=base.time_start,
@@ -147,12 +147,12 @@ def _sentences(text: str, bases: list[Span], language: str) -> list[Span]:
     return spans
 
 
-def _sentence_start(previous, sentence) -> int:
-    """Where `sentence` starts in its doc: spaCy leaves Spanish opening marks (¿ ¡) at the end
-    of the previous sentence, and they open this one."""
-    words = previous.text
-    marks = len(words) - len(words.rstrip(_OPENING))
-    return previous.end_char - marks if marks else sentence.start_char
+def _sentence_end(sentence) -> int:
+    """Where `sentence` ends in its doc: spaCy leaves Spanish opening marks (¿ ¡) at the end
+    of a sentence, and they open the next one. (What lies between two sentences is only
+    white space, which trimming drops.)"""
+    words = sentence.text
+    return sentence.end_char - (len(words) - len(words.rstrip(_OPENING)))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
