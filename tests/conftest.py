@@ -17,7 +17,9 @@ from qcode.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "transcripts_sample"
 CODEBOOK = ROOT / "codebooks" / "prison_phones.yaml"
-SHARED = ROOT.parent / "shared"
+# The REFI-QDA samples beside the checkout; under `make mutate` the tests run from a copy in
+# the checkout's mutants/ folder, one level further down.
+SHARED = (ROOT.parent.parent if ROOT.name == "mutants" else ROOT.parent) / "shared"
 
 
 def pytest_collection_modifyitems(items):

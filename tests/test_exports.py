@@ -130,7 +130,20 @@ def test_empty_project_export_says_so(tmp_path):
     out = tmp_path / "m.csv"
     result = run("export", "matrix", "--out", out, env=env)
     assert result.exit_code == 0
-    assert "warning: the matrix by document is empty" in result.stderr
+    assert result.stderr.splitlines()[0] == ("warning: the matrix by document is empty: the "
+                                             "project has no codes yet (`qcode codebook load "
+                                             "FILE.yaml`)")
     assert out.read_text() == "code (segments),Total\nTotal,0\n"
+    write(tmp_path / "cb.yaml", "languages: [es]\ncodes:\n  - {id: x, name: X}\n")
+    assert run("codebook", "load", tmp_path / "cb.yaml", env=env).exit_code == 0
+    result = run("export", "matrix", "--out", out, env=env)
+    assert result.stderr.splitlines()[0] == ("warning: the matrix by document is empty: the "
+                                             "project has no documents yet (`qcode import "
+                                             "FILES`)")
+    assert run("import", write(tmp_path / "a.txt", "E: hola.\nR: sí.\n"), env=env).exit_code == 0
+    result = run("export", "matrix", "--out", out, env=env)
+    assert result.stderr.splitlines()[0] == (
+        "warning: the matrix by document is all zeros: no codings yet, or none that the options "
+        "select (suggestions count once accepted: `qcode review`)")
     report = run("report", tmp_path / "r", env=env)
     assert report.exit_code == 0 and "tables are empty" in report.stderr

@@ -129,8 +129,14 @@ def test_collect_paths_errors(tmp_path):
     with pytest.raises(InputError, match=r"empty: folder has no transcripts \(looked for "
                                          r"\.txt, \.md, \.docx, \.vtt, \.srt, \.cha\)"):
         collect_paths([tmp_path / "empty"])
-    with pytest.raises(InputError, match=r"notes.csv: unsupported file type '.csv'"):
+    with pytest.raises(InputError, match=r"notes.csv: unsupported file type '.csv'; qcode "
+                                         r"imports .*; document attributes come from a CSV "
+                                         r"given with --attributes FILE$"):
         collect_paths([tmp_path / "empty" / "notes.csv"])
+    write(tmp_path / "notes.pdf", "%PDF")
+    with pytest.raises(InputError, match=r"notes.pdf: unsupported file type '.pdf'; qcode "
+                                         r"imports \.txt, \.md, \.docx, \.vtt, \.srt, \.cha$"):
+        collect_paths([tmp_path / "notes.pdf"])
 
 
 def test_samples_meet_the_brief(tmp_path):

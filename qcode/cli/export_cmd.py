@@ -44,8 +44,14 @@ def _write_table(ctx: typer.Context, frame, out: Path | None, fmt: str | None, t
 
     chosen = format_for(out, fmt, TABLE_FORMATS)
     body = frame.drop(index="Total", columns="Total", errors="ignore")
-    if body.empty or not body.select_dtypes("number").to_numpy().any():
-        warn(f"the {title} is empty: the project has no codes or codings yet")
+    if body.shape[0] == 0:
+        warn(f"the {title} is empty: the project has no codes yet "
+             "(`qcode codebook load FILE.yaml`)")
+    elif body.shape[1] == 0:
+        warn(f"the {title} is empty: the project has no documents yet (`qcode import FILES`)")
+    elif not body.select_dtypes("number").to_numpy().any():
+        warn(f"the {title} is all zeros: no codings yet, or none that the options select "
+             "(suggestions count once accepted: `qcode review`)")
     if chosen == "xlsx":
         write_xlsx(out, {title: frame})
     else:

@@ -34,8 +34,10 @@ def collect_paths(paths: list[Path]) -> list[Path]:
                                  f"(looked for {', '.join(SUPPORTED)})")
             found.extend(inside)
         elif path.suffix.lower() not in SUPPORTED:
+            hint = ("; document attributes come from a CSV given with --attributes FILE"
+                    if path.suffix.lower() in (".csv", ".tsv") else "")
             raise InputError(f"{path}: unsupported file type '{path.suffix or '(none)'}'; "
-                             f"qcode imports {', '.join(SUPPORTED)}")
+                             f"qcode imports {', '.join(SUPPORTED)}{hint}")
         else:
             found.append(path)
     return list(dict.fromkeys(found))
