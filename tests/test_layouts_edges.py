@@ -157,3 +157,18 @@ def test_names_each_used_once_are_no_layout_without_a_core_of_speakers():
     # brackets): nothing to compare them with, so they are words
     assert find_layout("Carla: Hola.\nPedro: Sí.\n") is None
     assert find_layout("Carla: Hola.\nPedro: Sí.\nCarla: Bien.\nPedro: No.\n").name == "colon"
+
+
+def test_every_line_holding_a_hint_is_tried_as_a_notice():
+    # the hint's tail "ranscri" occurs three times: after an X (no hint), in the notice on the
+    # same line, and in R's words below; the notice is not speech, R's words are
+    text = ("E: Hola.\nR: Sí.\nXranscription: Ana started transcription\n"
+            "R: Más transcripciones.\n")
+    assert speakers(text) == [("E", "Hola."), ("R", "Sí."), ("R", "Más transcripciones.")]
+
+
+def test_each_notice_is_found_after_an_earlier_one():
+    # two Teams notices, then the hint's tail in words: both notices are noise
+    text = ("Ana started transcription\nE: a.\nBeto stopped transcription\nR: b.\n"
+            "E: transcripts.\n")
+    assert speakers(text) == [("E", "a."), ("R", "b."), ("E", "transcripts.")]

@@ -434,3 +434,20 @@ def test_a_forced_layout_that_finds_no_speaker_names_none():
     done = split(text, layout="otter")
     assert (done.mode, done.layout) == ("paragraph", None)
     assert [text[s.start:s.end] for s in done.spans] == ["Hola.", "Chau."]
+
+
+def test_caption_turns_are_taken_as_given_and_sentences_name_the_layout():
+    from qcode.importers.model import Span
+
+    # a caption file's text may look like a colon layout; its own turns are used, unnamed
+    text = "E: a.\nR: b.\nE: c.\n"
+    done = split(text, "turn", "en", [Span(0, 5, "Ana"), Span(6, 11, "Beto")])
+    assert (done.layout, [s.speaker for s in done.spans]) == (None, ["Ana", "Beto"])
+    assert split(text, "sentence").layout == "colon"
+
+
+def test_f4_end_times_close_their_paragraphs():
+    # #00:00:04-2# is 4.2 s, #00:00:09-7# 9.7 s: when each paragraph ends
+    text = "I: a. #00:00:04-2#\nB1: b. #00:00:09-7#\n"
+    assert [(s.speaker, text[s.start:s.end], s.time_end) for s in split(text).spans] == [
+        ("I", "a.", 4.2), ("B1", "b.", 9.7)]
