@@ -11,6 +11,7 @@ listed flat) and `renamed_from` (earlier ids, so reloading keeps their codings).
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import re
@@ -114,7 +115,13 @@ def load_codebook(path: str | Path) -> Codebook:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such codebook file")
-    text = path.read_text(encoding="utf-8-sig")
+    raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # never the locale's encoding
+    try:
+        text = raw.decode()  # UTF-8
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise CodebookError([f"{path}:{line}: byte 0x{raw[exc.start]:02x} is not UTF-8; save "
+                             "the codebook as UTF-8"]) from None
     return parse_codebook(text, str(path), default_name=path.stem)
 
 
@@ -142,15 +149,16 @@ def _parse(text: str, source: str, default_name: str) -> Codebook:
         raise CodebookError([f"{source}:1: a codebook is a mapping with a `codes:` list"])
     located = Locator(source, root)
     raw = _raw_codes(data.get("codes"))
-    too_deep = next((c for c in raw if (len(c.path) - 2) // 2 >= MAX_DEPTH), None)
+    # a path has two parts per level (codes, 0, children, 1, ...): level MAX_DEPTH + 1 is
+    # the first one too deep
+    too_deep = next((c for c in raw if len(c.path) > 2 * MAX_DEPTH), None)
     if too_deep is not None:
         raise CodebookError([located.at(too_deep.path, f"codes are nested more than "
                                         f"{MAX_DEPTH} levels deep; list deeper codes flat with "
                                         "`parent:`")])
-    spec = None
     try:
         spec = CodebookSpec.model_validate(data)
-    except ValidationError as exc:
+    except ValidationError as exc:  # it always has an error, so `problems` is not empty
         problems += [_schema_problem(located, error, data) for error in exc.errors()]
     _check_codes(raw, located, problems)
     languages = data.get("languages")
@@ -158,10 +166,10 @@ def _parse(text: str, source: str, default_name: str) -> Codebook:
         if isinstance(language, str) and not _LANGUAGE.match(language):
             problems.append(located.at(("languages",), f"'{language}' is not a language code "
                                        "such as es or en"))
-    if problems or spec is None:
+    if problems:
         raise CodebookError(_by_line(problems, source))
     codes = _flatten(spec.codes, None)
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha = hashlib.sha256(text.encode()).hexdigest()  # of the UTF-8 text
     warnings = _warnings(codes, spec.languages)
     return Codebook(spec.name or default_name, spec.version, sha, codes, warnings)
 

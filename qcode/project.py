@@ -297,6 +297,9 @@ class Project:
         """The spaCy pipeline (argument, else the `model` setting) and the training floor."""
         from .suggest import DEFAULT_MIN_POSITIVES
 
+        if min_positives is not None and min_positives < 1:
+            raise InputError(f"--min-positives {min_positives}: use a whole number of 1 or more "
+                             f"(default {DEFAULT_MIN_POSITIVES})")
         return {"model_name": model or self.setting("model"),
                 "min_positives": min_positives or DEFAULT_MIN_POSITIVES}
 

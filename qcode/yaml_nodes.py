@@ -22,6 +22,7 @@ import yaml
 from .errors import CodebookError
 
 _STR = "tag:yaml.org,2002:str"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it
 
 
 @contextmanager
@@ -39,17 +40,19 @@ def gc_paused() -> Iterator[None]:
 def compose(text: str, source: str, problems: list[str]) -> tuple[yaml.Node | None, Any]:
     """The YAML node tree (for line numbers) and the data built from it; duplicate keys are
     added to `problems`, a syntax error or an alias raises CodebookError."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = _LOADER(text)
     try:
         root = loader.get_single_node()
         data = _Builder(source, problems).build(root) if root is not None else None
     except yaml.YAMLError as exc:
         exc = _python_parser_error(text) or exc  # its messages say what it expected
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark else source
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise CodebookError([f"{where}: YAML syntax error: {problem}; check indentation "
-                             "and quoting there"]) from None
+        if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+            line = text[:exc.position].count("\n") + 1
+            problem = f"{exc.reason} (character #x{exc.character:04x})"
+        else:  # the scanner's, parser's, composer's and constructor's errors have a mark
+            line, problem = exc.problem_mark.line + 1, exc.problem
+        raise CodebookError([f"{source}:{line}: YAML syntax error: {problem}; check "
+                             "indentation and quoting there"]) from None
     finally:
         loader.dispose()
     return root, data
@@ -82,7 +85,13 @@ class _Builder:
     def scalar(self, node: yaml.Node) -> Any:
         if node.tag == _STR:
             return node.value
-        return self.constructor.construct_object(node)  # a scalar: nothing deeper
+        try:
+            return self.constructor.construct_object(node)  # a scalar: nothing deeper
+        except ValueError as exc:  # 2024-02-30 read as a date, `!!int abc`
+            kind = node.tag.removeprefix("tag:yaml.org,2002:")
+            raise CodebookError([f"{self.source}:{node.start_mark.line + 1}: '{node.value}' "
+                                 f"cannot be read as {kind} ({exc}); put it in quotes if it "
+                                 "is text"]) from None
 
     def build(self, root: yaml.Node) -> Any:
         seen: set[int] = set()
@@ -101,8 +110,8 @@ class _Builder:
                 stack += ((item, (*path, index), value, index)
                           for index, item in enumerate(node.value))
             else:  # a MappingNode: the composer makes only these three
-                value = {}
                 lines: dict[Any, int] = {}
+                entries = []
                 for key_node, value_node in node.value:
                     name = self._key(key_node, path)
                     line = key_node.start_mark.line + 1
@@ -112,8 +121,9 @@ class _Builder:
                                              "keep one")
                         continue
                     lines[name] = line
-                    value[name] = None
-                    stack.append((value_node, (*path, name), value, name))
+                    entries.append((value_node, name))
+                value = dict.fromkeys(lines)  # the keys in file order, their values built below
+                stack += ((item, (*path, name), value, name) for item, name in entries)
             container[key] = value
         return result[0]
 

@@ -252,10 +252,14 @@ def test_overlap_share_of_the_coding_counts_too(pair):
 
 
 def test_overlap_outside_its_range_is_refused(pair):
-    for bad in (0, -0.1, 1.01):
-        with pytest.raises(InputError, match=rf"^--overlap {bad}: use a share between 0 and 1"):
-            pair.agree(overlap=bad)
+    """agree, disagreements and consensus read --overlap the same way: a share in (0, 1]."""
+    for call in (pair.agree, pair.disagreements, lambda **kw: pair.consensus("cons", **kw)):
+        for bad in (0, -0.1, 1.01):
+            with pytest.raises(InputError,
+                               match=rf"^--overlap {bad}: use a share between 0 and 1"):
+                call(overlap=bad)
     assert pair.agree(overlap=1).rows  # 1 itself is allowed
+    pair.disagreements(overlap=1)  # and so do disagreements (no error)
 
 
 def test_threshold_flags_alpha_strictly_below_it(pair):

@@ -20,15 +20,20 @@ from tests.hostile import refused, small_project
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def hold_lock(database: Path, seconds: float) -> threading.Thread:
-    """Another connection holds the write lock for `seconds` (like a long codings import)."""
+def hold_lock(database: Path, seconds: float,
+              until: threading.Event | None = None) -> threading.Thread:
+    """Another connection holds the write lock for `seconds` (like a long codings import),
+    or, given `until`, until that event is set (at most 60 s)."""
     ready = threading.Event()
 
     def holder():
         conn = sqlite3.connect(database, isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
         ready.set()
-        time.sleep(seconds)
+        if until is None:
+            time.sleep(seconds)
+        else:
+            until.wait(60)
         conn.execute("ROLLBACK")
         conn.close()
 
@@ -41,7 +46,10 @@ def hold_lock(database: Path, seconds: float) -> threading.Thread:
 def test_a_write_waits_for_another_process_and_says_so(tmp_path, monkeypatch):
     env = small_project(tmp_path, codebook=True)
     monkeypatch.setattr(store, "BUSY_MS", 100)
-    thread = hold_lock(tmp_path / "p" / "qcode.db", 1.0)
+    # the lock is let go only once the command has found it taken (however slow its start)
+    refused_once, locked = threading.Event(), store._locked
+    monkeypatch.setattr(store, "_locked", lambda exc: refused_once.set() or locked(exc))
+    thread = hold_lock(tmp_path / "p" / "qcode.db", 0, until=refused_once)
     result = run("code", "entrevista", "2", "route.visitors", env=env)
     thread.join()
     assert result.exit_code == 0, result.output

@@ -294,3 +294,50 @@ def test_cycles_after_a_code_without_id_are_still_found():
         "2: codes[0].id: required field 'id' is missing",
         "3: codes[1]: 'a' is its own ancestor; break the parent cycle",
         "4: codes[2]: 'b' is its own ancestor; break the parent cycle"]
+
+
+def test_a_duplicate_key_and_a_schema_error_are_both_reported():
+    """The duplicate key is found while reading, the missing name by the schema check: one
+    run lists both, in file order."""
+    assert problems("codes:\n  - id: a\n    id: b\n    name: A\n  - {id: c}\n") == [
+        "3: codes[0].id: duplicate key (first at line 2); keep one",
+        "5: codes[1].name: required field 'name' is missing"]
+
+
+def test_languages_that_are_not_a_list_are_one_problem():
+    """`languages: es` is text, not a list: the schema says so once (its letters are not
+    checked one by one as language codes)."""
+    assert problems("languages: es\ncodes: []\n") == ["1: languages: input should be a valid "
+                                                      "list"]
+
+
+def test_keys_keep_their_file_order():
+    book = parse_codebook("codes:\n  - {id: a, name: A, patterns: {fr: [x], es: [y], en: [z]}}\n"
+                          "  - {name: B, id: b, patterns: {en: [z], fr: [x]}}\n")
+    assert [list(code.patterns) for code in book.codes] == [["fr", "es", "en"], ["en", "fr"]]
+
+
+def test_a_character_yaml_does_not_allow_is_one_line_with_its_line():
+    """YAML refuses control characters such as BEL (U+0007), even quoted."""
+    assert problems('codes:\n  - {id: a,\n     name: "x\x07"}\n') == [
+        "3: YAML syntax error: special characters are not allowed (character #x0007); check "
+        "indentation and quoting there"]
+
+
+@pytest.mark.parametrize("value, kind, why", [
+    ("2024-02-30", "timestamp", "day is out of range for month"),
+    ("!!int abc", "int", "invalid literal for int() with base 10: 'abc'")])
+def test_a_value_yaml_cannot_read_is_one_line_with_its_line(value, kind, why):
+    """Unquoted, 2024-02-30 is a date to YAML, and there is no such day."""
+    text = f"name: x\ncodes: []\nversion: {value}\n"
+    assert problems(text) == [f"3: '{value.split()[-1]}' cannot be read as {kind} ({why}); "
+                              "put it in quotes if it is text"]
+
+
+def test_a_codebook_given_as_text_is_called_codebook():
+    """Without a file name, problems name `<codebook>` and a codebook without `name:` is
+    called codebook."""
+    assert parse_codebook("codes:\n  - {id: a, name: A}\n").name == "codebook"
+    with pytest.raises(CodebookError) as raised:
+        parse_codebook("codes: 3\n")
+    assert raised.value.problems == ["<codebook>:1: codes: input should be a valid list"]

@@ -70,3 +70,13 @@ def test_evaluation_runs_after_its_module_was_imported_first(learnable, monkeypa
     monkeypatch.setattr(package, "evaluate", importlib.import_module("qcode.suggest.evaluate"),
                         raising=False)
     assert learnable.evaluate_suggestions(folds=2).folds == 2
+
+
+def test_five_folds_by_default(learnable):
+    """Six documents: the default of 5 folds is below the number of documents, so it is the
+    number of folds used; the default threshold is a probability of 0.5."""
+    from qcode.suggest.evaluate import evaluate
+
+    result = evaluate(learnable.conn)
+    assert (result.folds, result.documents, result.min_score) == (5, 6, 0.5)
+    assert {r["model_folds"] for r in result.rows if r["code"] == "visitas"} == {"5/5"}

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from qcode import Project
+from qcode.errors import InputError
 from tests.conftest import run, write
 
 CODEBOOK = """\
@@ -342,6 +343,17 @@ def test_suggest_method_all_min_score_and_min_positives(learnable):
     assert "0 codes" in result.stderr and "visitas (18)" in result.stderr
     result = cli(learnable, "suggest", "train", "--min-positives", "18")
     assert "2 codes" in result.stderr
+
+
+def test_min_positives_below_one_is_refused(project):
+    """A code needs at least one coded segment to be learnt: 0 and -1 are refused in one line
+    (0 used to mean the default, and -1 went through)."""
+    for bad in (0, -1):
+        with pytest.raises(InputError, match=rf"^--min-positives {bad}: use a whole number of 1 "
+                                             r"or more \(default 5\)$"):
+            project.train(min_positives=bad)
+        with pytest.raises(InputError, match=rf"^--min-positives {bad}: "):
+            project.evaluate_suggestions(min_positives=bad)
 
 
 def test_train_and_evaluate_with_a_coder(learnable):

@@ -24,6 +24,8 @@ from typing import Literal
 
 import numpy as np
 
+from ..errors import InputError
+
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
 
@@ -33,9 +35,8 @@ def value_counts(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = np.unique(data[present])
     units = np.broadcast_to(np.arange(data.shape[0])[:, None], data.shape)[present]
     index = np.searchsorted(values, data[present])
-    counts = np.bincount(units * len(values) + index,
-                         minlength=data.shape[0] * len(values)).reshape(data.shape[0], -1)
-    return counts.astype(np.float64), values
+    counts = np.bincount(units * len(values) + index, minlength=data.shape[0] * len(values))
+    return counts.reshape(data.shape[0], len(values)), values
 
 
 def _pairable(counts: np.ndarray) -> np.ndarray:
@@ -55,7 +56,9 @@ def _shares(counts: np.ndarray) -> np.ndarray:
 
 
 def _chance_corrected(observed: float, chance: float) -> float | None:
-    if chance >= 1 - 1e-12:
+    # Chance agreement is exactly 1 when a single value was given (every share is then
+    # 1.0); with two values or more it stays far below 1.
+    if chance >= 1:
         return None
     return (observed - chance) / (1 - chance)
 
@@ -108,16 +111,18 @@ def cohen_kappa(data: np.ndarray) -> float | None:
 def krippendorff_alpha(data: np.ndarray, level: Level = "nominal") -> float | None:
     counts, values = value_counts(data)
     counts = _pairable(counts)
-    if not len(counts) or len(values) < 2:
+    if not len(counts):
         return None
     weights = counts / (counts.sum(axis=1, keepdims=True) - 1)
-    coincidences = weights.T @ counts - np.diag(weights.sum(axis=0))
-    totals = coincidences.sum(axis=0)
+    # Coincidences off the diagonal; the diagonal (pairs of equal values) is left as it
+    # comes, since every level's distance from a value to itself is 0.
+    coincidences = weights.T @ counts
+    totals = counts.sum(axis=0)  # n_c: a value's coincidences add up to its count
     n = totals.sum()
     delta = _distances(values, totals, level)
     observed = (coincidences * delta).sum() / n
     expected = (np.outer(totals, totals) * delta).sum() / (n * (n - 1))
-    if expected <= 0:
+    if expected <= 0:  # a single value among the pairable units: no variation at all
         return None
     return float(1 - observed / expected)
 
@@ -129,8 +134,11 @@ def _distances(values: np.ndarray, totals: np.ndarray, level: Level) -> np.ndarr
     if level == "interval":
         return (values[:, None] - values[None, :]) ** 2
     if level == "ratio":
+        if values[0] < 0:  # values are sorted
+            raise InputError(f"ratio data cannot be negative (found {values[0]:g}): a ratio "
+                             "scale starts at 0; use --level interval")
         sums = values[:, None] + values[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(invalid="ignore"):  # 0/0 for c = k = 0, taken as 0
             ratio = ((values[:, None] - values[None, :]) / sums) ** 2
         return np.nan_to_num(ratio)
     if level == "ordinal":

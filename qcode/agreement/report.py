@@ -86,9 +86,7 @@ def agree(conn: sqlite3.Connection, *, coders: list[str] | None = None,
     selection = select(conn, coders, codes, documents)
     if unit == "span":
         return _span_report(conn, selection, threshold)
-    if not 0 < overlap <= 1:
-        raise InputError(f"--overlap {overlap}: use a share between 0 and 1, e.g. 0.5")
-    units = segment_units(conn, selection, overlap)
+    units = segment_units(conn, selection, checked_overlap(overlap))
     two = len(selection.coders) == 2
     report = AgreementReport("segment", selection.coders, [d[1] for d in selection.documents],
                              "Cohen's kappa" if two else "Fleiss' kappa", threshold)
@@ -251,6 +249,13 @@ def agree_ratings(path: Path, level: co.Level = "nominal",
     return report
 
 
+def checked_overlap(overlap: float) -> float:
+    """`--overlap` as agree, disagreements and consensus take it: a share in (0, 1]."""
+    if not 0 < overlap <= 1:
+        raise InputError(f"--overlap {overlap}: use a share between 0 and 1, e.g. 0.5")
+    return overlap
+
+
 # -- disagreements and consensus ------------------------------------------------------------
 
 def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
@@ -262,7 +267,7 @@ def disagreements(conn: sqlite3.Connection, *, coders: list[str] | None = None,
     from ..memos import segment_memos
 
     selection = select(conn, coders, codes, documents)
-    units = segment_units(conn, selection, overlap)
+    units = segment_units(conn, selection, checked_overlap(overlap))
     texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}
     memos: dict[int, dict[int, list[str]]] = {}  # the discussion's memos, per document
     out = []
@@ -304,7 +309,7 @@ def consensus(conn: sqlite3.Connection, name: str, *, coders: list[str] | None =
                          "choose a new name such as 'consensus'")
     from ..memos import put_memo
 
-    units = segment_units(conn, selection, overlap)
+    units = segment_units(conn, selection, checked_overlap(overlap))
     added = 0
     with atomic(conn):
         register(conn, name, "consensus")

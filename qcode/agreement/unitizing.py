@@ -59,9 +59,12 @@ def distance(first: tuple[int, int, bool], second: tuple[int, int, bool]) -> int
 
 
 def _observed_sum(a: list[tuple[int, int, bool]], b: list[tuple[int, int, bool]]) -> int:
-    """Sum of distances over the overlapping pairs of two coders' sections (a merge walk)."""
+    """Sum of distances over the overlapping pairs of two coders' sections (a merge walk).
+
+    Both lists end at L, so `j` never passes b's last section while `i` is in a: a tie
+    (which the last pair always is) advances `i`."""
     total, i, j = 0, 0, 0
-    while i < len(a) and j < len(b):
+    while i < len(a):
         total += distance(a[i], b[j])
         if a[i][1] <= b[j][1]:
             i += 1

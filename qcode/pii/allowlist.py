@@ -80,9 +80,10 @@ DEFAULTS: frozenset[str] = frozenset(
 class Allowlist:
     """Terms (phrases or single words) that are never reported, compared by `plain()`."""
 
+    _heads: set[str] | None  # the terms' first words, learnt again after each `add`
+
     def __init__(self, terms: Iterable[str] = (), defaults: bool = True):
         self.terms: set[str] = set(DEFAULTS) if defaults else set()
-        self._heads: set[str] | None = None
         self.add(terms)
 
     def add(self, terms: Iterable[str]) -> None:
@@ -96,9 +97,9 @@ class Allowlist:
         """`text in self`, answered without folding the whole text when its first word
         begins no term (most capitalised sequences of a transcript)."""
         if self._heads is None:
-            self._heads = {term.split(" ", 1)[0] for term in self.terms}
-        head = plain(text.split(None, 1)[0]) if text.strip() else ""
-        return (not head or head in self._heads) and fold(text) in self.terms
+            self._heads = {term.partition(" ")[0] for term in self.terms}
+        words = text.split()
+        return bool(words) and plain(words[0]) in self._heads and fold(text) in self.terms
 
 
 def project_terms(conn: sqlite3.Connection) -> list[str]:

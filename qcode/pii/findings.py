@@ -48,7 +48,7 @@ def with_lines(text: str, findings: list[Finding]) -> list[Finding]:
 def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     """Keep one finding per stretch of text: the earliest, then the longest."""
     kept: list[Finding] = []
-    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):  # same start: longest first
         if kept and f.start < kept[-1].end:
             continue
         kept.append(f)

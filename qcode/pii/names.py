@@ -243,8 +243,13 @@ def _allowed_phrases(text: str, words: list[tuple[int, int, str]], allow: Allowl
     return inside
 
 
+def _key(word: str) -> str:
+    """The `plain` form of a word without an English possessive (Saavedra's)."""
+    return plain(word.removesuffix("'s").removesuffix("’s"))
+
+
 def _blocked(word: str, allow: Allowlist) -> bool:
-    key = plain(word.rstrip("'’s") if word.endswith(("'s", "’s")) else word)
+    key = _key(word)
     return key in NOT_NAMES or key in _TITLE_WORDS or key in allow.terms or len(key) < 2
 
 
@@ -254,9 +259,9 @@ def _judge(text: str, part: list[tuple[int, int, str]], first: dict, last: dict,
     span = text[start:end]
     if allow.phrase(span):
         return None
-    keys = [plain(w.removesuffix("'s").removesuffix("’s")) for _, _, w in part]
-    caps = [w.isupper() and len(w) > 1 for _, _, w in part]
-    known = [(k in first, k in last, first.get(k, False) or last.get(k, False)) for k in keys]
+    keys = [_key(w) for _, _, w in part]
+    caps = [w.isupper() for _, _, w in part]  # (words of one letter were blocked)
+    known = [(k in first, k in last, first.get(k) or last.get(k)) for k in keys]
     title = _title_before(text, start)
     if title and not all(caps) and (known[0][0] or known[0][1]
                                     or keys[0] not in common_words()):

@@ -49,7 +49,7 @@ def _cues_before(text: str, start: int) -> list[tuple[str, str]]:
     return found
 
 
-def _nearest_cue(text: str, start: int, value: str = "") -> tuple[str | None, str]:
+def _nearest_cue(text: str, start: int, value: str) -> tuple[str | None, str]:
     """The kind of number the closest cue before `start` announces ("id", "file", "phone",
     "plate" or None) and the cue word. Eight bare digits (a DNI's shape) go to any ID cue
     in reach."""
@@ -170,7 +170,7 @@ def phones_and_ids(text: str, windows: DigitWindows) -> Iterator[Finding]:
                           "phone-like digits after a phone cue")
     for start, end, value, label in _after_cues(text, windows.narrow, "id", _ID_VALUE):
         digits = re.sub(r"\D", "", value)
-        if len(digits) == 8 and value[:1].isdigit() and len(value.replace(" ", "")) <= 10:
+        if len(digits) == 8 and value[:1].isdigit():  # (then at most 10 characters long)
             yield _dni(start, end, value, f"8 digits after '{label}'")
         elif len(digits) == 11 and _ruc_valid(digits):
             yield Finding(start, end, value, "id", f"valid RUC after '{label}'")
@@ -216,7 +216,7 @@ def emails(text: str, windows: DigitWindows) -> Iterator[Finding]:
 
 def addresses(text: str, windows: DigitWindows) -> Iterator[Finding]:
     for match in _find(_ADDRESS, text, windows.wide):
-        yield Finding(match.start(), match.end(), match.group(0).rstrip(), "address",
+        yield Finding(match.start(), match.end(), match.group(0), "address",
                       "street name with a number")
 
 
@@ -235,7 +235,7 @@ def file_numbers(text: str, windows: DigitWindows) -> Iterator[Finding]:
     for start, end, value, label in _after_cues(text, windows.narrow, "file", _CODE):
         if sum(c.isdigit() for c in value) >= 3 and not _YEAR.fullmatch(value) \
                 and not _DATE.fullmatch(value):
-            yield Finding(start, end, value.strip(), "file_number",
+            yield Finding(start, end, value, "file_number",
                           f"number after '{label}'")
 
 

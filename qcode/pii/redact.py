@@ -56,8 +56,9 @@ def every_mention(text: str, findings: list[Finding]) -> list[Finding]:
     strings = {f.text: f for f in findings if len(f.text) >= 3}
     if not strings:
         return findings
+    # a string sorts after its own prefixes: the longest of those that match is tried first
     pattern = re.compile(r"(?<![\w@.])(?:" + "|".join(
-        re.escape(s) for s in sorted(strings, key=len, reverse=True)) + r")(?![\w@])")
+        re.escape(s) for s in sorted(strings, reverse=True)) + r")(?![\w@])")
     extra = [Finding(m.start(), m.end(), m.group(0), strings[m.group(0)].kind,
                      f"same text as line {strings[m.group(0)].line}")
              for m in pattern.finditer(text)]
@@ -66,54 +67,47 @@ def every_mention(text: str, findings: list[Finding]) -> list[Finding]:
 
 def redact_text(text: str, findings: list[Finding], language: str = "es") -> Redaction:
     """`text` with each finding, and every recurrence of its text, replaced by its
-    placeholder; and the key to them."""
+    placeholder; and the key to them, numbered per kind in order of first appearance."""
     findings = every_mention(text, findings)
     stems = PLACEHOLDERS.get(language, PLACEHOLDERS["en"])
+    groups = sorted(_identifiers(findings), key=lambda group: min(f.start for f in group))
     key: list[KeyEntry] = []
-    by_identity: dict[tuple[str, str], KeyEntry] = {}
+    placeholders: dict[Finding, str] = {}
     counters: dict[str, int] = {}
-    people: list[tuple[set[str], KeyEntry]] = []
-    chosen: list[tuple[Finding, KeyEntry]] = []
-    for finding in sorted(findings, key=lambda f: -(f.end - f.start)):  # full names first
-        ident = _identity(finding)
-        entry = by_identity.get((finding.kind, *ident))
-        if entry is None and finding.kind == "name":
-            entry = next((e for words, e in people if set(ident) <= words), None)
-        if entry is None:
-            counters[finding.kind] = counters.get(finding.kind, 0) + 1
-            entry = KeyEntry(f"[{stems[finding.kind]}_{counters[finding.kind]}]",
-                             finding.kind, finding.text)
-            key.append(entry)
-            if finding.kind == "name":
-                people.append((set(ident), entry))
-        by_identity[(finding.kind, *ident)] = entry
-        chosen.append((finding, entry))
-    chosen.sort(key=lambda pair: pair[0].start)
-    _renumber(key, chosen, stems)
+    for group in groups:
+        group.sort(key=lambda f: f.start)
+        kind = group[0].kind
+        counters[kind] = counters.get(kind, 0) + 1
+        key.append(KeyEntry(f"[{stems[kind]}_{counters[kind]}]", kind, group[0].text,
+                            [f.line for f in group]))
+        placeholders.update(dict.fromkeys(group, key[-1].placeholder))
     parts, position = [], 0
-    for finding, entry in chosen:
-        parts.append(text[position:finding.start])
-        parts.append(entry.placeholder)
+    for finding in sorted(findings, key=lambda f: f.start):
+        parts += [text[position:finding.start], placeholders[finding]]
         position = finding.end
-        entry.lines.append(finding.line)
     parts.append(text[position:])
     return Redaction("".join(parts), findings, key)
 
 
-def _renumber(key: list[KeyEntry], chosen: list[tuple[Finding, KeyEntry]],
-              stems: dict[str, str]) -> None:
-    """Number placeholders in order of first appearance in the text (PERSONA_1 first)."""
-    order: dict[int, KeyEntry] = {}
-    for _, entry in chosen:
-        order.setdefault(id(entry), entry)
-    counters: dict[str, int] = {}
-    for entry in order.values():
-        counters[entry.kind] = counters.get(entry.kind, 0) + 1
-        entry.placeholder = f"[{stems[entry.kind]}_{counters[entry.kind]}]"
-    key.sort(key=lambda e: list(order.values()).index(e))
-    first = {id(e): f for f, e in reversed(chosen)}
-    for entry in key:
-        entry.original = first[id(entry)].text
+def _identifiers(findings: list[Finding]) -> list[list[Finding]]:
+    """The findings grouped by the identifier they mention: same kind and identity, or for
+    names, words all found in a fuller name (Quispe in Juan Quispe Mamani)."""
+    groups: list[list[Finding]] = []
+    by_identity: dict[tuple[str, ...], list[Finding]] = {}
+    people: list[tuple[set[str], list[Finding]]] = []
+    for finding in sorted(findings, key=lambda f: -(f.end - f.start)):  # full names first
+        ident = _identity(finding)
+        group = by_identity.get((finding.kind, *ident))
+        if group is None and finding.kind == "name":
+            group = next((g for words, g in people if set(ident) <= words), None)
+        if group is None:
+            group = []
+            groups.append(group)
+            if finding.kind == "name":
+                people.append((set(ident), group))
+        by_identity[(finding.kind, *ident)] = group
+        group.append(finding)
+    return groups
 
 
 def key_csv(key: list[KeyEntry]) -> str:
@@ -172,7 +166,7 @@ def redact_file(path: Path, out: Path, *, key: Path | None = None,
     """
     from ..exporters.files import write_atomic
     from ..importers import SUPPORTED, read_document
-    from ..importers.decoding import check_text, decode
+    from ..importers.decoding import decode
     from .scan import scan_text, speaker_labels
 
     if path.suffix.lower() not in SUPPORTED:
@@ -192,8 +186,8 @@ def redact_file(path: Path, out: Path, *, key: Path | None = None,
                              "FILE.txt or FILE.md")
         text = doc.text
     else:
+        # the bytes as they are (read_document has checked them, normalised): CRLF stays
         text, _ = decode(path.read_bytes(), path, encoding)
-        check_text(text, path)
     lang = language or doc.language or guess_language(text) or default_language
     findings = scan_text(text, allow, speakers=speaker_labels(text, lang))
     result = redact_text(text, findings, lang)

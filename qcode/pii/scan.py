@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .allowlist import Allowlist
@@ -48,7 +48,7 @@ def scan_text(text: str, allow: Allowlist | None = None, *,
             found.append(Finding(offset, offset + len(label), label, "name", reason))
     if nlp is not None:
         found.extend(_entities(text, nlp, allow))
-    found.sort(key=lambda f: _PRIORITY.get(f.kind, 9))
+    found.sort(key=lambda f: _PRIORITY[f.kind])
     return with_lines(text, resolve_overlaps(_drop_allowed(found, allow)))
 
 
@@ -100,8 +100,8 @@ def scan_parsed(text: str, source: str, language: str, allow: Allowlist | None =
                 turns=None, nlp=None, extra: Sequence[str] = ()) -> ScanResult:
     findings = scan_text(text, allow, speakers=speaker_labels(text, language, turns), nlp=nlp)
     for line in extra:  # front matter: reported on line 0 ("before the text")
-        findings.extend(Finding(f.start, f.end, f.text, f.kind, f.reason + " (front matter)",
-                                0) for f in scan_text(line, allow))
+        findings.extend(replace(f, reason=f.reason + " (front matter)", line=0)
+                        for f in scan_text(line, allow))
     findings.sort(key=lambda f: (f.line, f.start))
     return ScanResult(source, language, findings, len(text.split()))
 
@@ -160,7 +160,6 @@ def findings_in_passages(passages: Iterable[str], allow: Allowlist | None = None
                          ) -> list[tuple[int, list[Finding]]]:
     """(index, findings) for each passage that still holds a likely identifier: what
     `export quotes`, `report` and the REFI-QDA export warn about before writing."""
-    allow = allow if allow is not None else Allowlist()
     out = []
     for index, passage in enumerate(passages):
         found = scan_text(passage, allow)

@@ -28,6 +28,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # Regions that normalisation may change: a CRLF, or a run of characters from U+0300 up
 # (combining marks and everything that composes) with the character before it.
 _CHANGING = re.compile("\r\n|[\x00-\u02ff]?[\u0300-\U0010ffff]+")
+# A position inside a piece snaps to the piece's start or end: `side` is one of these.
+_SIDES = {"start": 0, "end": 1}
 
 
 class OffsetMap:
@@ -50,7 +52,7 @@ class OffsetMap:
         if position == src:
             return dst
         if position < src + src_len:
-            return dst if side == "start" else dst + dst_len
+            return dst + dst_len * _SIDES[side]
         return position + (dst + dst_len) - (src + src_len)
 
 
@@ -125,9 +127,9 @@ def _clusters(region: str) -> list[tuple[int, str]]:
 def tool_map(raw: str, convention: Convention) -> OffsetMap:
     """Positions as the exporter counted them -> positions in `raw` (code points, no BOM)."""
     pieces: list[tuple[int, int, int, int]] = []
-    events: list[tuple[int, int, int]] = []  # (raw position, raw length, tool length)
-    if convention.crlf_as_one:
-        events += [(m.start(), 2, 1) for m in re.finditer("\r\n", raw)]
+    # (raw position, raw length, tool length)
+    events = ([(m.start(), 2, 1) for m in re.finditer("\r\n", raw)] if convention.crlf_as_one
+              else [])
     if convention.utf16:
         events += [(m.start(), 1, 2) for m in _ASTRAL.finditer(raw)]
     events.sort()
@@ -160,7 +162,7 @@ def agreement(names: list[tuple[str, int, int]], raw: str, stored: str, to_raw: 
     """How many selections' names are the start of the text this convention gives them."""
     hits = 0
     for name, start, end in names:
-        begin = raw_to_stored(to_raw(start, "start"), "start")
+        begin = raw_to_stored(to_raw(start))
         finish = raw_to_stored(to_raw(end, "end"), "end")
         quoted = _squash(stored[begin:finish])
         if quoted and quoted.startswith(name):

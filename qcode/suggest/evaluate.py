@@ -88,7 +88,7 @@ def evaluate(conn: sqlite3.Connection, *, coder: str | None = None, folds: int =
     splits = min(folds, documents)
     for train, test in GroupKFold(n_splits=splits).split(features, groups=groups):
         subset = _subset(data, train)
-        fitted = learning.fit(subset, [features[i] for i in train], min_positives, code_ids)
+        fitted = learning.fit(subset, [features[i] for i in train], min_positives)
         if not fitted.codes:
             continue
         matrix = fitted.vectoriser.transform([features[i] for i in test])
@@ -100,21 +100,17 @@ def evaluate(conn: sqlite3.Connection, *, coder: str | None = None, folds: int =
     distinct = len(set(data.segment_ids))  # a segment has one labelled row per coder
     result = Evaluation(splits, documents, distinct, min_score)
     totals = {"rules": Counts(), "model": Counts()}
-    per_code: dict[str, dict[str, Counts]] = {}
     for code in code_ids:
         y, mask = truth[code]
-        positive = y.astype(bool)
-        counts = {"rules": Counts(), "model": Counts()}
-        counts["rules"].add(positive[mask], rule_hits[code][mask])
-        counts["model"].add(positive[mask], model_predicted[code][mask])
-        per_code[code] = counts
-        if not positive[mask].any() and not rule_hits[code][mask].any():
+        positive = y.astype(bool)[mask]
+        predictions = {"rules": rule_hits[code][mask], "model": model_predicted[code][mask]}
+        if not positive.any() and not predictions["rules"].any():
             continue
-        for name in totals:
-            totals[name].tp += counts[name].tp
-            totals[name].fp += counts[name].fp
-            totals[name].fn += counts[name].fn
-        result.rows.append(_row(code, int(positive[mask].sum()), int(mask.sum()), counts,
+        counts = {name: Counts() for name in predictions}
+        for name, hits in predictions.items():
+            counts[name].add(positive, hits)
+            totals[name].add(positive, hits)
+        result.rows.append(_row(code, int(positive.sum()), int(mask.sum()), counts,
                                 f"{trained_folds[code]}/{splits}"))
     result.rows.append(_row("micro", sum(r["positives"] for r in result.rows),
                             distinct, totals, ""))

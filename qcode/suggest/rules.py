@@ -60,22 +60,22 @@ class Matches:
 class RuleMatcher:
     def __init__(self, codes: list[tuple[str, dict[str, list[Any]]]], annotator: Annotator):
         """`codes`: (code id, patterns per language) in codebook order."""
-        import numpy as np
+        from spacy.attrs import LEMMA, LOWER
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.annotator = annotator
         vocab = annotator.vocab
-        self.lemma = PhraseMatcher(vocab, attr="LEMMA")
-        self.lower = PhraseMatcher(vocab, attr="LOWER")
-        self.tokens = Matcher(vocab, validate=True)
+        self.lemma = PhraseMatcher(vocab, attr=LEMMA)
+        self.lower = PhraseMatcher(vocab, attr=LOWER)
+        self.tokens = Matcher(vocab)  # (it validates patterns: spaCy's default)
         self.codes = [code_id for code_id, _ in codes]
         self.descriptions: dict[tuple[int, int], str] = {}  # (code, pattern) -> as written
-        keys: dict[int, tuple[int, int]] = {}  # match id -> (code number, pattern number)
+        self._keys: dict[int, tuple[int, int]] = {}  # match id -> (code, pattern number)
         language = annotator.language
         for code_number, (code_id, patterns) in enumerate(codes):
             for number, pattern in enumerate(patterns.get(language, [])):
                 key = f"{code_id}#{number}"
-                keys[vocab.strings.add(key)] = (code_number, number)
+                self._keys[vocab.strings.add(key)] = (code_number, number)
                 if isinstance(pattern, str):
                     self.descriptions[code_number, number] = pattern
                     phrase = annotator(pattern)
@@ -91,9 +91,6 @@ class RuleMatcher:
                                          f"{_describe(pattern)}: spaCy rejects it: "
                                          f"{str(exc).strip().splitlines()[0]}"]) from None
         self.active = [m for m in (self.lemma, self.lower, self.tokens) if len(m)]
-        ids = np.array(sorted(keys), dtype="uint64")
-        self._ids = ids
-        self._label = np.array([keys[i] for i in ids.tolist()], dtype="int64").reshape(-1, 2)
 
     def matches(self, doc) -> Matches:
         """Every pattern hit in a Doc, one per (code, span), in text order."""
@@ -104,9 +101,9 @@ class RuleMatcher:
         if not found:
             empty = np.zeros(0, dtype="int64")
             return Matches(empty, empty, empty, empty)
-        raw = np.array(found, dtype="uint64")
-        label = self._label[np.searchsorted(self._ids, raw[:, 0])]
-        tokens = raw[:, 1:].astype("int64")
+        # the match ids are 64-bit hashes: looked up as Python ints, never as floats
+        label = np.array([self._keys[key] for key, _, _ in found])  # code, pattern number
+        tokens = np.array([(first, end) for _, first, end in found])
         offsets = doc.to_array([IDX, LENGTH]).astype("int64")
         start = offsets[tokens[:, 0], 0]
         last = offsets[tokens[:, 1] - 1]
