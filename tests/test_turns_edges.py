@@ -353,3 +353,101 @@ def test_sentences_keep_the_times_of_their_turn():
     done = split(text, "sentence", "es")
     assert [(s.speaker, text[s.start:s.end], s.time_start) for s in done.spans] == [
         ("E", "Hola.", 5.0), ("E", "¿Qué tal?", 5.0), ("R", "Bien.", 9.0)]
+
+
+def test_sentences_follow_the_language_given_english_by_default():
+    # English tokenizer rules keep "Mr." whole, so it ends no sentence; Spanish rules (and
+    # spaCy's language-neutral ones) split it off as a word and a full stop
+    text = "E: Mr. Smith came. He left.\nR: Ok."
+    english = ["Mr. Smith came.", "He left.", "Ok."]
+    spanish = ["Mr.", "Smith came.", "He left.", "Ok."]
+    for done in (split(text, "sentence"), split(text, "sentence", "en")):
+        assert [text[s.start:s.end] for s in done.spans] == english
+    assert [text[s.start:s.end] for s in split(text, "sentence", "es").spans] == spanish
+    from qcode.importers.turns import segment
+
+    assert [text[s.start:s.end] for s in segment(text, "sentence")[0]] == english
+    assert [text[s.start:s.end] for s in segment(text, "sentence", "es")[0]] == spanish
+
+
+def test_every_opening_mark_goes_with_the_sentence_it_opens():
+    text = "E: Hola. ¡¿Qué dices?! Nada. ¿Y?\nR: Sí.Bueno."
+    done = split(text, "sentence", "es")
+    # "Sí.Bueno." is two sentences although no space follows the first full stop
+    assert [text[s.start:s.end] for s in done.spans] == [
+        "Hola.", "¡¿Qué dices?!", "Nada.", "¿Y?", "Sí.", "Bueno."]
+
+
+def test_sentences_keep_both_times_of_caption_turns():
+    from qcode.importers.model import Span
+
+    text = "Hola. Chau.\nBien."
+    done = split(text, "sentence", "es", [Span(0, 11, "A", 1.5, 4.0), Span(12, 17, "B", 5.0)])
+    assert [(text[s.start:s.end], s.speaker, s.time_start, s.time_end) for s in done.spans] \
+        == [("Hola.", "A", 1.5, 4.0), ("Chau.", "A", 1.5, 4.0), ("Bien.", "B", 5.0, None)]
+
+
+def test_trailing_spaces_of_the_line_above_do_not_make_a_label_a_wrap():
+    # as in test_wrapped_lines_are_not_new_speakers: above 28 characters is a finished line,
+    # and spaces after it do not count (28 + 3 spaces would be a wrap at 37)
+    body = "Uno dos tres cuatro cinco seis siete."
+    text = "\n".join([f"E: {body}", f"R: {body}", body, body, body, "x" * 27 + ".   ",
+                      "Carla: Bien.", "E: Fin."])
+    assert [speaker for speaker, _ in turns(text)[1]] == ["E", "R", "Carla", "E"]
+
+
+def test_a_header_on_the_first_line_counts_as_after_a_blank_line():
+    # no final line break: the line before line 0 is no line, not the text's last line
+    otter = "Lena Ortiz  0:03\nHola.\n\nDiego Salas  0:09\nBuenas."
+    assert split(otter).layout == "otter"  # both headers after a blank (or nothing)
+    teams = "Hola.\nLena Ortiz  0:03\nHola.\n\nDiego Salas  0:09\nBuenas."
+    assert split(teams).layout == "teams"  # one of two: half is not more than half
+
+
+def test_sentences_of_a_text_without_speakers_come_from_its_paragraphs():
+    text = "Uno. Dos.\n\nTres."
+    done = split(text, "sentence", "es")
+    assert (done.mode, done.layout) == ("sentence", None)
+    assert [(s.speaker, text[s.start:s.end]) for s in done.spans] == [
+        (None, "Uno."), (None, "Dos."), (None, "Tres.")]
+
+
+def test_caption_turns_are_the_paragraphs_of_paragraph_mode():
+    from qcode.importers.model import Span
+
+    text = "Hola. Chau.\nBien."
+    caption = [Span(0, 11, "A", 1.0, 2.0), Span(12, 17, "B", 3.0, 4.0)]
+    done = split(text, "paragraph", "es", caption)
+    assert (done.spans, done.mode, done.layout) == (caption, "paragraph", None)
+
+
+def test_paragraph_mode_still_names_the_layout_it_found():
+    text = "E: Hola.\n\nR: Buenas.\nSigo."
+    done = split(text, "paragraph")
+    assert (done.mode, done.layout) == ("paragraph", "colon")
+    assert [(s.speaker, text[s.start:s.end]) for s in done.spans] == [
+        (None, "E: Hola."), (None, "R: Buenas.\nSigo.")]
+
+
+def test_a_forced_layout_that_finds_no_speaker_names_none():
+    text = "Hola.\n\nChau."
+    done = split(text, layout="otter")
+    assert (done.mode, done.layout) == ("paragraph", None)
+    assert [text[s.start:s.end] for s in done.spans] == ["Hola.", "Chau."]
+
+
+def test_caption_turns_are_taken_as_given_and_sentences_name_the_layout():
+    from qcode.importers.model import Span
+
+    # a caption file's text may look like a colon layout; its own turns are used, unnamed
+    text = "E: a.\nR: b.\nE: c.\n"
+    done = split(text, "turn", "en", [Span(0, 5, "Ana"), Span(6, 11, "Beto")])
+    assert (done.layout, [s.speaker for s in done.spans]) == (None, ["Ana", "Beto"])
+    assert split(text, "sentence").layout == "colon"
+
+
+def test_f4_end_times_close_their_paragraphs():
+    # #00:00:04-2# is 4.2 s, #00:00:09-7# 9.7 s: when each paragraph ends
+    text = "I: a. #00:00:04-2#\nB1: b. #00:00:09-7#\n"
+    assert [(s.speaker, text[s.start:s.end], s.time_end) for s in split(text).spans] == [
+        ("I", "a.", 4.2), ("B1", "b.", 9.7)]

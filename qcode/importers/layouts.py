@@ -103,7 +103,7 @@ class _Scan:
     noise: dict[int, float | None]
     inline: list[_Inline]
     headers: dict[str, dict[int, tuple[str, float | None]]]
-    chat_lines: int = 0
+    chat_lines: int = 0  # `*PAR:` utterance lines (CHAT)
     time_marks: bool = False  # any `#` (f4) or CHAT bullet in the text
 
 
@@ -124,12 +124,11 @@ def find_layout(text: str, layout: str | None = None,
                                 and any(line.startswith("@") for line in scan.lines[:50]))
     if chat:
         return _chat(scan)
-    style = _HEADER_LAYOUTS.get(layout or "")
-    if style:
-        return _header_layout(scan, layout or "", style, forced)
+    if layout in _HEADER_LAYOUTS:
+        return _header_layout(scan, layout, _HEADER_LAYOUTS[layout], forced)
     inline = _inline_markers(scan, forced)
     if layout is None:
-        followed = {style: len(_followed(scan, style)) for style in scan.headers}
+        followed = {style: _followed(scan, style) for style in scan.headers}
         best = max(followed, key=followed.__getitem__)
         covered = sum(1 for i in inline if i not in scan.headers[best])
         if followed[best] >= 2 and followed[best] >= covered:
@@ -138,11 +137,9 @@ def find_layout(text: str, layout: str | None = None,
             return _header_layout(scan, name, best, forced)
     if len(inline) < 2 and not (forced and inline):
         return None
-    found = Layout(layout or "colon", scan.starts, inline, dict(scan.noise))
-    _cut_trailing_times(scan, found)
-    if layout is None:
-        found.name = _colon_name(scan, found, inline)
-    return found
+    trailing = _trailing_times(scan)
+    return Layout(layout or _colon_name(scan, inline, trailing), scan.starts, inline,
+                  dict(scan.noise), trailing)
 
 
 def _scan(text: str) -> _Scan:
@@ -152,24 +149,23 @@ def _scan(text: str) -> _Scan:
     starts = [0, *accumulate(len(line) + 1 for line in lines)]
     scan = _Scan(lines, starts, {}, [], {style: {} for style in ("spaced", "bracket",
                                                                   "time_first")})
-    # a marker or time stamp has a colon near the start, or opens with a bracket or bold
+    # a marker or time stamp has a colon near the start, or opens with a bracket (`[NAME]`)
     scan.time_marks = "#" in text or "\x15" in text
-    candidates = [n for n, line in enumerate(lines)
-                  if ":" in line[:90] or line[:1] in ("[", "*", "_")]
+    candidates = [n for n, line in enumerate(lines) if ":" in line[:90] or line[:1] == "["]
     if NOISE.match(lines[0]):
         scan.noise[0] = None
     for match in NOISE_AFTER_NEWLINE.finditer(text):
-        scan.noise[bisect_right(starts, match.start() + 1) - 1] = None
+        scan.noise[bisect_right(starts, match.end()) - 1] = None
     for tail, first in NOTICE_HINTS:
         found = text.find(tail)
         while found >= 0:
             if first and not (found and text[found - 1] in first):
-                found = text.find(tail, found + 1)
+                found = text.find(tail, found + len(tail))
                 continue
             number = bisect_right(starts, found) - 1
             if NOTICE.match(lines[number]):
                 scan.noise[number] = None
-            found = text.find(tail, starts[number + 1] - 1)
+            found = text.find(tail, starts[number + 1])
     for number in candidates:
         if number in scan.noise:
             continue
@@ -177,7 +173,6 @@ def _scan(text: str) -> _Scan:
         if TIME_LINE.match(line):
             scan.noise[number] = clock_seconds(line.strip())
             continue
-        scan.chat_lines += line[0] == "*" and line[1:2].isupper()
         if len(line) <= 80 and (header := HEADER.match(line)):
             for style in scan.headers:
                 if header.group(style):
@@ -186,6 +181,7 @@ def _scan(text: str) -> _Scan:
                                                    clock_seconds(time))
         if match := INLINE.match(line):
             scan.inline.append(_inline(scan, number, match))
+            scan.chat_lines += bool(match.group("chat"))
     return scan
 
 
@@ -225,19 +221,23 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
     usual = {label: _strong(label) or (count >= 2 and (name_like(label) or code_like(label)))
              for label, count in counts.items() if plausible(label)}
     candidates = [i for i in scan.inline if i.label in usual]
+    if not candidates:
+        return {}
     core = [i for i in candidates if i.marked or usual[i.label]]
     # Padding to one column (or a tab) shared by three labels or more is a layout of its own.
     signatures = Counter(i.signature for i in core or candidates)
     shared = Counter(i.signature for i in candidates if i.signature[0] != "space")
-    dominant, seen = (signatures.most_common(1) or [(("space", 0), 0)])[0]
+    dominant = max(signatures, key=signatures.__getitem__)  # the first of the most common
+    seen = signatures[dominant]
     padded = dominant[0] != "space" and seen >= 2 and seen * 2 >= len(core or candidates)
-    if not padded and shared and shared.most_common(1)[0][1] >= 3:
-        dominant, padded = shared.most_common(1)[0][0], True
+    if not padded and shared and shared[common := max(shared, key=shared.__getitem__)] >= 3:
+        dominant, padded = common, True
     if not core and not padded:
         return {}
     core_lines = {i.number for i in core}
     first = min(core_lines) if core_lines and not padded else 0
-    indent = Counter(i.indent for i in core or candidates).most_common(1)[0][0]
+    indents = Counter(i.indent for i in core or candidates)
+    indent = max(indents, key=indents.__getitem__)
     width: list[int | None] = []  # computed once, when a one-off label needs it
 
     def wrap_width() -> int | None:
@@ -291,17 +291,17 @@ def _wrapped(scan: _Scan, number: int, width: int | None) -> bool:
     return bool(previous) and len(previous) + 1 + len(first) > width - 2
 
 
-def _followed(scan: _Scan, style: str) -> list[int]:
-    """Header lines of `style` whose next non-blank line is words, not another header."""
+def _followed(scan: _Scan, style: str) -> int:
+    """How many header lines of `style` have words, not another header, as next line."""
     headers = scan.headers[style]
-    found = []
+    found = 0
     for number in headers:
         following = number + 1
         while following < len(scan.lines) and not scan.lines[following].strip():
             following += 1
         if (following < len(scan.lines) and following not in headers
                 and following not in scan.noise):
-            found.append(number)
+            found += 1
     return found
 
 
@@ -325,7 +325,7 @@ def _otter_or_teams(scan: _Scan, style: str) -> str:
 
 
 def _chat(scan: _Scan) -> Layout:
-    found = Layout("chat", scan.starts)
+    noise: dict[int, float | None] = {}
     in_tier = False
     for number, line in enumerate(scan.lines):  # a tier runs until the next utterance
         if CHAT_NOISE.match(line):
@@ -333,32 +333,36 @@ def _chat(scan: _Scan) -> Layout:
         elif line.startswith("*"):
             in_tier = False
         if in_tier:
-            found.noise[number] = None
-    found.markers = {i.number: i.marker for i in scan.inline if i.match.group("chat")}
-    _cut_trailing_times(scan, found)
-    return found
+            noise[number] = None
+    markers = {i.number: i.marker for i in scan.inline if i.match.group("chat")}
+    return Layout("chat", scan.starts, markers, noise, _trailing_times(scan))
 
 
-def _cut_trailing_times(scan: _Scan, found: Layout) -> None:
+def _trailing_times(scan: _Scan) -> dict[int, tuple[int, float | None, str]]:
+    """Lines ending in time codes: where the codes start, the time, and whether it is when
+    the paragraph ends (f4) or when the utterance began (a CHAT bullet)."""
+    trailing: dict[int, tuple[int, float | None, str]] = {}
     if not scan.time_marks:
-        return
+        return trailing
     for number, line in enumerate(scan.lines):
         if ("#" in line or "\x15" in line) and (match := TRAILING_TIME.search(line)):
             f4 = match.group("f4")
             time = clock_seconds(f4) if f4 else int(match.group("chat")) / 1000
-            found.trailing[number] = (scan.starts[number] + match.start(), time,
-                                      "end" if f4 else "start")
+            trailing[number] = (scan.starts[number] + match.start(), time,
+                                "end" if f4 else "start")
+    return trailing
 
 
-def _colon_name(scan: _Scan, found: Layout, inline: dict[int, Marker]) -> str:
+def _colon_name(scan: _Scan, inline: dict[int, Marker],
+                trailing: dict[int, tuple[int, float | None, str]]) -> str:
     """Name the colon-family layout after what most of its markers look like."""
     chosen = [i for i in scan.inline if i.number in inline]
     most = len(inline) / 2
-    if sum(1 for _, _, kind in found.trailing.values() if kind == "end") >= 2:
+    if sum(1 for _, _, kind in trailing.values() if kind == "end") >= 2:
         return "f4"
     if sum(1 for m in inline.values() if m.speaker.startswith("SPEAKER_")) > most:
         return "whisperx"
-    if any(time is not None for time in found.noise.values()):
+    if any(time is not None for time in scan.noise.values()):
         return "google-meet"
     if sum(1 for i in chosen if i.match.group("t2")) > most:
         return "rev"

@@ -93,15 +93,11 @@ def clock_seconds(stamp: str | None) -> float | None:
     """`[01:02:03]`, `1:02`, `00:00:04-2` (f4: tenths after the hyphen) -> seconds."""
     if not stamp:
         return None
-    stamp = stamp.strip("[]()")
-    tenths = 0.0
-    if "-" in stamp:
-        stamp, fraction = stamp.split("-", 1)
-        tenths = float(f"0.{fraction}")
+    stamp, _, tenths = stamp.strip("[]()").partition("-")
     seconds = 0.0
     for part in stamp.replace(",", ".").split(":"):
         seconds = seconds * 60 + float(part)
-    return seconds + tenths
+    return seconds + float(f"0.{tenths}")  # "0." (no tenths) is 0.0
 
 
 def plausible(label: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from .layouts import Layout, find_layout
@@ -24,6 +25,7 @@ SegmentMode = Literal["turn", "paragraph", "sentence"]
 
 _OPENING = "¿¡"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_NEWLINE = re.compile("\n")
 
 
 @dataclass
@@ -39,8 +41,10 @@ def speaker_prefix(line: str) -> tuple[str | None, str]:
     """Split `Name: words` into (Name, words); (None, line) when there is no marker."""
     match = INLINE.match(line)
     label = match and (match.group("bold") or match.group("bracket") or match.group("name"))
-    if not match or not label or not plausible(label.strip()) or not label[0].isalnum() \
-            or not (label[0].isupper() or label[0].isdigit()):
+    # a label starts with a word character (see markers._WORD, _BRACKET): only an upper-case
+    # letter or a digit is a speaker's
+    if not label or not (label[0].isupper() or label[0].isdigit()) \
+            or not plausible(label.strip()):
         return None, line
     return label.strip(), line[match.end():].strip()
 
@@ -101,8 +105,8 @@ def split(text: str, mode: SegmentMode = "turn", language: str = "en",
     if mode == "sentence":
         bases = spans or [Span(s, e) for s, e in paragraphs(text)]
         return Segmentation(_sentences(text, bases, language), "sentence", name)
-    if spans and turns is not None:  # caption files: a turn is the natural paragraph
-        return Segmentation(spans, "paragraph", name)
+    if spans and turns is not None:  # caption files: a turn is the natural paragraph (their
+        return Segmentation(spans, "paragraph", None)  # layout is named by their importer)
     return Segmentation([Span(s, e) for s, e in paragraphs(text)], "paragraph", name)
 
 
@@ -111,8 +115,7 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     end = len(text) if end is None else end
     breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text, start, end)]
     if not breaks:
-        breaks = [(m.start(), m.end()) for m in re.finditer(r"\n", text[:end])
-                  if m.start() >= start]
+        breaks = [(m.start(), m.end()) for m in _NEWLINE.finditer(text, start, end)]
     pieces, position = [], start
     for gap_start, gap_end in breaks:
         pieces.append((position, gap_start))
@@ -133,17 +136,23 @@ def segment(text: str, mode: SegmentMode = "turn", language: str = "en",
 def _sentences(text: str, bases: list[Span], language: str) -> list[Span]:
     from ..nlp import sentencizer
 
-    nlp = sentencizer(language)
     spans = []
-    for base, doc in zip(bases, nlp.pipe(text[b.start:b.end] for b in bases), strict=True):
-        # spaCy leaves Spanish opening marks (¿ ¡) at the end of the previous sentence.
-        cuts = [base.start + sent.start_char for sent in doc.sents][1:]
-        cuts = [cut - 1 if text[cut - 1] in _OPENING else cut for cut in cuts]
-        for start, end in zip([base.start, *cuts], [*cuts, base.end], strict=True):
+    pieces = ((text[base.start:base.end], base) for base in bases)
+    for doc, base in sentencizer(language).pipe(pieces, as_tuples=True):
+        cuts = [base.start + _sentence_end(sent) for sent in list(doc.sents)[:-1]]
+        for start, end in pairwise([base.start, *cuts, base.end]):
             if trimmed := _trim(text, start, end):
                 spans.append(Span(*trimmed, speaker=base.speaker, time_start=base.time_start,
                                   time_end=base.time_end))
     return spans
+
+
+def _sentence_end(sentence) -> int:
+    """Where `sentence` ends in its doc: spaCy leaves Spanish opening marks (¿ ¡) at the end
+    of a sentence, and they open the next one. (What lies between two sentences is only
+    white space, which trimming drops.)"""
+    words = sentence.text
+    return sentence.end_char - (len(words) - len(words.rstrip(_OPENING)))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
