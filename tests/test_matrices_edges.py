@@ -286,3 +286,33 @@ def test_presence_counts_a_coding_that_holds_no_whole_word(deep):
     deep.code("a", None, ["r.s"], span=(24, 28), coder="ana")
     assert deep.matrix(count="words").loc["r.s"].tolist() == [0, 1, 1]       # b#1 "one."
     assert deep.matrix(count="presence").loc["r.s"].tolist() == [1, 1, 2]
+
+
+def test_library_defaults_presence_and_whole_numbers(appendix):
+    """`matrix(conn)` alone: by document, segments, ids as labels, every speaker. route: ana
+    a#1 a#2 and ben a#2 -> 2 distinct segments in a; b only by final (a consensus coder,
+    left out unless named) -> 0. Presence turns a's 2 into 1. Cells stay whole numbers."""
+    from qcode.matrices import matrix
+
+    frame = matrix(appendix.conn)
+    assert list(frame.columns) == ["a", "b", "Total"]
+    assert list(frame.index) == ["route", "pay", "Total"]
+    assert frame.loc["route"].tolist() == [2, 0, 2]
+    assert frame.index.name == "code (segments)"
+    assert (frame.dtypes == "int64").all()
+    presence = matrix(appendix.conn, count="presence")
+    assert presence.loc["route"].tolist() == [1, 0, 1]
+    assert (presence.dtypes == "int64").all()
+
+
+def test_respondents_only_leaves_out_other_speakers(appendix):
+    """Speaker E of both documents is set to `other` (R is guessed a respondent): route's
+    a#1 (E) is left out, a#2 (R) stays -> 1; by role, one segment each."""
+    from qcode.matrices import matrix
+
+    appendix.set_speaker_role("E", "other")
+    assert matrix(appendix.conn, respondents_only=True).loc["route"].tolist() == [1, 0, 1]
+    assert matrix(appendix.conn).loc["route"].tolist() == [2, 0, 2]
+    by_role = matrix(appendix.conn, by="role")
+    assert list(by_role.columns) == ["other", "respondent", "Total"]
+    assert by_role.loc["route"].tolist() == [1, 1, 2]
