@@ -247,7 +247,12 @@ def test_cli_export_and_init_from(coded_project, tmp_path):
     assert "wrote" in result.stderr and "6 documents" in result.stderr
     result = run("init", tmp_path / "again", "--from", tmp_path / "s.qdpx")
     assert result.exit_code == 0, result.output
-    assert "imported guardia_lurigancho_2016" in result.stderr
+    # the segments come back as the exporting project had them, and a REFI source has no
+    # transcript layout to name
+    segments = coded_project.conn.execute(
+        "SELECT count(*) FROM segment s JOIN document d ON d.id = s.document_id"
+        " WHERE d.name = 'guardia_lurigancho_2016'").fetchone()[0]
+    assert f"imported guardia_lurigancho_2016: {segments} segments (turns)\n" in result.stderr
     result = run("--project", coded_project.path, "export", "qdpx", tmp_path / "s.zip")
     assert result.exit_code == 1
     assert "a REFI-QDA project file ends in .qdpx" in result.stderr

@@ -89,7 +89,8 @@ def print_report(st, report) -> None:
             continue  # an archive: only what needs a look, then the totals
         if item.status == "imported":
             say(st, f"imported [bold]{escape(item.name)}[/]: {item.segments} segments "
-                    f"({item.segmentation}s, layout {item.layout}){note}")
+                    f"({item.segmentation}s{f', layout {item.layout}' if item.layout else ''})"
+                    f"{note}")
         elif item.status == "unchanged":
             say(st, f"[dim]unchanged {escape(item.name)}: already imported[/]")
         else:
