@@ -316,3 +316,18 @@ def test_respondents_only_leaves_out_other_speakers(appendix):
     by_role = matrix(appendix.conn, by="role")
     assert list(by_role.columns) == ["other", "respondent", "Total"]
     assert by_role.loc["route"].tolist() == [1, 1, 2]
+
+
+def test_a_speaker_without_a_role_counts_under_the_no_role_column(project, tmp_path):
+    """Ana and Luis are names, not roles (pseudonyms, so --allow-pii): no role is guessed
+    for them, so route's one coded turn (Ana's, segment 1) is counted in the no-role column
+    of a matrix by role."""
+    from qcode.matrices import NONE, matrix
+
+    project.load_codebook(write(tmp_path / "cb.yaml", CODEBOOK))
+    project.import_files([write(tmp_path / "a.txt", "Ana: uno.\nLuis: dos dos.\n")],
+                         allow_pii=True)
+    project.code("a", [1], ["route"], coder="ana")
+    frame = matrix(project.conn, by="role")
+    assert list(frame.columns) == [NONE, "Total"]
+    assert frame.loc["route"].tolist() == [1, 1]
