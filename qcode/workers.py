@@ -19,7 +19,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def pool(jobs: int, initializer: Callable[..., None], *initargs) -> ProcessPoolExecutor:
-    """`jobs` forked workers, each running `initializer(*initargs)` first."""
+    """`jobs` workers (forked, else spawned), each running `initializer(*initargs)` first."""
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

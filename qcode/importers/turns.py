@@ -105,8 +105,9 @@ def split(text: str, mode: SegmentMode = "turn", language: str = "en",
     if mode == "sentence":
         bases = spans or [Span(s, e) for s, e in paragraphs(text)]
         return Segmentation(_sentences(text, bases, language), "sentence", name)
-    if spans and turns is not None:  # caption files: a turn is the natural paragraph (their
-        return Segmentation(spans, "paragraph", None)  # layout is named by their importer)
+    if spans and turns is not None:
+        # caption files: a turn is the natural paragraph; their importer names their layout
+        return Segmentation(spans, "paragraph", None)
     return Segmentation([Span(s, e) for s, e in paragraphs(text)], "paragraph", name)
 
 
