@@ -92,6 +92,38 @@ def parse_by(by: str, conn: sqlite3.Connection) -> tuple[str, str | None]:
                      "(e.g. attribute:role)")
 
 
+def units_sql(conn: sqlite3.Connection, coder: str | None, ids: list[int] | None,
+              respondents_only: bool, speakers: bool = True) -> tuple[str, list]:
+    """The SELECT of the coded units (see `coded_units`) and its parameters; `ids` limits it
+    to those documents. Segments of a document never overlap and lie in start order, so the
+    segments a coding overlaps are the last one starting at or before the coding's start
+    (when it reaches past it) and those starting before its end: two seeks in the index
+    segment_position per coding, however long the document. Without `speakers` the
+    columns speaker and role are left out (a seek less per unit)."""
+    skip, skipped = not_consensus_sql("c.coder", conn)
+    only = "" if ids is None else f" AND c.document_id IN ({','.join(str(int(i)) for i in ids)})"
+    speakers = speakers or respondents_only
+    columns = (f"coalesce(p.name, s.speaker, '{NONE}') AS speaker,"
+               f" coalesce(p.role, '{NONE}') AS role," if speakers else "")
+    join = ("LEFT JOIN speaker p ON p.document_id = s.document_id AND p.label = s.speaker"
+            if speakers else "")
+    respondents = (" AND (p.role IS NULL OR p.role NOT IN ('interviewer', 'other'))"
+                   if respondents_only else "")
+    return f"""
+        SELECT c.id AS coding_id, c.document_id, c.code_id AS code, c.coder, c.start, c."end",
+               s.id AS segment_id, {columns}
+               max(c.start, s.start) AS clip_start, min(c."end", s."end") AS clip_end
+        FROM coding c
+        JOIN segment s ON s.document_id = c.document_id
+             AND s.start >= coalesce((SELECT max(f.start) FROM segment f
+                                      WHERE f.document_id = c.document_id
+                                      AND f.start <= c.start), 0)
+             AND s.start < c."end" AND s."end" > c.start
+        {join}
+        WHERE c.removed_at IS NULL{" AND c.coder = ?" if coder else skip}{only}{respondents}
+        """, [coder] if coder else skipped
+
+
 def coded_units(conn: sqlite3.Connection, coder: str | None = None,
                 documents: str | None = None, respondents_only: bool = False,
                 ids: list[int] | None = None):
@@ -108,47 +140,19 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
                              f" FROM document{only} ORDER BY id", conn)  # WHERE reads the alias
     if documents:
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
-    # Each document gets its own stretch of 2**32 positions (texts are under 50 MB), so the
-    # texts need not be read to know their lengths.
-    offset = {document_id: number << 32
-              for number, document_id in enumerate(docs["document_id"].tolist())}
-    segments = pd.read_sql_query(
-        'SELECT s.id AS segment_id, s.document_id, s.start, s."end",'
-        " coalesce(p.name, s.speaker) AS speaker, p.role FROM segment s LEFT JOIN speaker p"
-        " ON p.document_id = s.document_id AND p.label = s.speaker"
-        f"{only.replace('document_id', 's.document_id')} ORDER BY s.document_id, s.start", conn)
-    segments = segments[segments["document_id"].isin(offset)]
-    skip, skipped = not_consensus_sql("coder", conn)
-    codings = pd.read_sql_query(
-        'SELECT id AS coding_id, document_id, code_id AS code, coder, start, "end" FROM coding'
-        " WHERE removed_at IS NULL" + (" AND coder = ?" if coder else skip)
-        + only.replace(" WHERE", " AND"), conn,
-        params=(coder,) if coder else skipped)
-    codings = codings[codings["document_id"].isin(offset)]
-    # Lay all documents end to end so one sorted search finds each coding's segments.
-    seg_shift = segments["document_id"].map(offset).to_numpy()
-    seg_start = segments["start"].to_numpy() + seg_shift
-    seg_end = segments["end"].to_numpy() + seg_shift
-    shift = codings["document_id"].map(offset).to_numpy()
-    c_start = codings["start"].to_numpy() + shift
-    c_end = codings["end"].to_numpy() + shift
-    first = np.searchsorted(seg_end, c_start, side="right")
-    last = np.searchsorted(seg_start, c_end, side="left") - 1
-    spans = np.maximum(last - first + 1, 0)
-    rows = np.repeat(np.arange(len(codings)), spans)
-    within = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
-    segment_rows = np.repeat(first, spans) + within
-    units = codings.iloc[rows]  # positions: the assignments below are arrays
-    picked = segments.iloc[segment_rows]
-    units["segment_id"] = picked["segment_id"].to_numpy()
-    units["speaker"] = picked["speaker"].fillna(NONE).to_numpy()
-    units["role"] = picked["role"].fillna(NONE).to_numpy()
-    units["clip_start"] = np.maximum(units["start"].to_numpy(), picked["start"].to_numpy())
-    units["clip_end"] = np.minimum(units["end"].to_numpy(), picked["end"].to_numpy())
-    if respondents_only:
-        units = units[~units["role"].isin(["interviewer", "other"])]
+    chosen = None if ids is None and not documents else docs["document_id"].tolist()
+    sql, params = units_sql(conn, coder, chosen, respondents_only)
+    rows = conn.execute(sql + ' ORDER BY c.document_id, c.start, c.id, s.start', params)
+    units = pd.DataFrame(rows.fetchall(), columns=UNIT_COLUMNS)
+    if units.empty:  # the dtypes a non-empty read gives
+        units = units.astype({c: "int64" for c in UNIT_COLUMNS if c not in UNIT_TEXTS})
     units = units.merge(docs[["document_id", "document"]], on="document_id")
     return units, docs
+
+
+UNIT_COLUMNS = ["coding_id", "document_id", "code", "coder", "start", "end", "segment_id",
+                "speaker", "role", "clip_start", "clip_end"]
+UNIT_TEXTS = ("code", "coder", "speaker", "role")
 
 
 def _check_coder(conn: sqlite3.Connection, coder: str | None) -> None:
@@ -252,21 +256,20 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     columns = _columns(conn, docs, kind, attribute, coder)
     full_tree = code_tree(conn)
     chains = _ancestors(full_tree)  # each code with its ancestors
-    own_parts, full_parts, own, coders = [], [], set(), set()
-    for units in _slices(conn, docs, coder, respondents_only):
-        own |= set(units["code"].unique().tolist())
-        coders |= set(units["coder"].unique().tolist())
-        units = units.assign(group=_group_column(conn, units, kind, attribute))
-        own_parts.append(_cells(conn, units, {}, tree, count))
-        if include_children is not False:  # the same units counted for every ancestor too
-            full_parts.append(_cells(conn, units, chains, tree, count))
+    if count == "words":  # needs the texts: counted in Python, a slice at a time
+        own_cells, full_cells, own, coders = _word_cells(
+            conn, docs, coder, respondents_only, kind, attribute,
+            chains if include_children is not False else None, tree)
+    else:
+        own_cells, full_cells, own, coders = _sql_cells(
+            conn, docs, documents is not None, coder, respondents_only, kind, attribute,
+            chains, tree, count)
     if include_children is None:  # parents above a used code that have no codings of their own
         aggregated = {a for code in own for a in chains.get(code, [code])[1:]} - own
     else:
         aggregated = {c.id for c in full_tree} if include_children else set()
     # an aggregated row counts its whole subtree's units; any other row only its own codings
     # (an aggregated ancestor counts a non-aggregated parent's units all the same)
-    own_cells, full_cells = _summed(own_parts), _summed(full_parts)
     cells = pd.concat([
         own_cells[~own_cells.index.get_level_values(0).isin(aggregated)],
         full_cells[full_cells.index.get_level_values(0).isin(aggregated)]])
@@ -334,6 +337,91 @@ def _slices(conn: sqlite3.Connection, docs, coder: str | None, respondents_only:
         units, _ = coded_units(conn, coder, respondents_only=respondents_only,
                                ids=ids[first:first + SLICE_DOCUMENTS])  # docs are chosen
         yield units
+
+
+def _word_cells(conn: sqlite3.Connection, docs, coder: str | None, respondents_only: bool,
+                kind: str, attribute: str | None, chains: dict[str, list[str]] | None,
+                tree: list[CodeInfo]):
+    """Words per (code, group): (own cells, cells with descendants, codes used, coders);
+    without `chains` (no code aggregates its children) no cells with descendants."""
+    own_parts, full_parts, own, coders = [], [], set(), set()
+    for units in _slices(conn, docs, coder, respondents_only):
+        own |= set(units["code"].unique().tolist())
+        coders |= set(units["coder"].unique().tolist())
+        units = units.assign(group=_group_column(conn, units, kind, attribute))
+        own_parts.append(_cells(conn, units, {}, tree, "words"))
+        if chains is not None:  # the same units counted for every ancestor too
+            full_parts.append(_cells(conn, units, chains, tree, "words"))
+    return _summed(own_parts), _summed(full_parts), own, coders
+
+
+# What each count counts, distinct, per (code, group)
+UNIT_OF = {"segments": "segment_id", "presence": "segment_id", "codings": "coding_id",
+           "documents": "document_id"}
+GROUP_OF = {"document": "u.document_id", "speaker": "u.speaker", "role": "u.role",
+            "coder": "u.coder", "attribute": f"coalesce(a.value, '{NONE}')"}
+
+
+def _sql_cells(conn: sqlite3.Connection, docs, chosen: bool, coder: str | None,
+               respondents_only: bool, kind: str, attribute: str | None,
+               chains: dict[str, list[str]], tree: list[CodeInfo], count: str):
+    """Every count but words, by SQLite in one pass over the coded units (not one row of
+    them reaches Python): (own cells, cells with descendants, codes used, coders).
+    `chosen`: only `docs`' documents, else all. A code's own cells count the units coded
+    with it; its cells with descendants, the distinct units coded with it or any code below
+    it: joined with the table `counted_as`, each unit comes once for every code it counts
+    for (a temporary table, so that the join seeks its primary key)."""
+    ids = docs["document_id"].tolist() if chosen else None
+    units, params = units_sql(conn, coder, ids, respondents_only,
+                              speakers=kind in ("speaker", "role"))
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS counted_as (code TEXT, above TEXT,"
+                 " PRIMARY KEY (code, above)) WITHOUT ROWID")
+    conn.execute("DELETE FROM temp.counted_as")
+    conn.executemany("INSERT INTO temp.counted_as VALUES (?, ?)",
+                     [(code, above) for code, chain in chains.items() for above in chain])
+    unit = UNIT_OF[count]
+    attributes = "LEFT JOIN attribute a ON a.document_id = u.document_id AND a.name = ?"
+    rows = conn.execute(f"""
+        SELECT h.above, {GROUP_OF[kind]},
+               count(DISTINCT CASE WHEN u.code = h.above THEN u.{unit} END),
+               count(DISTINCT u.{unit})
+        FROM ({units}) u JOIN temp.counted_as h ON h.code = u.code
+        {attributes if kind == "attribute" else ""}
+        GROUP BY 1, 2""", params + ([attribute] if kind == "attribute" else [])).fetchall()
+    if kind == "document":
+        names = dict(zip(docs["document_id"].tolist(), docs["document"].tolist(), strict=True))
+        rows = [(code, names[group], mine, all_) for code, group, mine, all_ in rows]
+    shown = {c.id for c in tree}
+    own = {code for code, _, mine, _ in rows if mine}
+    own_cells = {(code, group): mine for code, group, mine, _ in rows if mine and code in shown}
+    full_cells = {(code, group): all_ for code, group, _, all_ in rows if code in shown}
+    return _series(own_cells), _series(full_cells), own, _coders(conn, coder, ids,
+                                                                respondents_only)
+
+
+def _series(cells: dict[tuple, int]):
+    """Counts keyed by (code, group) as a Series indexed by the pair."""
+    import pandas as pd
+
+    if not cells:
+        return _summed([])
+    return pd.Series(list(cells.values()), dtype="int64",  # from_arrays: far faster than a
+                     index=pd.MultiIndex.from_arrays(list(zip(*cells, strict=True))))  # dict
+
+
+def _coders(conn: sqlite3.Connection, coder: str | None, ids: list[int] | None,
+            respondents_only: bool) -> set[str]:
+    """The coders with at least one coded unit: one short query each (a coding that
+    overlaps a segment is found at once), rather than a second pass over the units."""
+    skip, skipped = not_consensus_sql("coder", conn)
+    candidates = [coder] if coder else [r[0] for r in conn.execute(
+        f"SELECT DISTINCT coder FROM coding WHERE removed_at IS NULL{skip}", skipped)]
+    found = set()
+    for name in candidates:
+        sql, params = units_sql(conn, name, ids, respondents_only, speakers=False)
+        if conn.execute(sql + " LIMIT 1", params).fetchone():
+            found.add(name)
+    return found
 
 
 def _cells(conn: sqlite3.Connection, units, chains: dict[str, list[str]],

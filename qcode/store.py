@@ -229,6 +229,17 @@ MIGRATIONS: list[tuple[str, str]] = [
             WHERE speaker IS NOT NULL;
         """,
     ),
+    (
+        "segments by position",
+        # Matrices find the segments each coding overlaps with two seeks in this index (see
+        # matrices.units_sql) instead of reading every segment. It replaces segment_speaker
+        # rather than joining it, so an import still updates two indexes per segment, and it
+        # covers what that one served: a document's speakers (`qcode docs`).
+        """
+        DROP INDEX segment_speaker;
+        CREATE INDEX segment_position ON segment(document_id, start, "end", speaker);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
