@@ -142,16 +142,14 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
     chosen = None if ids is None and not documents else docs["document_id"].tolist()
     sql, params = units_sql(conn, coder, chosen, respondents_only)
-    rows = conn.execute(sql + ' ORDER BY c.document_id, c.start, c.id, s.start', params)
-    units = pd.DataFrame(rows.fetchall(), columns=UNIT_COLUMNS)
-    if units.empty:  # the dtypes a non-empty read gives
-        units = units.astype({c: "int64" for c in UNIT_COLUMNS if c not in UNIT_TEXTS})
+    units = pd.read_sql_query(sql + " ORDER BY c.document_id, c.start, c.id, s.start", conn,
+                              params=params)
+    if units.empty:  # the numbers' dtype, as when there are units
+        units = units.astype({c: "int64" for c in units.columns if c not in UNIT_TEXTS})
     units = units.merge(docs[["document_id", "document"]], on="document_id")
     return units, docs
 
 
-UNIT_COLUMNS = ["coding_id", "document_id", "code", "coder", "start", "end", "segment_id",
-                "speaker", "role", "clip_start", "clip_end"]
 UNIT_TEXTS = ("code", "coder", "speaker", "role")
 
 

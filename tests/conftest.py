@@ -101,3 +101,16 @@ def note_process() -> None:
 def run(*args: str, env: dict | None = None, input: str | None = None):
     """Invoke the CLI in-process; returns click's Result (stdout and stderr separate)."""
     return CliRunner().invoke(app, [str(a) for a in args], env=env, input=input)
+
+
+def project_before(path: Path, migration: str, monkeypatch):
+    """A new project database at `path` with the schema as it was before `migration` (by
+    name), for tests of that migration; the real migration list is back on return."""
+    from qcode import store
+
+    number = [name for name, _ in store.MIGRATIONS].index(migration)
+    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:number])
+    monkeypatch.setattr(store, "SCHEMA_VERSION", number)
+    conn = store.create(path)
+    monkeypatch.undo()
+    return conn
