@@ -124,6 +124,11 @@ def units_sql(conn: sqlite3.Connection, coder: str | None, ids: list[int] | None
         """, [coder] if coder else skipped
 
 
+# Ids and names come from this index, which holds both: a scan of the table itself would
+# read a page of every document's text.
+BY_NAME = "INDEXED BY document_listing"
+
+
 def coded_units(conn: sqlite3.Connection, coder: str | None = None,
                 documents: str | None = None, respondents_only: bool = False,
                 ids: list[int] | None = None):
@@ -137,7 +142,7 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
     only = ("" if ids is None
             else f" WHERE document_id IN ({','.join(str(int(i)) for i in ids)})")
     docs = pd.read_sql_query("SELECT id AS document_id, name AS document"
-                             f" FROM document{only} ORDER BY id", conn)  # WHERE reads the alias
+                             f" FROM document {BY_NAME}{only} ORDER BY id", conn)  # WHERE: alias
     if documents:
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
     chosen = None if ids is None and not documents else docs["document_id"].tolist()
@@ -320,7 +325,7 @@ def _documents(conn: sqlite3.Connection, documents: str | None):
     import pandas as pd
 
     docs = pd.read_sql_query("SELECT id AS document_id, name AS document FROM document"
-                             " ORDER BY id", conn)
+                             f" {BY_NAME} ORDER BY id", conn)
     if documents:
         docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
     return docs
@@ -369,6 +374,8 @@ def _sql_cells(conn: sqlite3.Connection, docs, chosen: bool, coder: str | None,
     with it; its cells with descendants, the distinct units coded with it or any code below
     it: joined with the table `counted_as`, each unit comes once for every code it counts
     for (a temporary table, so that the join seeks its primary key)."""
+    import pandas as pd
+
     ids = docs["document_id"].tolist() if chosen else None
     units, params = units_sql(conn, coder, ids, respondents_only,
                               speakers=kind in ("speaker", "role"))
@@ -386,25 +393,15 @@ def _sql_cells(conn: sqlite3.Connection, docs, chosen: bool, coder: str | None,
         FROM ({units}) u JOIN temp.counted_as h ON h.code = u.code
         {attributes if kind == "attribute" else ""}
         GROUP BY 1, 2""", params + ([attribute] if kind == "attribute" else [])).fetchall()
-    if kind == "document":
-        names = dict(zip(docs["document_id"].tolist(), docs["document"].tolist(), strict=True))
-        rows = [(code, names[group], mine, all_) for code, group, mine, all_ in rows]
-    shown = {c.id for c in tree}
-    own = {code for code, _, mine, _ in rows if mine}
-    own_cells = {(code, group): mine for code, group, mine, _ in rows if mine and code in shown}
-    full_cells = {(code, group): all_ for code, group, _, all_ in rows if code in shown}
-    return _series(own_cells), _series(full_cells), own, _coders(conn, coder, ids,
-                                                                respondents_only)
-
-
-def _series(cells: dict[tuple, int]):
-    """Counts keyed by (code, group) as a Series indexed by the pair."""
-    import pandas as pd
-
-    if not cells:
-        return _summed([])
-    return pd.Series(list(cells.values()), dtype="int64",  # from_arrays: far faster than a
-                     index=pd.MultiIndex.from_arrays(list(zip(*cells, strict=True))))  # dict
+    found = pd.DataFrame(rows, columns=["code", "group", "own", "all"])
+    if kind == "document":  # document ids to names
+        found["group"] = found["group"].map(dict(zip(docs["document_id"], docs["document"],
+                                                     strict=True)))
+    shown = found["code"].isin([c.id for c in tree]).to_numpy()
+    mine = (found["own"] > 0).to_numpy()
+    cells = found.set_index(["code", "group"])
+    return (cells.loc[shown & mine, "own"], cells.loc[shown, "all"],
+            set(found.loc[mine, "code"]), _coders(conn, coder, ids, respondents_only))
 
 
 def _coders(conn: sqlite3.Connection, coder: str | None, ids: list[int] | None,
