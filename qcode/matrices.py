@@ -2,7 +2,8 @@
 (quotations: `qcode.quotations`).
 
 Everything starts from one table of *coded units*: each live coding joined to every segment
-it overlaps (any overlap). Counting then is a pandas group-by:
+it overlaps (any overlap), a join SQLite makes (`units_sql`). Counting then is a group-by,
+in SQLite for every count but words (which needs the texts: pandas, a slice at a time):
 
     segments   distinct segments coded with the code
     codings    codings (a coding that spans segments of two speakers counts for both)
@@ -395,7 +396,8 @@ def _sql_cells(conn: sqlite3.Connection, docs, chosen: bool, coder: str | None,
         GROUP BY 1, 2""", params + ([attribute] if kind == "attribute" else [])).fetchall()
     found = pd.DataFrame(rows, columns=["code", "group", "own", "all"])
     if kind == "document":  # document ids to names
-        found["group"] = found["group"].map(dict(zip(docs["document_id"], docs["document"],
+        found["group"] = found["group"].map(dict(zip(docs["document_id"].tolist(),
+                                                     docs["document"].tolist(),
                                                      strict=True)))
     shown = found["code"].isin([c.id for c in tree]).to_numpy()
     mine = (found["own"] > 0).to_numpy()
