@@ -62,9 +62,11 @@ def summary(text: str, spans: list[Span]) -> list[dict]:
     return list(found.values())
 
 
-def register(conn: sqlite3.Connection, document_id: int, spans: list[Span]) -> None:
-    """Add a speaker row for every label of a newly stored document, with guessed roles."""
-    labels = list(dict.fromkeys(s.speaker for s in spans if s.speaker))
+def register(conn: sqlite3.Connection, document_id: int, speakers: Iterable[str | None]
+             ) -> None:
+    """Add a speaker row for every label (segments' speakers, in order) of a newly stored
+    document, with guessed roles."""
+    labels = list(dict.fromkeys(s for s in speakers if s))
     roles = guess_roles(labels)
     conn.executemany("INSERT OR IGNORE INTO speaker (document_id, label, name, role)"
                      " VALUES (?, ?, ?, ?)",
