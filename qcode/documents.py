@@ -25,6 +25,7 @@ from .importers.decoding import read_text_file
 from .importers.turns import split
 from .speakers import register as register_speakers
 from .store import atomic, now
+from .words import count_words
 
 Progress = Callable[[int, int, str], None]
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -259,7 +260,7 @@ def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str
     if row and row["sha256"] == parsed.sha:
         parsed.unchanged = True  # already imported (a re-run, or a resumed import)
     else:
-        parsed.words = len(doc.text.split())
+        parsed.words = count_words(doc.text)
         done = split(doc.text, mode, doc.language, doc.turns, layout, speakers)
         doc.layout = doc.layout or done.layout or "paragraphs"
         parsed.spans, parsed.used = done.spans, done.mode
