@@ -353,9 +353,9 @@ def _word_cells(conn: sqlite3.Connection, docs, coder: str | None, respondents_o
         own |= set(units["code"].unique().tolist())
         coders |= set(units["coder"].unique().tolist())
         units = units.assign(group=_group_column(conn, units, kind, attribute))
-        own_parts.append(_cells(conn, units, {}, tree, "words"))
+        own_parts.append(_cells(conn, units, {}, tree))
         if chains is not None:  # the same units counted for every ancestor too
-            full_parts.append(_cells(conn, units, chains, tree, "words"))
+            full_parts.append(_cells(conn, units, chains, tree))
     return _summed(own_parts), _summed(full_parts), own, coders
 
 
@@ -422,8 +422,9 @@ def _coders(conn: sqlite3.Connection, coder: str | None, ids: list[int] | None,
 
 
 def _cells(conn: sqlite3.Connection, units, chains: dict[str, list[str]],
-           tree: list[CodeInfo], count: str):
-    """One slice's counts (units with their `group`) as a Series indexed by (code, group)."""
+           tree: list[CodeInfo]):
+    """One slice's word counts (units with their `group`) as a Series indexed by (code,
+    group)."""
     import pandas as pd
 
     keys = ["code", "group"]
@@ -433,12 +434,6 @@ def _cells(conn: sqlite3.Connection, units, chains: dict[str, list[str]],
         units = units.merge(pairs, on="code", how="left")
         units["code"] = units["counted_as"].fillna(units["code"])  # not in the codebook: itself
     units = units[units["code"].isin([c.id for c in tree])]
-    if count == "segments" or count == "presence":
-        return units.groupby(keys)["segment_id"].nunique()
-    if count == "codings":
-        return units.drop_duplicates(["coding_id", "code", "group"]).groupby(keys).size()
-    if count == "documents":
-        return units.groupby(keys)["document_id"].nunique()
     cells = pd.Series(_word_counts(units, conn), dtype="int64")
     if len(cells):
         cells.index = pd.MultiIndex.from_tuples(cells.index, names=keys)

@@ -126,3 +126,52 @@ def test_an_older_project_gets_the_position_index_when_opened(tmp_path, monkeypa
     sql, params = units_sql(conn, None, None, False)
     plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
     assert plan.count("USING COVERING INDEX segment_position (document_id=? AND start") == 2
+
+
+TREE = ("codes:\n  - id: p\n    name: P\n    children:\n      - {id: p.a, name: A}\n"
+        "      - {id: p.b, name: B}\n  - {id: q, name: Q}\n")
+B = "E: hola.\nR: chau.\n"  # segments [3, 8) [12, 17)
+
+
+def _expected(project, count: str, by: str, children: bool) -> dict[tuple, int]:
+    """The matrix's cells by brute force: every (coding, segment) pair tested for overlap."""
+    segments = [tuple(r) for r in project.conn.execute(
+        'SELECT s.id, d.name, s.start, s."end", s.speaker FROM segment s'
+        " JOIN document d ON d.id = s.document_id")]
+    codings = [tuple(r) for r in project.conn.execute(
+        'SELECT c.id, d.name, c.code_id, c.coder, c.start, c."end" FROM coding c'
+        " JOIN document d ON d.id = c.document_id WHERE c.removed_at IS NULL")]
+    counted: dict[tuple, set] = {}
+    for coding, doc, code, coder, start, end in codings:
+        for segment, seg_doc, seg_start, seg_end, speaker in segments:
+            if seg_doc != doc or not (seg_start < end and seg_end > start):
+                continue
+            group = {"document": doc, "speaker": speaker or "(none)", "coder": coder}[by]
+            unit = {"segments": segment, "codings": coding, "documents": doc}[count]
+            for row in {code, "p"} if children and code.startswith("p.") else {code}:
+                counted.setdefault((row, group), set()).add(unit)
+    return {key: len(units) for key, units in counted.items()}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sql_counts_equal_brute_force_over_random_codings(spans, tmp_path, seed):
+    import random
+
+    spans.load_codebook(write(tmp_path / "tree.yaml", TREE))
+    spans.import_files([write(tmp_path / "b.txt", B)])
+    chance = random.Random(seed)
+    lengths = {"a": len(A), "one": len(ONE), "b": len(B)}
+    for _ in range(25):
+        doc = chance.choice(sorted(lengths))
+        start = chance.randrange(lengths[doc])
+        end = chance.randrange(start + 1, lengths[doc] + 1)
+        spans.code(doc, None, [chance.choice(["p", "p.a", "p.b", "q"])], span=(start, end),
+                   coder=chance.choice(["ana", "ben"]))
+    for count in ("segments", "codings", "documents"):
+        for by in ("document", "speaker", "coder"):
+            for children in (False, True):
+                frame = spans.matrix(by, count=count, include_children=children)
+                found = {(code, group): int(frame.loc[code, group])
+                         for code in ("p", "p.a", "p.b", "q")
+                         for group in frame.columns.drop("Total") if frame.loc[code, group]}
+                assert found == _expected(spans, count, by, children), (count, by, children)
