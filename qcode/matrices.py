@@ -27,9 +27,9 @@ from __future__ import annotations
 import fnmatch
 import re
 import sqlite3
+import sys
+import threading
 from dataclasses import dataclass
-
-import numpy as np
 
 from .coders import not_consensus_sql
 from .errors import InputError
@@ -203,6 +203,8 @@ def _columns(conn: sqlite3.Connection, docs, kind: str, attribute: str | None,
 
 def _word_counts(units, conn: sqlite3.Connection) -> dict[tuple, int]:
     """Words whose first character lies in the union of coded text per (code, group)."""
+    import numpy as np
+
     wanted = ",".join(str(int(i)) for i in units["document_id"].unique()) or "NULL"
     texts = {i: t for i, t in conn.execute(f"SELECT id, text FROM document WHERE id IN ({wanted})")}
     starts: dict[int, np.ndarray] = {}
@@ -238,8 +240,6 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     `include_children`: True aggregates every parent, False none, None (the default) the
     parents that have no codings of their own. `respondents_only` leaves out the turns of
     interviewers (and `other` speakers)."""
-    import pandas as pd
-
     if count not in COUNTS:
         raise InputError(f"--count {count}: choose from {', '.join(COUNTS)}")
     if percent and percent not in PERCENTS:
@@ -256,18 +256,24 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
         include_children = True
         tree = [c for c in tree if c.depth <= level]
     _check_coder(conn, coder)
-    docs = _documents(conn, documents)
-    columns = _columns(conn, docs, kind, attribute, coder)
+    _load_pandas_meanwhile()  # the options are valid: the command will need it
+    named = _documents(conn, documents)
     full_tree = code_tree(conn)
     chains = _ancestors(full_tree)  # each code with its ancestors
+    ids = [i for i, _ in named] if documents is not None else None
+    if count != "words":  # SQLite counts while pandas loads
+        counted = _sql_counts(conn, ids, coder, respondents_only, kind, attribute, chains, count)
+        coders = _coders(conn, coder, ids, respondents_only)
+    import pandas as pd
+
+    docs = pd.DataFrame(named, columns=["document_id", "document"])
+    columns = _columns(conn, docs, kind, attribute, coder)
     if count == "words":  # needs the texts: counted in Python, a slice at a time
         own_cells, full_cells, own, coders = _word_cells(
             conn, docs, coder, respondents_only, kind, attribute,
             chains if include_children is not False else None, tree)
     else:
-        own_cells, full_cells, own, coders = _sql_cells(
-            conn, docs, documents is not None, coder, respondents_only, kind, attribute,
-            chains, tree, count)
+        own_cells, full_cells, own = _sql_cells(counted, docs, kind, tree)
     if include_children is None:  # parents above a used code that have no codings of their own
         aggregated = {a for code in own for a in chains.get(code, [code])[1:]} - own
     else:
@@ -322,14 +328,19 @@ def _summed(pieces: list):
 SLICE_DOCUMENTS = 200
 
 
-def _documents(conn: sqlite3.Connection, documents: str | None):
-    import pandas as pd
+def _documents(conn: sqlite3.Connection, documents: str | None) -> list[tuple[int, str]]:
+    """(id, name) of every document, or of those whose name matches `documents`."""
+    rows = conn.execute(f"SELECT id, name FROM document {BY_NAME} ORDER BY id").fetchall()
+    return [(i, name) for i, name in rows
+            if not documents or fnmatch.fnmatchcase(name, documents)]
 
-    docs = pd.read_sql_query("SELECT id AS document_id, name AS document FROM document"
-                             f" {BY_NAME} ORDER BY id", conn)
-    if documents:
-        docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
-    return docs
+
+def _load_pandas_meanwhile() -> None:
+    """Start importing pandas (about half a second) in a thread: SQLite, which lets go of
+    the interpreter while it works, counts in the meantime, and `import pandas` then waits
+    for the thread's import to finish rather than starting another."""
+    if "pandas" not in sys.modules:
+        threading.Thread(target=__import__, args=("pandas",), daemon=True).start()
 
 
 def _slices(conn: sqlite3.Connection, docs, coder: str | None, respondents_only: bool):
@@ -366,18 +377,15 @@ GROUP_OF = {"document": "u.document_id", "speaker": "u.speaker", "role": "u.role
             "coder": "u.coder", "attribute": f"coalesce(a.value, '{NONE}')"}
 
 
-def _sql_cells(conn: sqlite3.Connection, docs, chosen: bool, coder: str | None,
-               respondents_only: bool, kind: str, attribute: str | None,
-               chains: dict[str, list[str]], tree: list[CodeInfo], count: str):
+def _sql_counts(conn: sqlite3.Connection, ids: list[int] | None, coder: str | None,
+                respondents_only: bool, kind: str, attribute: str | None,
+                chains: dict[str, list[str]], count: str) -> list[tuple]:
     """Every count but words, by SQLite in one pass over the coded units (not one row of
-    them reaches Python): (own cells, cells with descendants, codes used, coders).
-    `chosen`: only `docs`' documents, else all. A code's own cells count the units coded
-    with it; its cells with descendants, the distinct units coded with it or any code below
-    it: joined with the table `counted_as`, each unit comes once for every code it counts
-    for (a temporary table, so that the join seeks its primary key)."""
-    import pandas as pd
-
-    ids = docs["document_id"].tolist() if chosen else None
+    them reaches Python): rows (code, group, own count, count with descendants); `ids`:
+    only those documents. A code's own count counts the units coded with it; its count with
+    descendants, the distinct units coded with it or any code below it: joined with the
+    table `counted_as`, each unit comes once for every code it counts for (a temporary
+    table, so that the join seeks its primary key)."""
     units, params = units_sql(conn, coder, ids, respondents_only,
                               speakers=kind in ("speaker", "role"))
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS counted_as (code TEXT, above TEXT,"
@@ -387,13 +395,19 @@ def _sql_cells(conn: sqlite3.Connection, docs, chosen: bool, coder: str | None,
                      [(code, above) for code, chain in chains.items() for above in chain])
     unit = UNIT_OF[count]
     attributes = "LEFT JOIN attribute a ON a.document_id = u.document_id AND a.name = ?"
-    rows = conn.execute(f"""
+    return conn.execute(f"""
         SELECT h.above, {GROUP_OF[kind]},
                count(DISTINCT CASE WHEN u.code = h.above THEN u.{unit} END),
                count(DISTINCT u.{unit})
         FROM ({units}) u JOIN temp.counted_as h ON h.code = u.code
         {attributes if kind == "attribute" else ""}
         GROUP BY 1, 2""", params + ([attribute] if kind == "attribute" else [])).fetchall()
+
+
+def _sql_cells(rows: list[tuple], docs, kind: str, tree: list[CodeInfo]):
+    """`_sql_counts`' rows as (own cells, cells with descendants, codes used)."""
+    import pandas as pd
+
     found = pd.DataFrame(rows, columns=["code", "group", "own", "all"])
     if kind == "document":  # document ids to names
         found["group"] = found["group"].map(dict(zip(docs["document_id"].tolist(),
@@ -402,8 +416,7 @@ def _sql_cells(conn: sqlite3.Connection, docs, chosen: bool, coder: str | None,
     shown = found["code"].isin([c.id for c in tree]).to_numpy()
     mine = (found["own"] > 0).to_numpy()
     cells = found.set_index(["code", "group"])
-    return (cells.loc[shown & mine, "own"], cells.loc[shown, "all"],
-            set(found.loc[mine, "code"]), _coders(conn, coder, ids, respondents_only))
+    return cells.loc[shown & mine, "own"], cells.loc[shown, "all"], set(found.loc[mine, "code"])
 
 
 def _coders(conn: sqlite3.Connection, coder: str | None, ids: list[int] | None,
@@ -518,6 +531,8 @@ def cooccurrence(conn: sqlite3.Connection, *, unit: str = "segment", coder: str 
                       coders=sorted(set(units["coder"])))
     if not jaccard:
         return both
+    import numpy as np
+
     diagonal = np.diag(both.to_numpy())
     union = diagonal[:, None] + diagonal[None, :] - both.to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):

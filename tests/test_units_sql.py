@@ -175,3 +175,19 @@ def test_sql_counts_equal_brute_force_over_random_codings(spans, tmp_path, seed)
                          for code in ("p", "p.a", "p.b", "q")
                          for group in frame.columns.drop("Total") if frame.loc[code, group]}
                 assert found == _expected(spans, count, by, children), (count, by, children)
+
+
+def test_a_matrix_starts_loading_pandas_before_it_counts():
+    """In a fresh interpreter the helper imports pandas in a thread (SQLite counts while it
+    loads); where pandas is loaded already it starts nothing."""
+    import subprocess
+    import sys
+
+    body = ("import sys, threading\nfrom qcode import matrices\n"
+            "assert 'pandas' not in sys.modules\nmatrices._load_pandas_meanwhile()\n"
+            "[t.join() for t in threading.enumerate() if t.daemon]\n"
+            "print('pandas' in sys.modules, threading.active_count())\n"
+            "matrices._load_pandas_meanwhile()\nprint(threading.active_count())")
+    done = subprocess.run([sys.executable, "-c", body], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["True", "1", "1"]
