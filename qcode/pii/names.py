@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .allowlist import Allowlist, fold, plain
@@ -119,19 +119,23 @@ _LATIN = "[" + "".join(_VARIANTS.values()) + "]"
 _MARKS = r"[\d,;:?!\"“”«»()\[\]'’…—–*/-]"
 
 
+_C = f"[{UP}]"  # the capital itself, at the end of each lookbehind below
 # After a word of n Latin letters and a dot that is no abbreviation (sr. dr. prof.), n = 1-4.
-_SHORT = [rf"(?<=\s{_LATIN}{{{n}}}\.[ \t])" + "".join(
-    rf"(?<!\s{''.join(f'[{_VARIANTS[c]}]' for c in a)}\.[ \t])"
+_SHORT = [rf"(?<=\s{_LATIN}{{{n}}}\.[ \t]{_C})" + "".join(
+    rf"(?<!\s{''.join(f'[{_VARIANTS[c]}]' for c in a)}\.[ \t]{_C})"
     for a in sorted(_ABBREVIATIONS) if len(a) == n) for n in (1, 2, 3, 4)]
-_ALONE = rf"\w*(?![\w'’-])(?!{_MORE})"  # after the first letter: one word, nothing follows
-# Capitals after a dot and a space or tab (sentence starts), split from the text: the group
-# is the word when it is quiet, else "" (the regex engine finds the dots fast).
-_AFTER_DOT = re.compile(rf"\.[ \t](?=[{UP}])((?:(?<={_MARKS}\.[ \t])|(?<=[^\W\d_]{{5}}\.[ \t])|"
-                        + "|".join(_SHORT) + rf")[{UP}]{_ALONE}|)")
-# Every other capital that may start a sequence: group 1 is the letter, group 2 the rest of
-# the word when it is quiet, else None.
-_ELSEWHERE = re.compile(rf"([{UP}])(?<![\w@.][{UP}])(?<!\.[ \t][{UP}])"
-                        rf"(?:(?:(?<![ \t].)|(?<={_MARKS}[ \t].))({_ALONE}))?")
+_QUIET_BEFORE = "|".join([
+    rf"(?<=[^\W\d_]{{5}}\.[ \t]{_C})",  # after a sentence's long last word (most capitals)
+    rf"(?<![ \t]{_C})",                  # no space before: line start, "(Quispe", "—Juan"
+    rf"(?<={_MARKS}[ \t]{_C})",           # after punctuation or a digit and a space
+    rf"(?<={_MARKS}\.[ \t]{_C})",         # the same, then a dot ("5. Juan", "(sic). Juan")
+    *_SHORT])
+# Each capital that may start a sequence, in one pass (the regex engine skips fast to
+# capitals, then only looks around them): findall gives (first letter, rest of the word)
+# for a quiet word and ("", "") for a loud capital. The letter is captured by a lookbehind
+# so that the pattern still begins with the capital, which keeps that skipping fast.
+_CAPITAL = re.compile(rf"{_C}(?<![\w@.]{_C})(?:(?:{_QUIET_BEFORE})(?<=({_C}))(\w*)"
+                      rf"(?![\w'’-])(?!{_MORE}))?")
 
 
 @cache
@@ -139,6 +143,31 @@ def common_words() -> frozenset[str]:
     """Frequent Spanish and English words that are not names (see bench/pii_names.py)."""
     text = resources.files("qcode.pii").joinpath("data", "common_words.txt").read_text("utf-8")
     return frozenset(fold(w) for w in text.splitlines() if w and not w.startswith("#"))
+
+
+# Verdicts on quiet words, kept from one text to the next: most capitalised words of a
+# transcript (its sentence starts) come back in the next one, so each distinct word is
+# folded and looked up once, and a text's words are then sorted by set operations in C.
+# The verdict leaves the allowlist out (`names` checks it on the few listed words), so it
+# stays right whatever `qcode pii allow` adds; the sets are emptied past VERDICTS words.
+VERDICTS = 100_000
+_LISTED: set[str] = set()    # a listed first name or surname, and no NOT_NAMES word
+_UNLISTED: set[str] = set()  # every other word judged
+
+
+def _listed(words: set[str]) -> set[str]:
+    """The words whose `plain` form is a listed name and not in NOT_NAMES."""
+    new = words.difference(_UNLISTED, _LISTED)
+    if new:
+        if len(_LISTED) + len(_UNLISTED) + len(new) > VERDICTS:
+            _LISTED.clear()
+            _UNLISTED.clear()
+        first, last = name_lists()
+        for word in new:
+            key = plain(word)
+            listed = key not in NOT_NAMES and (key in first or key in last)
+            (_LISTED if listed else _UNLISTED).add(word)
+    return words & _LISTED
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -151,20 +180,17 @@ def _sentence_start(text: str, start: int) -> bool:
 
 def names(text: str, allow: Allowlist) -> Iterator[Finding]:
     first, last = name_lists()
-    terms = allow.terms
-    dots, others = _AFTER_DOT.split(text), _ELSEWHERE.split(text)  # no Python per capital
-    words = set(dots[1::2])
-    words.update(f + r if r is not None else "" for f, r in set(zip(others[1::3], others[2::3],
-                                                                     strict=True)))
-    listed = {w for w in words if w and (key := plain(w)) not in NOT_NAMES
-              and key not in terms and (key in first or key in last)}
+    # The distinct quiet words, and "" if some capital is loud, with no Python per capital.
+    words = set(map("".join, set(_CAPITAL.findall(text))))
+    listed = {w for w in _listed(words) if plain(w) not in allow.terms}
     if not listed and "" not in words:
         return  # only quiet words, none of them a name
     end = 0
-    for at, word in sorted(_capitals(dots, others, listed)):
-        if at < end:
-            continue  # inside the sequence before (Juan "Toño" Ruiz, Juan st. Pierre)
-        if word:  # a listed quiet word
+    for capital in _CAPITAL.finditer(text):
+        at, word = capital.start(), capital.group(0)
+        if at < end or (capital.group(1) and word not in listed):
+            continue  # inside the sequence before (Juan "Toño" Ruiz), or a quiet non-name
+        if capital.group(1):  # a listed quiet word
             end = at + len(word)
             run = [(at, end, word)]
         else:
@@ -173,26 +199,6 @@ def names(text: str, allow: Allowlist) -> Iterator[Finding]:
             run = _loud_run(text, match, first, last, allow)
         for start, stop, reason in _name_runs(text, run or [], first, last, allow):
             yield Finding(start, stop, text[start:stop], "name", reason)
-
-
-def _capitals(dots: list, others: list, listed: set[str]) -> Iterator[tuple[int, str]]:
-    """(offset, word) of each listed quiet word and (offset, "") of each loud capital, from
-    the two splits of the text; quiet words cannot hold a capital that starts a sequence,
-    so the other quiet words are left out."""
-    at = 0
-    for i in range(0, len(dots) - 1, 2):
-        at += len(dots[i]) + 2  # the dot and the space
-        word = dots[i + 1]
-        if not word or word in listed:
-            yield at, word
-        at += len(word)
-    at = 0
-    for i in range(0, len(others) - 1, 3):
-        at += len(others[i])
-        word = others[i + 1] + others[i + 2] if others[i + 2] is not None else ""
-        if not word or word in listed:
-            yield at, word
-        at += len(word) or 1
 
 
 def _loud_run(text: str, match: re.Match, first: dict, last: dict, allow: Allowlist
@@ -301,6 +307,7 @@ traductora translator intérprete interpreter todos all varios several unknown d
 inaudible otro otra other woman man mujer hombre joven""".split())
 
 
+@lru_cache(maxsize=4096)  # the same few labels come back in every transcript of a project
 def label_is_name(label: str) -> str | None:
     """Why a speaker label is a personal name, or None for a role or generic label
     (`Interviewer`, `E`, `Speaker 1`, `Guard 2`, `Entrevistadora`)."""
