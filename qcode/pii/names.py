@@ -17,14 +17,16 @@ from .allowlist import Allowlist, fold, plain
 from .findings import Finding
 
 UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ"
-_WORD = rf"[{UP}][\w'’]*(?:-[{UP}][\w'’]*)?"
+# (?:X|) where (?:X)? would do: the same matches, and Python's regex engine runs an
+# alternative faster than an optional group (about a tenth of a scan's time here).
+_WORD = rf"[{UP}][\w'’]*(?:-[{UP}][\w'’]*|)"
 _LINK = r"(?:de(?:l| la| las| los)?|van|von|da|di|la|le|mc|st\.?)"
 # A run of capitalised words, with name particles (de, del, van...) and a quoted nickname
 # inside (Fernando "Ñato" Cárdenas). The lookbehind follows the first letter so that the
 # regex engine can skip quickly to capitals.
 _START = rf"[{UP}](?<![\w@.][{UP}])"
-_MORE = rf"[ \t]+(?:{_LINK}[ \t]+)?(?:[\"“«']{_WORD}[\"”»'][ \t]+)?{_WORD}"
-_REST = rf"[\w'’]*(?:-[{UP}][\w'’]*)?(?:{_MORE})*"
+_MORE = rf"[ \t]+(?:{_LINK}[ \t]+|)(?:[\"“«']{_WORD}[\"”»'][ \t]+|){_WORD}"
+_REST = rf"[\w'’]*(?:-[{UP}][\w'’]*|)(?:{_MORE})*"
 _SEQUENCE = re.compile(_START + _REST)
 _TOKEN = re.compile(rf"{_WORD}|\S+")
 
@@ -135,7 +137,7 @@ _QUIET_BEFORE = "|".join([
 # for a quiet word and ("", "") for a loud capital. The letter is captured by a lookbehind
 # so that the pattern still begins with the capital, which keeps that skipping fast.
 _CAPITAL = re.compile(rf"{_C}(?<![\w@.]{_C})(?:(?:{_QUIET_BEFORE})(?<=({_C}))(\w*)"
-                      rf"(?![\w'’-])(?!{_MORE}))?")
+                      rf"(?![\w'’-])(?!{_MORE})|)")
 
 
 @cache
