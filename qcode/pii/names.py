@@ -159,8 +159,8 @@ _UNLISTED: set[str] = set()  # every other word judged
 
 def _listed(words: set[str]) -> set[str]:
     """The words whose `plain` form is a listed name and not in NOT_NAMES."""
-    new = words.difference(_UNLISTED, _LISTED)
-    if new:
+    maybe = words.difference(_UNLISTED)  # one pass over the large set; the rest is small
+    if new := maybe.difference(_LISTED):
         if len(_LISTED) + len(_UNLISTED) + len(new) > VERDICTS:
             _LISTED.clear()
             _UNLISTED.clear()
@@ -169,7 +169,7 @@ def _listed(words: set[str]) -> set[str]:
             key = plain(word)
             listed = key not in NOT_NAMES and (key in first or key in last)
             (_LISTED if listed else _UNLISTED).add(word)
-    return words & _LISTED
+    return maybe & _LISTED
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -183,7 +183,7 @@ def _sentence_start(text: str, start: int) -> bool:
 def names(text: str, allow: Allowlist) -> Iterator[Finding]:
     first, last = name_lists()
     # The distinct quiet words, and "" if some capital is loud, with no Python per capital.
-    words = set(map("".join, set(_CAPITAL.findall(text))))
+    words = set(map("".join, _CAPITAL.findall(text)))
     listed = {w for w in _listed(words) if plain(w) not in allow.terms}
     if not listed and "" not in words:
         return  # only quiet words, none of them a name
