@@ -128,3 +128,14 @@ def test_kept_verdicts_stay_within_their_bound(monkeypatch):
     # a listed name is still judged right after that
     assert [f[:2] for f in found("Llegamos. Quispe vino.")] == [(10, 16)]
     assert sorted(names_module._LISTED) == ["Quispe"]
+
+
+def test_a_listed_word_judged_before_the_verdicts_are_let_go_is_still_found(monkeypatch):
+    monkeypatch.setattr(names_module, "VERDICTS", 3)
+    monkeypatch.setattr(names_module, "_LISTED", set())
+    monkeypatch.setattr(names_module, "_UNLISTED", set())
+    assert [f[:2] for f in found("Llegamos. Quispe vino.")] == [(10, 16)]  # 2 verdicts kept
+    # Quispe is known; Llegaron and Fuimos are new and overflow the bound of 3 words
+    text = "Llegamos. Quispe vino. Llegaron. Fuimos."
+    assert [f[:2] for f in found(text)] == [(10, 16)]
+    assert sorted(names_module._LISTED) == ["Quispe"]

@@ -164,6 +164,7 @@ def _listed(words: set[str]) -> set[str]:
         if len(_LISTED) + len(_UNLISTED) + len(new) > VERDICTS:
             _LISTED.clear()
             _UNLISTED.clear()
+            new = maybe  # the listed words among them were let go too
         first, last = name_lists()
         for word in new:
             key = plain(word)
