@@ -138,4 +138,4 @@ def test_a_listed_word_judged_before_the_verdicts_are_let_go_is_still_found(monk
     # Quispe is known; Llegaron and Fuimos are new and overflow the bound of 3 words
     text = "Llegamos. Quispe vino. Llegaron. Fuimos."
     assert [f[:2] for f in found(text)] == [(10, 16)]
-    assert sorted(names_module._LISTED) == ["Quispe"]
+    assert sorted(names_module._UNLISTED) == ["Fuimos", "Llegaron"]  # the rest let go

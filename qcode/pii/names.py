@@ -160,17 +160,20 @@ _UNLISTED: set[str] = set()  # every other word judged
 def _listed(words: set[str]) -> set[str]:
     """The words whose `plain` form is a listed name and not in NOT_NAMES."""
     maybe = words.difference(_UNLISTED)  # one pass over the large set; the rest is small
-    if new := maybe.difference(_LISTED):
+    listed = maybe & _LISTED
+    if new := maybe - listed:
         if len(_LISTED) + len(_UNLISTED) + len(new) > VERDICTS:
             _LISTED.clear()
             _UNLISTED.clear()
-            new = maybe  # the listed words among them were let go too
         first, last = name_lists()
         for word in new:
             key = plain(word)
-            listed = key not in NOT_NAMES and (key in first or key in last)
-            (_LISTED if listed else _UNLISTED).add(word)
-    return maybe & _LISTED
+            if key not in NOT_NAMES and (key in first or key in last):
+                listed.add(word)
+                _LISTED.add(word)
+            else:
+                _UNLISTED.add(word)
+    return listed
 
 
 def _sentence_start(text: str, start: int) -> bool:
