@@ -133,10 +133,9 @@ _QUIET_BEFORE = "|".join([
     rf"(?<={_MARKS}\.[ \t]{_C})",         # the same, then a dot ("5. Juan", "(sic). Juan")
     *_SHORT])
 # Each capital that may start a sequence, in one pass (the regex engine skips fast to
-# capitals, then only looks around them): findall gives (first letter, rest of the word)
-# for a quiet word and ("", "") for a loud capital. The letter is captured by a lookbehind
-# so that the pattern still begins with the capital, which keeps that skipping fast.
-_CAPITAL = re.compile(rf"{_C}(?<![\w@.]{_C})(?:(?:{_QUIET_BEFORE})(?<=({_C}))(\w*)"
+# capitals, then only looks around them). Split from the text, the groups are the capital
+# and the rest of the word when the word is quiet, None after a loud capital.
+_CAPITAL = re.compile(rf"({_C})(?<![\w@.]{_C})(?:(?:{_QUIET_BEFORE})(\w*)"
                       rf"(?![\w'’-])(?!{_MORE})|)")
 
 
@@ -186,17 +185,17 @@ def _sentence_start(text: str, start: int) -> bool:
 
 def names(text: str, allow: Allowlist) -> Iterator[Finding]:
     first, last = name_lists()
-    # The distinct quiet words, and "" if some capital is loud, with no Python per capital.
-    words = set(map("".join, _CAPITAL.findall(text)))
-    listed = {w for w in _listed(words) if plain(w) not in allow.terms}
-    if not listed and "" not in words:
+    parts = _CAPITAL.split(text)  # no Python per capital
+    found = set(zip(parts[1::3], parts[2::3]))
+    listed = {w for w in _listed({c + r for c, r in found if r is not None})
+              if plain(w) not in allow.terms}
+    if not listed and None not in parts[2::3]:
         return  # only quiet words, none of them a name
     end = 0
-    for capital in _CAPITAL.finditer(text):
-        at, word = capital.start(), capital.group(0)
-        if at < end or (capital.group(1) and word not in listed):
-            continue  # inside the sequence before (Juan "Toño" Ruiz), or a quiet non-name
-        if capital.group(1):  # a listed quiet word
+    for at, word in _capitals(parts, listed):
+        if at < end:
+            continue  # inside the sequence before (Juan "Toño" Ruiz, Juan st. Pierre)
+        if word:  # a listed quiet word
             end = at + len(word)
             run = [(at, end, word)]
         else:
@@ -205,6 +204,23 @@ def names(text: str, allow: Allowlist) -> Iterator[Finding]:
             run = _loud_run(text, match, first, last, allow)
         for start, stop, reason in _name_runs(text, run or [], first, last, allow):
             yield Finding(start, stop, text[start:stop], "name", reason)
+
+
+def _capitals(parts: list, listed: set[str]) -> Iterator[tuple[int, str]]:
+    """(offset, word) of each listed quiet word and (offset, "") of each loud capital, in
+    text order, from the split of the text by `_CAPITAL`; the other quiet words are left
+    out (they hold no capital that starts a sequence)."""
+    at = 0
+    for i in range(0, len(parts) - 1, 3):
+        at += len(parts[i])
+        capital, rest = parts[i + 1], parts[i + 2]
+        if rest is None:
+            yield at, ""
+            at += 1
+        else:
+            if capital + rest in listed:
+                yield at, capital + rest
+            at += 1 + len(rest)
 
 
 def _loud_run(text: str, match: re.Match, first: dict, last: dict, allow: Allowlist
