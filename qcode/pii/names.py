@@ -186,7 +186,7 @@ def _sentence_start(text: str, start: int) -> bool:
 def names(text: str, allow: Allowlist) -> Iterator[Finding]:
     first, last = name_lists()
     parts = _CAPITAL.split(text)  # no Python per capital
-    found = set(zip(parts[1::3], parts[2::3]))
+    found = set(zip(parts[1::3], parts[2::3], strict=True))
     listed = {w for w in _listed({c + r for c, r in found if r is not None})
               if plain(w) not in allow.terms}
     if not listed and None not in parts[2::3]:
