@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from .errors import InputError, NotFoundError
-from .store import atomic, now
+from .store import OVERLAPPED, atomic, now
 
 KINDS = ("coder", "consensus")
 
@@ -66,9 +66,8 @@ def coverage(conn: sqlite3.Connection, coder: str) -> set[int]:
     read |= {r[0] for r in conn.execute(
         "SELECT g.segment_id FROM decision x JOIN suggestion g ON g.id = x.suggestion_id"
         " WHERE x.coder = ?", (coder,))}
-    read |= {r[0] for r in conn.execute("""
-        SELECT DISTINCT s.id FROM coding c JOIN segment s ON s.document_id = c.document_id
-        AND c.start < s."end" AND c."end" > s.start
+    read |= {r[0] for r in conn.execute(f"""
+        SELECT DISTINCT s.id FROM coding c JOIN segment s ON {OVERLAPPED}
         WHERE c.coder = ? AND c.removed_at IS NULL""", (coder,))}
     with_review = {r[0] for r in conn.execute(
         "SELECT DISTINCT s.document_id FROM reviewed r JOIN segment s ON s.id = r.segment_id"

@@ -433,8 +433,8 @@ def list_documents(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute("""
         SELECT d.id, d.name, d.language, d.format, d.words,
                (SELECT count(*) FROM segment s WHERE s.document_id = d.id) AS segments,
-               (SELECT group_concat(speaker, ', ') FROM (SELECT DISTINCT speaker FROM segment s
-                 WHERE s.document_id = d.id AND speaker IS NOT NULL ORDER BY speaker)) AS speakers,
+               (SELECT group_concat(label, ', ') FROM (SELECT label FROM speaker p
+                 WHERE p.document_id = d.id ORDER BY label)) AS speakers,
                (SELECT count(*) FROM coding c WHERE c.document_id = d.id
                  AND c.removed_at IS NULL) AS codings,
                (SELECT findings FROM pii_allowed_document p WHERE p.document_id = d.id) AS pii

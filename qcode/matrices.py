@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from .coders import not_consensus_sql
 from .errors import InputError
+from .store import OVERLAPPED
 
 TOTAL = "Total"
 NONE = "(none)"
@@ -96,11 +97,9 @@ def parse_by(by: str, conn: sqlite3.Connection) -> tuple[str, str | None]:
 def units_sql(conn: sqlite3.Connection, coder: str | None, ids: list[int] | None,
               respondents_only: bool, speakers: bool = True) -> tuple[str, list]:
     """The SELECT of the coded units (see `coded_units`) and its parameters; `ids` limits it
-    to those documents. Segments of a document never overlap and lie in start order, so the
-    segments a coding overlaps are the last one starting at or before the coding's start
-    (when it reaches past it) and those starting before its end: two seeks in the index
-    segment_position per coding, however long the document. Without `speakers` the
-    columns speaker and role are left out (a seek less per unit)."""
+    to those documents. Each coding's segments are found by `store.OVERLAPPED` (two index
+    seeks per coding). Without `speakers` the columns speaker and role are left out (a seek
+    less per unit)."""
     skip, skipped = not_consensus_sql("c.coder", conn)
     only = "" if ids is None else f" AND c.document_id IN ({','.join(str(int(i)) for i in ids)})"
     speakers = speakers or respondents_only
@@ -114,12 +113,7 @@ def units_sql(conn: sqlite3.Connection, coder: str | None, ids: list[int] | None
         SELECT c.id AS coding_id, c.document_id, c.code_id AS code, c.coder, c.start, c."end",
                s.id AS segment_id, {columns}
                max(c.start, s.start) AS clip_start, min(c."end", s."end") AS clip_end
-        FROM coding c
-        JOIN segment s ON s.document_id = c.document_id
-             AND s.start >= coalesce((SELECT max(f.start) FROM segment f
-                                      WHERE f.document_id = c.document_id
-                                      AND f.start <= c.start), 0)
-             AND s.start < c."end" AND s."end" > c.start
+        FROM coding c JOIN segment s ON {OVERLAPPED}
         {join}
         WHERE c.removed_at IS NULL{" AND c.coder = ?" if coder else skip}{only}{respondents}
         """, [coder] if coder else skipped

@@ -244,6 +244,15 @@ MIGRATIONS: list[tuple[str, str]] = [
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# The segments `s` a coding `c` overlaps, as in `coding c JOIN segment s ON {OVERLAPPED}`.
+# Segments of a document never overlap and lie in start order, so they are the last one
+# starting at or before the coding's start (when it reaches past it) and those starting
+# before its end: two seeks in segment_position per coding, however long the document.
+OVERLAPPED = """s.document_id = c.document_id
+    AND s.start >= coalesce((SELECT max(f.start) FROM segment f
+                             WHERE f.document_id = c.document_id AND f.start <= c.start), 0)
+    AND s.start < c."end" AND s."end" > c.start"""
+
 
 def now() -> str:
     """The current UTC time as an ISO 8601 string, as stored in every `*_at` column."""

@@ -28,7 +28,7 @@ from ..codes import descendants, require_codebook, resolve
 from ..codings import Target, add
 from ..documents import attributes_of, get_document
 from ..errors import InputError, NotFoundError
-from ..store import atomic, now
+from ..store import OVERLAPPED, atomic, now
 from ..suggest import evidence
 from ..suggest.review import set_decision
 
@@ -149,8 +149,7 @@ class ReviewSession:
     def _coded_segments(self, segments: list[int], codes: list[str]) -> set[int]:
         marks = ",".join("?" * len(codes))
         rows = self.conn.execute(f"""
-            SELECT DISTINCT s.id FROM coding c JOIN segment s ON s.document_id = c.document_id
-            AND c.start < s."end" AND c."end" > s.start WHERE c.coder = ?
+            SELECT DISTINCT s.id FROM coding c JOIN segment s ON {OVERLAPPED} WHERE c.coder = ?
             AND c.removed_at IS NULL AND c.code_id IN ({marks})""", (self.coder, *codes))
         return {r[0] for r in rows} & set(segments)
 

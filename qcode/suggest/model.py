@@ -44,7 +44,7 @@ import numpy as np
 
 from ..errors import NotFoundError
 from ..nlp import annotator
-from ..store import atomic, now
+from ..store import OVERLAPPED, atomic, now
 
 FEATURE_VERSION = 1
 DEFAULT_MIN_POSITIVES = 5
@@ -91,9 +91,8 @@ def labelled_segments(conn: sqlite3.Connection, coder: str | None = None) -> Lab
             "SELECT DISTINCT coder, document_id FROM coding WHERE removed_at IS NULL"):
         coded_docs[name].add(document_id)
     positives: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for segment_id, name, code in conn.execute("""
-            SELECT s.id, c.coder, c.code_id FROM coding c JOIN segment s
-            ON s.document_id = c.document_id AND c.start < s."end" AND c."end" > s.start
+    for segment_id, name, code in conn.execute(f"""
+            SELECT s.id, c.coder, c.code_id FROM coding c JOIN segment s ON {OVERLAPPED}
             JOIN code k ON k.id = c.code_id AND k.retired_at IS NULL
             WHERE c.removed_at IS NULL"""):
         positives[(segment_id, name)].add(code)
