@@ -41,9 +41,9 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
                (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS label
         FROM coding c JOIN document d ON d.id = c.document_id
-        WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else skip}""",
-                        (coder,) if coder else skipped).fetchall()
-    texts = {i: t for i, t in conn.execute("SELECT id, text FROM document")}  # once each
+        WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else skip}
+        ORDER BY c.document_id, c.coder, c.id""", (coder,) if coder else skipped)
+    text: tuple[int | None, str] = (None, "")  # one document's text in memory at a time
     attributes: dict[int, dict[str, str]] = {}
     for document_id, name, value in conn.execute("SELECT document_id, name, value FROM attribute"):
         attributes.setdefault(document_id, {})[name] = value
@@ -51,7 +51,7 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     speakers = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute(
         "SELECT document_id, label, name, role FROM speaker")}
     passages: dict[tuple, dict] = {}  # one record per (code, document, span)
-    for r in sorted(rows, key=lambda r: (r["coder"], r["id"])):
+    for r in rows:  # a passage's coders in name order, each coder's codings in order
         if wanted is not None and r["code_id"] not in wanted:
             continue
         speaker, role = speakers.get((r["document_id"], r["label"]), (r["label"], None))
@@ -62,12 +62,15 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
         key = (r["code_id"], r["document_id"], r["start"], r["end"])
         record = passages.get(key)
         if record is None:
+            if text[0] != r["document_id"]:
+                text = (r["document_id"], conn.execute("SELECT text FROM document WHERE id = ?",
+                                                       (r["document_id"],)).fetchone()[0])
             record = passages[key] = {
                 "code": r["code_id"], "name": names_of.get(r["code_id"], r["code_id"]),
                 "document": r["document"], "segment": r["segment"],
                 "speaker": speaker or "", "coders": [], "memos": [],
                 "start": r["start"], "end": r["end"],
-                "text": texts[r["document_id"]][r["start"]:r["end"]]}
+                "text": text[1][r["start"]:r["end"]]}
             for name in names:
                 record[name] = attributes.get(r["document_id"], {}).get(name, "")
         record["coders"].append(r["coder"])
@@ -83,13 +86,13 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     columns = ["code", "name", "document", "segment", "speaker", *names, "coder", "memo",
                "start", "end", "text"]
     frame = pd.DataFrame(records, columns=columns)
-    sort = ["code", "document", "start"]
+    sort = ["code", "document", "start", "end"]
     if by:
         kind, attribute = parse_by(by, conn)
         if kind != "attribute":
             raise InputError(f"--by {by}: quotations group by attribute:NAME")
-        sort = ["code", attribute, "document", "start"]
+        sort = ["code", attribute, "document", "start", "end"]
     frame["_order"] = frame["code"].map(order)
-    frame = frame.sort_values(["_order", *sort[1:]]).drop(columns="_order")
+    frame = frame.sort_values(["_order", *sort[1:]], kind="stable").drop(columns="_order")
     frame.attrs["by"] = by
     return frame.reset_index(drop=True)
