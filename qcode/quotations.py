@@ -33,6 +33,8 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
     order = {c.id: c.position for c in tree}
     names_of = {c.id: c.name for c in tree}
     skip, skipped = not_consensus_sql("c.coder", conn)  # used only when no coder is named
+    picked = sorted(set(wanted)) if wanted is not None else []
+    only = f" AND c.code_id IN ({','.join('?' * len(picked))})" if wanted is not None else ""
     rows = conn.execute(f"""
         SELECT c.id, c.code_id, c.coder, c.start, c."end", c.memo, d.id AS document_id,
                d.name AS document,
@@ -41,8 +43,8 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
                (SELECT speaker FROM segment s WHERE s.document_id = c.document_id
                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS label
         FROM coding c JOIN document d ON d.id = c.document_id
-        WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else skip}
-        ORDER BY c.document_id, c.coder, c.id""", (coder,) if coder else skipped)
+        WHERE c.removed_at IS NULL {"AND c.coder = ?" if coder else skip}{only}
+        ORDER BY c.document_id, c.coder, c.id""", [*((coder,) if coder else skipped), *picked])
     text: tuple[int | None, str] = (None, "")  # one document's text in memory at a time
     attributes: dict[int, dict[str, str]] = {}
     for document_id, name, value in conn.execute("SELECT document_id, name, value FROM attribute"):
@@ -52,8 +54,6 @@ def quotes(conn: sqlite3.Connection, *, codes: list[str] | None = None,
         "SELECT document_id, label, name, role FROM speaker")}
     passages: dict[tuple, dict] = {}  # one record per (code, document, span)
     for r in rows:  # a passage's coders in name order, each coder's codings in order
-        if wanted is not None and r["code_id"] not in wanted:
-            continue
         speaker, role = speakers.get((r["document_id"], r["label"]), (r["label"], None))
         if respondents_only and role in ("interviewer", "other"):
             continue
