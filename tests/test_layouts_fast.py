@@ -11,7 +11,15 @@ import random
 import pytest
 
 from qcode.importers.layouts import find_layout
-from qcode.importers.markers import INLINE, NOISE_FIRST, NOTICE_LAST, PLAIN, notice
+from qcode.importers.markers import (
+    HEADER,
+    INLINE,
+    NOISE_FIRST,
+    NOTICE_LAST,
+    PLAIN,
+    TIME_LINE,
+    notice,
+)
 from qcode.importers.model import Span
 from qcode.importers.turns import split
 
@@ -20,11 +28,13 @@ MARKERS = "E: a.\nR: b.\n"  # two markers, so that a layout is found
 
 def test_plain_lines_get_what_inline_would_give():
     # PLAIN stands in for INLINE on `Name: words` lines: wherever it matches, INLINE's match
-    # holds only the name and a gap of one space, and ends where PLAIN's does
+    # holds only the name and a gap of one space, and ends where PLAIN's does; and such a line
+    # is never a time line or a header, which _scan does not try on it
     rng = random.Random(15)
-    alphabet = "AaAaé²1_ :\t[(])*-'’."
+    alphabet = "AaAaé²1_ :\t[(])*-'’.0"
     lines = ["E: a", "Ana: [00:01] x", "Ana: (00:01) x", "Ana:  x", "Ana: \tx", "Ana:",
-             "_a: x", "1: x", "²: x", "Ana María: x", "O'Neill: x", "Ana(a): x", "Ana: "]
+             "_a: x", "1: x", "²: x", "Ana María: x", "O'Neill: x", "Ana(a): x", "Ana: ",
+             "Ana: 0:03", "Ana: 00:05:00", "Ana  0:03", "[Ana] 0:03", "0:03 Ana"]
     for _ in range(20000):
         head, tail = ("".join(rng.choices(alphabet, k=rng.randint(0, 6))) for _ in "ht")
         lines.append(head + rng.choice([":", ": ", ":  ", ": [", ": (", ":\t", " "]) + tail)
@@ -36,6 +46,7 @@ def test_plain_lines_get_what_inline_would_give():
             assert full and full.end() == plain.end(), line
             assert full.groups() == ("", None, None, None, None, plain.group(1), None, " ",
                                      None), line
+            assert not HEADER.match(line) and not TIME_LINE.match(line), line
     assert matched > 100  # the random lines reach the pattern
 
 
@@ -79,7 +90,7 @@ def test_a_time_line_opens_with_a_blank_a_bracket_or_a_digit(line, seconds):
 ])
 def test_every_kind_of_page_line_is_still_found(line):
     # each alternative of NOISE, in either case, indented or not: the line is not speech
-    assert line[:1] in NOISE_FIRST
+    assert line[:1] in NOISE_FIRST and line[1:2] != ":"
     found = find_layout(f"{MARKERS}{line}\nE: c.\n")
     assert found.noise == {2: None}
     # and at the very start of the text too
@@ -135,3 +146,17 @@ def test_the_layout_is_named_after_the_marker_lines_only():
     text = "Nota (00:01): x.\nE: a.\nFecha (00:02): y.\nR: b.\n"
     found = find_layout(text)
     assert sorted(found.markers) == [1, 3] and found.name == "colon"
+
+
+def test_a_notice_in_the_form_of_a_marker_line_is_a_notice():
+    # "Ana: started transcription" is a PLAIN line and a Teams notice: the notice wins
+    found = find_layout(f"{MARKERS}Ana: started transcription\nE: c.\nR: d.\n")
+    assert found.noise == {2: None} and sorted(found.markers) == [0, 1, 3, 4]
+
+
+def test_a_plain_label_with_only_a_space_after_it_has_its_words_below():
+    # "E: " (a trailing space, nothing said on the line) is PLAIN's: its words start on the
+    # next line (body None), as on "E:" lines; most markers so: a label-line layout
+    found = find_layout("E: \nHola.\nR: \nSí.\n")
+    assert found.name == "label-line"
+    assert found.markers == {0: ("E", None, None), 2: ("R", None, None)}

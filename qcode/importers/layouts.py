@@ -135,8 +135,9 @@ def find_layout(text: str, layout: str | None = None,
     if layout is None:
         followed = {style: _followed(scan, style) for style in scan.headers}
         best = max(followed, key=followed.__getitem__)
-        covered = sum(1 for i in inline if i not in scan.headers[best])
-        if followed[best] >= 2 and followed[best] >= covered:
+        # headers followed by words, against the inline markers that are no such header
+        if followed[best] >= 2 and followed[best] >= sum(
+                1 for i in inline if i not in scan.headers[best]):
             name = {"bracket": "zoom-captions", "time_first": "time-header"}.get(best) \
                 or _otter_or_teams(scan, best)
             return _header_layout(scan, name, best, forced)
@@ -158,16 +159,29 @@ def _scan(text: str) -> _Scan:
     # a marker or time stamp has a colon near the start, or opens with a bracket (`[NAME]`)
     scan.time_marks = "#" in text or "\x15" in text
     candidates = [n for n, line in enumerate(lines) if ":" in line[:90] or line[:1] == "["]
-    scan.noise = dict.fromkeys([number for number, line in enumerate(lines)
-                                if (line[:1] in NOISE_FIRST and NOISE.match(line))
-                                or (line[-1:] in NOTICE_LAST and notice(line))])
+    # (NOISE never has a colon second: that spares it `R: words`, `P: words`.)
+    scan.noise = dict.fromkeys([
+        number for number, line in enumerate(lines)
+        if (line[:1] in NOISE_FIRST and line[1:2] != ":" and NOISE.match(line))
+        or (line[-1:] in NOTICE_LAST and notice(line))])
     noise, inline, headers = scan.noise, scan.inline, scan.headers
     for number in candidates:
         if number in noise:
             continue
         line = lines[number]
-        # TIME_LINE opens with blanks, a bracket or a digit (`\\d`: a decimal digit, as
-        # isdecimal), so the usual `Name: words` line is spared it
+        if plain := PLAIN.match(line):
+            # Most marker lines are PLAIN ones. Such a line is no time line or header (those
+            # open with a digit, a bracket or a label whose first word is followed by a space,
+            # never by a colon); this is what _inline makes of its INLINE groups (only a name
+            # and a gap of one space), written out.
+            label, end = plain.group(1), plain.end()
+            body = None if end >= len(line.rstrip()) else starts[number] + end
+            inline.append(_new(_Inline, (number, label, 0, _SPACE, False,
+                                         _new(Marker, (label, None, body)), None, None, None,
+                                         None)))
+            continue
+        # TIME_LINE opens with blanks, a bracket or a digit (`\d`: a decimal digit, as
+        # isdecimal): a line opening with a letter is spared it
         first = line[:1]
         if (first in _TIME_FIRST or first.isdecimal()) and TIME_LINE.match(line):
             noise[number] = clock_seconds(line.strip())
@@ -177,19 +191,14 @@ def _scan(text: str) -> _Scan:
                 if header.group(style):
                     time = header.group(f"{style}_t") or header.groupdict().get(f"{style}_u")
                     headers[style][number] = (header.group(style).strip(), clock_seconds(time))
-        if plain := PLAIN.match(line):
-            groups = ("", None, None, None, None, plain.group(1), None, " ", None)
-            inline.append(_inline(scan, number, line, groups, plain))
-        elif match := INLINE.match(line):
-            inline.append(_inline(scan, number, line, match.groups(), match))
+        if match := INLINE.match(line):
+            inline.append(_inline(scan, number, line, match))
     scan.chat_lines = sum(1 for found in inline if found.chat)
     return scan
 
 
-def _inline(scan: _Scan, number: int, line: str, groups: tuple[str | None, ...],
-            match: re.Match[str]) -> _Inline:
-    """The line's INLINE groups (in INLINE's order) and its match, by INLINE or PLAIN."""
-    indent, t1, bold, bracket, chat, name, t2, gap, t3 = groups
+def _inline(scan: _Scan, number: int, line: str, match: re.Match[str]) -> _Inline:
+    indent, t1, bold, bracket, chat, name, t2, gap, t3 = match.groups()
     label = (bold or bracket or chat or name).strip()  # one of the four always matched
     end = match.end()
     body = None if end >= len(line.rstrip()) else scan.starts[number] + end
@@ -229,6 +238,8 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
         return {}
     core = candidates if all(usual.values()) else [
         i for i in candidates if i.marked or usual[i.label]]
+    if len(core) == len(candidates):  # every line is a core marker: nothing is left to decide
+        return {i.number: i.marker for i in core}
     # Padding to one column (or a tab) shared by three labels or more is a layout of its own.
     signatures = Counter(i.signature for i in core or candidates)
     shared = Counter(i.signature for i in candidates if i.signature[0] != "space")
@@ -252,8 +263,6 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
         return width[0]
 
     accepted = {i.number: i.marker for i in core}
-    if len(accepted) == len(candidates):  # all of them are core lines
-        return accepted
     for found in candidates:  # the others open a turn when they look like the core's lines
         number = found.number
         if number in accepted or number < first or found.indent != indent:

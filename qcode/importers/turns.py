@@ -70,16 +70,25 @@ def _turns(text: str, layout: Layout) -> list[Span]:
     opened = 0  # where the open piece's words begin
 
     def emit(end: int, time_end: float | None = None) -> None:
-        if piece := _trim(text, opened, end):
-            spans.append(_new(Span, (*piece, speaker, time, time_end)))
+        # _trim's loops, written out: this runs once per turn, and a call to _trim took more
+        # time than the trimming
+        start = opened
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append(_new(Span, (start, end, speaker, time, time_end)))
 
-    for number in sorted(markers.keys() | noise.keys() | trailing.keys()):
+    wanted = markers.keys() | noise.keys() | trailing.keys() if noise or trailing else markers
+    for number in sorted(wanted):
         line_start = starts[number]
         if marker := markers.get(number):
             emit(line_start)
-            speaker, time = marker.speaker, marker.time if marker.time is not None else pending
+            speaker, marker_time, body = marker
+            time = marker_time if marker_time is not None else pending
             pending = None
-            opened = marker.body if marker.body is not None else starts[number + 1] - 1
+            opened = body if body is not None else starts[number + 1] - 1
         elif number in noise:
             emit(line_start)
             if noise[number] is not None:
