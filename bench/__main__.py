@@ -78,14 +78,13 @@ def compare(root: Path, args) -> None:
     corpus.write(folder, docs, args.words)
     figures = [processes.help_figure(args.repeat * 2)]
     print(table(figures), flush=True)
-    for jobs in (1, 2):
-        figures.append(processes.import_figure(root, folder, args.repeat, docs, jobs))
-        print(table(figures[-1:]).splitlines()[-1], flush=True)
+    imports = processes.import_figures(root, folder, args.repeat, docs, args.quick)
+    print("\n".join(table(imports).splitlines()[2:]), flush=True)
     found, project = processes.suggest_figures(root, folder, args.repeat, docs,
                                                jobs=not args.quick)
-    figures += found
-    figures.append(processes.export_figure(project, args.repeat, docs))
-    print("\n".join(table(figures[3:]).splitlines()[2:]), flush=True)
+    found.append(processes.export_figure(project, args.repeat, docs))
+    print("\n".join(table(found).splitlines()[2:]), flush=True)
+    figures += imports + found
     if args.before:
         earlier = processes.before_figures(root, folder, args.repeat, docs, args.before)
         figures += earlier

@@ -209,7 +209,7 @@ def speed(before: Path | None, documents: int = 100, repeat: int = 5) -> list[st
         root = Path(tmp)
         folder = root / "corpus"
         corpus.write(folder, 200, 5000)
-        figures = [processes.import_figure(root, folder, 3, 200)]
+        figures = processes.import_figures(root, folder, 3, 200, quick=True)
         if before:
             figures.append(side_by_side("`qcode import DIR`, 200 documents: now against before",
                                         3, importer(ROOT, root / "now"),

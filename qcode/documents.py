@@ -17,6 +17,7 @@ from .importers import (
     SUPPORTED,
     ParsedDocument,
     SegmentMode,
+    Span,
     collect_paths,
     read_document,
 )
@@ -24,6 +25,7 @@ from .importers.decoding import read_text_file
 from .importers.turns import split
 from .speakers import register as register_speakers
 from .store import atomic, now
+from .words import count_words
 
 Progress = Callable[[int, int, str], None]
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -140,7 +142,8 @@ BATCH_CHARS = 64 * 2**20
 class _Parsed:
     doc: ParsedDocument
     sha: str
-    spans: list = field(default_factory=list)
+    spans: list = field(default_factory=list)  # Spans, for the anonymisation check
+    rows: list[tuple] = field(default_factory=list)  # what is stored (see segment_rows)
     used: str = ""
     unchanged: bool = False
     warning: str | None = None  # no speaker labels recognised: split into paragraphs
@@ -154,7 +157,7 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
                  name: str | None = None, encoding: str | None = None,
                  progress: Progress | None = None, allow_pii: bool = False,
                  layout: str | None = None, speakers: list[str] | None = None,
-                 jobs: int = 1) -> ImportReport:
+                 jobs: int | None = None) -> ImportReport:
     """Read, segment and store transcripts, one transaction per batch (see BATCH_FILES).
 
     A document's language is `language` if given, else the `language` attribute (CSV
@@ -165,7 +168,8 @@ def import_files(conn: sqlite3.Connection, paths: list[Path], *, default_languag
     identifiers are refused (qcode.pii, per batch) unless `allow_pii`, which is then recorded.
     `layout` forces a transcript layout and `speakers` names the only labels to take for
     speakers (see `importers.layouts`). `jobs` > 1 reads and checks files in that many
-    worker processes while this one stores them.
+    worker processes while this one stores them; None (the default) uses one per core for
+    a large import (see `_read_all`).
     """
     if projects := [p for p in paths if p.suffix.lower() == ".qdpx"]:
         if name:
@@ -217,10 +221,19 @@ def _names(files: list[Path], name: str | None) -> dict[str, Path]:
     return names
 
 
+# Files from which `qcode import` without --jobs reads in one worker per core: below this,
+# starting the workers costs about what they save.
+JOBS_WORTH_FROM = 100
+
+
 def _read_all(conn: sqlite3.Connection, files: list[Path], options: tuple,
-              progress: Progress | None, jobs: int = 1) -> Iterator[_Parsed]:
+              progress: Progress | None, jobs: int | None = 1) -> Iterator[_Parsed]:
     """The files parsed, in order: in this process, or with `jobs` > 1 in worker processes
-    that also run the anonymisation check (the parent only stores)."""
+    that also run the anonymisation check (the parent only stores). `jobs` None: one
+    worker per core from JOBS_WORTH_FROM files (`workers.auto_jobs`)."""
+    from .workers import auto_jobs
+
+    jobs = auto_jobs(jobs, len(files), JOBS_WORTH_FROM)
     if jobs > 1 and len(files) >= 2 * jobs and not conn.in_transaction:
         from .import_workers import read_in_workers
 
@@ -247,10 +260,11 @@ def _parse(conn: sqlite3.Connection, path: Path, name: str | None, encoding: str
     if row and row["sha256"] == parsed.sha:
         parsed.unchanged = True  # already imported (a re-run, or a resumed import)
     else:
-        parsed.words = len(doc.text.split())
+        parsed.words = count_words(doc.text)
         done = split(doc.text, mode, doc.language, doc.turns, layout, speakers)
         doc.layout = doc.layout or done.layout or "paragraphs"
         parsed.spans, parsed.used = done.spans, done.mode
+        parsed.rows = segment_rows(done.spans)
         if mode == "turn" and done.mode != "turn":
             parsed.warning = unsplit_warning(path, len(done.spans))
     return parsed
@@ -282,7 +296,7 @@ def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
             report.files.append(ImportedFile(doc.source, doc.name, "unchanged",
                                              encoding=doc.encoding))
         else:
-            report.files.append(store_document(conn, doc, parsed.spans, parsed.used,
+            report.files.append(store_document(conn, doc, parsed.rows, parsed.used,
                                                parsed.sha, parsed.words))
             if findings.get(doc.name) and report.files[-1].status == "imported":
                 record_allowed(conn, doc.name, findings[doc.name])
@@ -327,10 +341,17 @@ def _with_refi(conn: sqlite3.Connection, paths: list[Path], projects: list[Path]
     return report
 
 
-def store_document(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, used: str,
+def segment_rows(spans: list[Span]) -> list[tuple]:
+    """(start, end, speaker, time_start, time_end) of each span, as a segment row stores them.
+    Reading workers send these back rather than Spans: plain tuples pickle several times
+    faster, and the parent stores them as they are."""
+    return [(s.start, s.end, s.speaker, s.time_start, s.time_end) for s in spans]
+
+
+def store_document(conn: sqlite3.Connection, doc: ParsedDocument, rows: list[tuple], used: str,
                    sha: str | None = None, words: int | None = None) -> ImportedFile:
-    """Store one parsed document and its segments (unless it is in already, or a duplicate
-    of another's text); a changed text under an existing name is refused."""
+    """Store one parsed document and its segments (`segment_rows`), unless it is in already
+    or a duplicate of another's text; a changed text under an existing name is refused."""
     sha = sha or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     row = conn.execute("SELECT sha256 FROM document WHERE name = ?", (doc.name,)).fetchone()
     if row and row["sha256"] == sha:
@@ -350,10 +371,9 @@ def store_document(conn: sqlite3.Connection, doc: ParsedDocument, spans: list, u
     conn.executemany(
         'INSERT INTO segment (document_id, ordinal, start, "end", speaker, time_start, time_end)'
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(cursor.lastrowid, n, s.start, s.end, s.speaker, s.time_start, s.time_end)
-         for n, s in enumerate(spans, start=1)])
-    register_speakers(conn, cursor.lastrowid, spans)
-    return ImportedFile(doc.source, doc.name, "imported", len(spans), used, doc.encoding,
+        [(cursor.lastrowid, n, *row) for n, row in enumerate(rows, start=1)])
+    register_speakers(conn, cursor.lastrowid, (row[2] for row in rows))
+    return ImportedFile(doc.source, doc.name, "imported", len(rows), used, doc.encoding,
                         layout=doc.layout)
 
 
@@ -368,7 +388,7 @@ def _document_id(conn: sqlite3.Connection, name: str) -> int | None:
 
 
 def _set_attributes(conn: sqlite3.Connection, name: str, values: dict[str, str]) -> int:
-    doc_id = _document_id(conn, name)
+    doc_id = _document_id(conn, name) if values else None
     if doc_id is None:
         return 0
     conn.executemany("INSERT INTO attribute (document_id, name, value) VALUES (?, ?, ?)"

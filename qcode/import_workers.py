@@ -88,5 +88,6 @@ def _read_in_worker(paths: list[Path]) -> list[tuple[Path, _Parsed | QcodeError]
             break
         if not parsed.unchanged:
             parsed.findings = document_findings(parsed.doc, parsed.spans, _READER["allow"])
+        parsed.spans = []  # checked: the parent stores `rows`
         results.append((path, parsed))
     return results

@@ -147,20 +147,21 @@ def list_memos(conn: sqlite3.Connection, document: str | None = None, code: str 
     if code:
         resolve(conn, code)
     names = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM document")}
-    segment_of = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
-        "SELECT id, document_id, ordinal, start FROM segment")}
     out: list[tuple[tuple, dict]] = []
 
     def keep(row_doc: int | None, row_code: str | None, author: str) -> bool:
         return ((doc_id is None or row_doc == doc_id) and (not code or row_code == code)
                 and (not coder or author == coder))
 
-    for r in conn.execute("SELECT * FROM memo ORDER BY id"):
+    for r in conn.execute(  # a segment memo's segment, looked up by id (never all segments)
+            "SELECT m.*, s.document_id AS segment_document, s.ordinal, s.start FROM memo m"
+            " LEFT JOIN segment s ON m.target = 'segment'"
+            " AND s.id = CAST(m.target_id AS INTEGER) ORDER BY m.id"):
         doc, segment, code_id, start = None, "", "", -1
         if r["target"] == "document":
             doc = int(r["target_id"])
-        elif r["target"] == "segment":
-            doc, segment, start = segment_of.get(int(r["target_id"]), (None, "", -1))
+        elif r["target"] == "segment" and r["segment_document"] is not None:
+            doc, segment, start = r["segment_document"], r["ordinal"], r["start"]
         elif r["target"] == "code":
             code_id = r["target_id"]
         elif r["target"] == "coding":

@@ -129,12 +129,13 @@ class Project:
                      progress: documents.Progress | None = None,
                      allow_pii: bool = False, layout: str | None = None,
                      speakers: Sequence[str] | None = None,
-                     jobs: int = 1) -> documents.ImportReport:
+                     jobs: int | None = None) -> documents.ImportReport:
         """Import transcripts (files or folders) and/or an attributes CSV (see
         `documents.import_files` for batches). Files with likely identifiers are refused
         unless `allow_pii` (see `qcode.pii`). `layout` forces a transcript layout
         (`qcode.importers.layouts.LAYOUTS`); `speakers` names the only labels to take for
-        speakers. `jobs` > 1 reads and checks files in that many worker processes."""
+        speakers. `jobs` > 1 reads and checks files in that many worker processes; None:
+        one per core when there are many files."""
         if not paths and not attributes:
             raise InputError("nothing to import; name transcript files or folders, "
                              "or give --attributes FILE.csv")
@@ -275,7 +276,7 @@ class Project:
 
     # -- suggestions -----------------------------------------------------------------------
     def suggest(self, documents: Sequence[str] | None = None, *, method: str = "all",
-                model: str | None = None, jobs: int = 1, min_score: float = 0.5,
+                model: str | None = None, jobs: int | None = None, min_score: float = 0.5,
                 min_positives: int | None = None, progress: documents.Progress | None = None,
                 as_frame: bool = False, respondents_only: bool = False):
         """Compute and store suggestions; return the report, or with `as_frame` the stored

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from .errors import InputError, NotFoundError
 from .importers import Span
 from .store import atomic
+from .words import WordCount
 
 ROLES = ("interviewer", "respondent", "other")
 # Roles qcode can tell from the label alone; everything else waits for `speakers role`.
@@ -62,9 +63,11 @@ def summary(text: str, spans: list[Span]) -> list[dict]:
     return list(found.values())
 
 
-def register(conn: sqlite3.Connection, document_id: int, spans: list[Span]) -> None:
-    """Add a speaker row for every label of a newly stored document, with guessed roles."""
-    labels = list(dict.fromkeys(s.speaker for s in spans if s.speaker))
+def register(conn: sqlite3.Connection, document_id: int, speakers: Iterable[str | None]
+             ) -> None:
+    """Add a speaker row for every label (segments' speakers, in order) of a newly stored
+    document, with guessed roles."""
+    labels = list(dict.fromkeys(s for s in speakers if s))
     roles = guess_roles(labels)
     conn.executemany("INSERT OR IGNORE INTO speaker (document_id, label, name, role)"
                      " VALUES (?, ?, ?, ?)",
@@ -83,16 +86,16 @@ def list_speakers(conn: sqlite3.Connection, document: str | None = None) -> list
            LEFT JOIN speaker p ON p.document_id = l.document_id AND p.label = l.label
            WHERE ? IS NULL OR d.id = ? ORDER BY d.name, l.label""", (doc_id, doc_id)).fetchall()
     counts: dict[tuple[int, str], list[int]] = {}
-    texts: dict[int, str] = {}
-    for row in conn.execute(
+    words: tuple[int | None, WordCount | None] = (None, None)  # one document at a time
+    for document_id, speaker, start, end in conn.execute(
             'SELECT document_id, speaker, start, "end" FROM segment WHERE speaker IS NOT NULL'
-            " AND (? IS NULL OR document_id = ?)", (doc_id, doc_id)):
-        if row[0] not in texts:
-            texts[row[0]] = conn.execute("SELECT text FROM document WHERE id = ?",
-                                         (row[0],)).fetchone()[0]
-        tally = counts.setdefault((row[0], row[1]), [0, 0])
+            " AND (? IS NULL OR document_id = ?) ORDER BY document_id", (doc_id, doc_id)):
+        if words[0] != document_id:
+            words = (document_id, WordCount(conn.execute(
+                "SELECT text FROM document WHERE id = ?", (document_id,)).fetchone()[0]))
+        tally = counts.setdefault((document_id, speaker), [0, 0])
         tally[0] += 1
-        tally[1] += len(texts[row[0]][row[2]:row[3]].split())
+        tally[1] += words[1].between(start, end)
     return [{"document": r["document"], "label": r["label"], "name": r["name"],
              "role": r["role"] or "", "turns": counts.get((r["id"], r["label"]), [0, 0])[0],
              "words": counts.get((r["id"], r["label"]), [0, 0])[1]} for r in rows]

@@ -16,6 +16,23 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1
+MAX_AUTO_JOBS = 4  # beyond this the parent, which stores alone, is the limit
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def auto_jobs(jobs: int | None, tasks: int, worth_from: int) -> int:
+    """`jobs` when given; else one process per core (at most MAX_AUTO_JOBS) when there are
+    at least `worth_from` tasks, which pay for starting workers, and 1 below that."""
+    if jobs is not None:
+        return jobs
+    return min(cores(), MAX_AUTO_JOBS) if tasks >= worth_from else 1
 
 
 def pool(jobs: int, initializer: Callable[..., None], *initargs) -> ProcessPoolExecutor:

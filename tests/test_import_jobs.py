@@ -167,3 +167,26 @@ def test_spawned_workers_where_the_system_cannot_fork(tmp_path, monkeypatch):
             project.import_files([folder], jobs=jobs)
             stored.append(contents(project))
     assert stored[0] == stored[1] and len(stored[1]["documents"]) == 4
+
+
+def test_without_jobs_a_large_import_reads_in_one_worker_per_core(tmp_path, monkeypatch):
+    """No --jobs: from JOBS_WORTH_FROM files the reading goes to workers, one per core."""
+    from qcode import workers
+
+    monkeypatch.setattr(document_store, "JOBS_WORTH_FROM", 4)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    folder = tmp_path / "files"
+    for number in range(4):
+        write(folder / f"int_{number}.txt", f"E: pregunta {number}\nR: respuesta\n")
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("QCODE_TEST_PIDS", str(pids))
+    ORIGINAL_READER[:] = [import_workers._read_in_worker]
+    monkeypatch.setattr(import_workers, "_read_in_worker", recording_reader)
+    with Project.init(tmp_path / "p", language="es") as project:
+        report = project.import_files([folder])
+    assert [f.status for f in report.files] == ["imported"] * 4
+    assert str(os.getpid()) not in pids.read_text().split()
+    pids.unlink()
+    with Project.init(tmp_path / "q", language="es") as project:  # 3 files: below, no workers
+        project.import_files(sorted(folder.iterdir())[:3])
+    assert not pids.exists()  # read in this process: the worker function never ran

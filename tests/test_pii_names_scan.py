@@ -10,6 +10,7 @@ import random
 import pytest
 
 from qcode.pii import Allowlist
+from qcode.pii import names as names_module
 from qcode.pii.allowlist import fold, plain
 from qcode.pii.names import (
     _SEQUENCE,
@@ -99,3 +100,42 @@ def test_random_texts_give_the_findings_of_the_plain_algorithm():
         text = "".join(t + rng.choice((" ", " ", " ", ". ", "\n", ".\t", "  ", ",")) for t in
                        (w.capitalize() if rng.random() < 0.3 else w for w in tokens))
         assert found(text) == reference(text, Allowlist()), text
+
+
+# Verdicts on quiet words are kept from one text to the next (names._listed); they leave
+# the allowlist out, so an allowlist that changes between scans is still obeyed.
+def test_a_kept_verdict_obeys_the_allowlist_of_each_scan():
+    text = "Llegamos. Quispe vino."  # "Quispe", a strong surname, quiet after "Llegamos. "
+    allow = Allowlist()
+    assert [f[:2] for f in found(text, allow)] == [(10, 16)]
+    assert "Quispe" in names_module._LISTED and "Llegamos" in names_module._UNLISTED
+    allow.add(["Quispe"])  # what `qcode pii allow Quispe` adds to the next scan's list
+    assert found(text, allow) == []
+    assert [f[:2] for f in found(text)] == [(10, 16)]  # another allowlist: flagged again
+
+
+def test_kept_verdicts_stay_within_their_bound(monkeypatch):
+    monkeypatch.setattr(names_module, "VERDICTS", 50)
+    monkeypatch.setattr(names_module, "_LISTED", set())
+    monkeypatch.setattr(names_module, "_UNLISTED", set())
+    letters = "abcdefghij"
+    for n in range(40):  # 40 texts of 5 new quiet words each (Zzaaaxx ...): 200 in all
+        words = [f"Zz{letters[n // 10]}{letters[n % 10]}{letters[i]}xx" for i in range(5)]
+        assert found(". ".join(words) + ".") == []
+        assert len(names_module._LISTED) + len(names_module._UNLISTED) <= 50
+    assert "Zzaaaxx" not in names_module._UNLISTED  # the first texts' words were let go
+    assert "Zzdjexx" in names_module._UNLISTED  # and the last text's kept
+    # a listed name is still judged right after that
+    assert [f[:2] for f in found("Llegamos. Quispe vino.")] == [(10, 16)]
+    assert sorted(names_module._LISTED) == ["Quispe"]
+
+
+def test_a_listed_word_judged_before_the_verdicts_are_let_go_is_still_found(monkeypatch):
+    monkeypatch.setattr(names_module, "VERDICTS", 3)
+    monkeypatch.setattr(names_module, "_LISTED", set())
+    monkeypatch.setattr(names_module, "_UNLISTED", set())
+    assert [f[:2] for f in found("Llegamos. Quispe vino.")] == [(10, 16)]  # 2 verdicts kept
+    # Quispe is known; Llegaron and Fuimos are new and overflow the bound of 3 words
+    text = "Llegamos. Quispe vino. Llegaron. Fuimos."
+    assert [f[:2] for f in found(text)] == [(10, 16)]
+    assert sorted(names_module._UNLISTED) == ["Fuimos", "Llegaron"]  # the rest let go

@@ -154,3 +154,22 @@ def test_suggest_jobs_2_runs_the_rules_in_other_processes_with_the_same_result(
     again = sample_project.conn.execute(
         "SELECT segment_id, code_id, score, evidence FROM suggestion ORDER BY 1, 2").fetchall()
     assert [tuple(r) for r in again] == [tuple(r) for r in stored] and len(stored) > 100
+
+
+def test_suggest_without_jobs_uses_one_worker_per_core_from_enough_documents(
+        sample_project, tmp_path, monkeypatch):
+    """No --jobs: below JOBS_WORTH_FROM documents the rules run here, from it in workers."""
+    from qcode import workers
+    from qcode.suggest import runner
+
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("QCODE_TEST_PIDS", str(pids))
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    ORIGINAL_CHUNK[:] = [runner._rule_chunk]
+    monkeypatch.setattr(runner, "_rule_chunk", recording_chunk)
+    documents = len(sample_project.documents())
+    for worth_from, here in ((documents + 1, True), (documents, False)):
+        monkeypatch.setattr(runner, "JOBS_WORTH_FROM", worth_from)
+        sample_project.suggest(method="rules")
+        assert (set(pids.read_text().split()) == {str(os.getpid())}) is here
+        pids.unlink()

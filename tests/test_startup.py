@@ -40,3 +40,16 @@ def test_opening_a_project_and_listing_documents_loads_neither_numpy_nor_spacy(t
     loaded = loaded_after(body)
     # a .docx sample needs python-docx (and lxml), front matter needs yaml: nothing else
     assert not set(loaded) & {"numpy", "pandas", "pydantic", "spacy", "sklearn", "matplotlib"}
+
+
+def test_running_a_command_with_options_loads_no_heavy_library(tmp_path):
+    """Parsing a command's options must not load pydantic (Typer 0.29 builds a pydantic
+    TypeAdapter per option at every command: about 0.2 s more for each; pyproject keeps
+    Typer below it)."""
+    project = tmp_path / "p"
+    body = ("from qcode.cli import app\n"
+            f"for args in (['init', {str(project)!r}, '--lang', 'es'],\n"
+            f"             ['--project', {str(project)!r}, 'docs', '--format', 'csv']):\n"
+            "    try:\n        app(args, prog_name='qcode')\n    except SystemExit:\n        pass")
+    assert loaded_after(body) == []
+    assert (project / "qcode.db").exists()  # the commands did run

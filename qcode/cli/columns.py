@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 GAP = 2
 ELLIPSIS = "…"
+_OTHER_SPACE = frozenset("\t\x0b\x0c\r")  # white space that textwrap turns into spaces
 
 
 @dataclass
@@ -65,6 +66,10 @@ def wrap(value: str, width: int) -> list[str]:
     only thing ever shortened (with …), never split over two lines."""
     lines = []
     for paragraph in value.splitlines() or [""]:
+        if len(paragraph) <= width and paragraph.strip() == paragraph \
+                and not _OTHER_SPACE.intersection(paragraph):
+            lines.append(paragraph)  # fits as it is: what textwrap gives, faster
+            continue
         for line in textwrap.wrap(paragraph, width, break_long_words=False,
                                   break_on_hyphens=False) or [""]:
             lines.append(line if len(line) <= width else shorten(line, width))
@@ -76,8 +81,7 @@ def fit(rows: list[dict], columns: list[Col], width: int) -> Fitted:
     shown = [c for c in columns if not c.below]
     below = [c for c in columns if c.below]
     cells = [{c.key: text_of(r.get(c.key)) for c in columns} for r in rows]
-    natural = {c.key: max([len(c.title)] + [max((len(x) for x in cell[c.key].splitlines()),
-                                                 default=0) for cell in cells])
+    natural = {c.key: max([len(c.title)] + [_widest(cell[c.key]) for cell in cells])
                for c in shown}
     widths = dict(natural)
     heads = {c.key: c.title for c in shown}
@@ -130,6 +134,13 @@ def fit(rows: list[dict], columns: list[Col], width: int) -> Fitted:
                     lines.append("    " + line)
     return Fitted(lines, dropped=[next(c.title for c in shown if c.key == k) for k in dropped],
                   cut=sorted(cut))
+
+
+def _widest(value: str) -> int:
+    """The length of the longest line of `value`."""
+    if "\n" not in value and "\r" not in value:
+        return len(value)
+    return max((len(x) for x in value.splitlines()), default=0)
 
 
 def _line(values: list[str], columns: list[Col], widths: dict[str, int]) -> str:

@@ -51,9 +51,9 @@ def import_cli(
     speakers: Annotated[str | None, typer.Option(
         help='The speaker labels, comma-separated ("Interviewer,Guard 1"), when detection '
         "takes too many or too few.")] = None,
-    jobs: Annotated[int, typer.Option(
-        min=1, help="Processes that read and check files while this one stores them (worth "
-        "it from a few hundred files; 2 on two cores).")] = 1,
+    jobs: Annotated[int | None, typer.Option(
+        min=1, help="Processes that read and check files while this one stores them "
+        "(default: one per core, up to 4, from 100 files; 1 below).")] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Show each file's layout, encoding, turns and speakers; write "
         "nothing.")] = False,

@@ -47,8 +47,8 @@ def table(rows: list[dict], columns, title: str | None = None) -> None:
     else:
         out.print(escape(head), soft_wrap=True)
     out.print(rule, soft_wrap=True)
-    for line in body:
-        out.print(escape(line), soft_wrap=True)
+    if body:  # plain text: written at once (a print per line takes seconds at 17,000 rows)
+        out.file.write("\n".join(body) + "\n")
     left_out(fitted)
 
 

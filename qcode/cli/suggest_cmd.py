@@ -45,7 +45,9 @@ def run_cli(
     documents: Annotated[list[str] | None, typer.Argument(help="Documents (default: all).")]
     = None,
     method: Annotated[Method, typer.Option(help="rules, model or all.")] = Method.all,
-    jobs: Annotated[int, typer.Option(min=1, help="Processes for the rules.")] = 1,
+    jobs: Annotated[int | None, typer.Option(
+        min=1, help="Processes for the rules (default: one per core, up to 4, from 20 "
+        "documents; 1 below).")] = None,
     min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Store model suggestions "
                                              "with at least this calibrated probability.")]
     = 0.5,

@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .allowlist import Allowlist, fold, plain
 from .findings import Finding
 
 UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ"
-_WORD = rf"[{UP}][\w'’]*(?:-[{UP}][\w'’]*)?"
+# (?:X|) where (?:X)? would do: the same matches, and Python's regex engine runs an
+# alternative faster than an optional group (a tenth of `_CAPITAL`'s time, measured).
+_WORD = rf"[{UP}][\w'’]*(?:-[{UP}][\w'’]*|)"
 _LINK = r"(?:de(?:l| la| las| los)?|van|von|da|di|la|le|mc|st\.?)"
 # A run of capitalised words, with name particles (de, del, van...) and a quoted nickname
 # inside (Fernando "Ñato" Cárdenas). The lookbehind follows the first letter so that the
 # regex engine can skip quickly to capitals.
 _START = rf"[{UP}](?<![\w@.][{UP}])"
-_MORE = rf"[ \t]+(?:{_LINK}[ \t]+)?(?:[\"“«']{_WORD}[\"”»'][ \t]+)?{_WORD}"
-_REST = rf"[\w'’]*(?:-[{UP}][\w'’]*)?(?:{_MORE})*"
+_MORE = rf"[ \t]+(?:{_LINK}[ \t]+|)(?:[\"“«']{_WORD}[\"”»'][ \t]+|){_WORD}"
+_REST = rf"[\w'’]*(?:-[{UP}][\w'’]*|)(?:{_MORE})*"
 _SEQUENCE = re.compile(_START + _REST)
 _TOKEN = re.compile(rf"{_WORD}|\S+")
 
@@ -119,19 +121,22 @@ _LATIN = "[" + "".join(_VARIANTS.values()) + "]"
 _MARKS = r"[\d,;:?!\"“”«»()\[\]'’…—–*/-]"
 
 
+_C = f"[{UP}]"  # the capital itself, at the end of each lookbehind below
 # After a word of n Latin letters and a dot that is no abbreviation (sr. dr. prof.), n = 1-4.
-_SHORT = [rf"(?<=\s{_LATIN}{{{n}}}\.[ \t])" + "".join(
-    rf"(?<!\s{''.join(f'[{_VARIANTS[c]}]' for c in a)}\.[ \t])"
+_SHORT = [rf"(?<=\s{_LATIN}{{{n}}}\.[ \t]{_C})" + "".join(
+    rf"(?<!\s{''.join(f'[{_VARIANTS[c]}]' for c in a)}\.[ \t]{_C})"
     for a in sorted(_ABBREVIATIONS) if len(a) == n) for n in (1, 2, 3, 4)]
-_ALONE = rf"\w*(?![\w'’-])(?!{_MORE})"  # after the first letter: one word, nothing follows
-# Capitals after a dot and a space or tab (sentence starts), split from the text: the group
-# is the word when it is quiet, else "" (the regex engine finds the dots fast).
-_AFTER_DOT = re.compile(rf"\.[ \t](?=[{UP}])((?:(?<={_MARKS}\.[ \t])|(?<=[^\W\d_]{{5}}\.[ \t])|"
-                        + "|".join(_SHORT) + rf")[{UP}]{_ALONE}|)")
-# Every other capital that may start a sequence: group 1 is the letter, group 2 the rest of
-# the word when it is quiet, else None.
-_ELSEWHERE = re.compile(rf"([{UP}])(?<![\w@.][{UP}])(?<!\.[ \t][{UP}])"
-                        rf"(?:(?:(?<![ \t].)|(?<={_MARKS}[ \t].))({_ALONE}))?")
+_QUIET_BEFORE = "|".join([
+    rf"(?<=[^\W\d_]{{5}}\.[ \t]{_C})",  # after a sentence's long last word (most capitals)
+    rf"(?<![ \t]{_C})",                  # no space before: line start, "(Quispe", "—Juan"
+    rf"(?<={_MARKS}[ \t]{_C})",           # after punctuation or a digit and a space
+    rf"(?<={_MARKS}\.[ \t]{_C})",         # the same, then a dot ("5. Juan", "(sic). Juan")
+    *_SHORT])
+# Each capital that may start a sequence, in one pass (the regex engine skips fast to
+# capitals, then only looks around them). Split from the text, the groups are the capital
+# and the rest of the word when the word is quiet, None after a loud capital.
+_CAPITAL = re.compile(rf"({_C})(?<![\w@.]{_C})(?:(?:{_QUIET_BEFORE})(\w*)"
+                      rf"(?![\w'’-])(?!{_MORE})|)")
 
 
 @cache
@@ -139,6 +144,35 @@ def common_words() -> frozenset[str]:
     """Frequent Spanish and English words that are not names (see bench/pii_names.py)."""
     text = resources.files("qcode.pii").joinpath("data", "common_words.txt").read_text("utf-8")
     return frozenset(fold(w) for w in text.splitlines() if w and not w.startswith("#"))
+
+
+# Verdicts on quiet words, kept from one text to the next: most capitalised words of a
+# transcript (its sentence starts) come back in the next one, so each distinct word is
+# folded and looked up once, and a text's words are then sorted by set operations in C.
+# The verdict leaves the allowlist out (`names` checks it on the few listed words), so it
+# stays right whatever `qcode pii allow` adds; the sets are emptied past VERDICTS words.
+VERDICTS = 100_000
+_LISTED: set[str] = set()    # a listed first name or surname, and no NOT_NAMES word
+_UNLISTED: set[str] = set()  # every other word judged
+
+
+def _listed(words: set[str]) -> set[str]:
+    """The words whose `plain` form is a listed name and not in NOT_NAMES."""
+    maybe = words.difference(_UNLISTED)  # one pass over the large set; the rest is small
+    listed = maybe & _LISTED
+    if new := maybe - listed:
+        if len(_LISTED) + len(_UNLISTED) + len(new) > VERDICTS:
+            _LISTED.clear()
+            _UNLISTED.clear()
+        first, last = name_lists()
+        for word in new:
+            key = plain(word)
+            if key not in NOT_NAMES and (key in first or key in last):
+                listed.add(word)
+                _LISTED.add(word)
+            else:
+                _UNLISTED.add(word)
+    return listed
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -151,17 +185,14 @@ def _sentence_start(text: str, start: int) -> bool:
 
 def names(text: str, allow: Allowlist) -> Iterator[Finding]:
     first, last = name_lists()
-    terms = allow.terms
-    dots, others = _AFTER_DOT.split(text), _ELSEWHERE.split(text)  # no Python per capital
-    words = set(dots[1::2])
-    words.update(f + r if r is not None else "" for f, r in set(zip(others[1::3], others[2::3],
-                                                                     strict=True)))
-    listed = {w for w in words if w and (key := plain(w)) not in NOT_NAMES
-              and key not in terms and (key in first or key in last)}
-    if not listed and "" not in words:
+    parts = _CAPITAL.split(text)  # no Python per capital
+    found = set(zip(parts[1::3], parts[2::3], strict=True))
+    listed = {w for w in _listed({c + r for c, r in found if r is not None})
+              if plain(w) not in allow.terms}
+    if not listed and None not in parts[2::3]:
         return  # only quiet words, none of them a name
     end = 0
-    for at, word in sorted(_capitals(dots, others, listed)):
+    for at, word in _capitals(parts, listed):
         if at < end:
             continue  # inside the sequence before (Juan "Toño" Ruiz, Juan st. Pierre)
         if word:  # a listed quiet word
@@ -175,24 +206,21 @@ def names(text: str, allow: Allowlist) -> Iterator[Finding]:
             yield Finding(start, stop, text[start:stop], "name", reason)
 
 
-def _capitals(dots: list, others: list, listed: set[str]) -> Iterator[tuple[int, str]]:
-    """(offset, word) of each listed quiet word and (offset, "") of each loud capital, from
-    the two splits of the text; quiet words cannot hold a capital that starts a sequence,
-    so the other quiet words are left out."""
+def _capitals(parts: list, listed: set[str]) -> Iterator[tuple[int, str]]:
+    """(offset, word) of each listed quiet word and (offset, "") of each loud capital, in
+    text order, from the split of the text by `_CAPITAL`; the other quiet words are left
+    out (they hold no capital that starts a sequence)."""
     at = 0
-    for i in range(0, len(dots) - 1, 2):
-        at += len(dots[i]) + 2  # the dot and the space
-        word = dots[i + 1]
-        if not word or word in listed:
-            yield at, word
-        at += len(word)
-    at = 0
-    for i in range(0, len(others) - 1, 3):
-        at += len(others[i])
-        word = others[i + 1] + others[i + 2] if others[i + 2] is not None else ""
-        if not word or word in listed:
-            yield at, word
-        at += len(word) or 1
+    for i in range(0, len(parts) - 1, 3):
+        at += len(parts[i])
+        capital, rest = parts[i + 1], parts[i + 2]
+        if rest is None:
+            yield at, ""
+            at += 1
+        else:
+            if capital + rest in listed:
+                yield at, capital + rest
+            at += 1 + len(rest)
 
 
 def _loud_run(text: str, match: re.Match, first: dict, last: dict, allow: Allowlist
@@ -301,6 +329,7 @@ traductora translator intérprete interpreter todos all varios several unknown d
 inaudible otro otra other woman man mujer hombre joven""".split())
 
 
+@lru_cache(maxsize=4096)  # the same few labels come back in every transcript of a project
 def label_is_name(label: str) -> str | None:
     """Why a speaker label is a personal name, or None for a role or generic label
     (`Interviewer`, `E`, `Speaker 1`, `Guard 2`, `Entrevistadora`)."""

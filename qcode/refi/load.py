@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..coders import register
-from ..documents import ImportedFile, store_document
+from ..documents import ImportedFile, segment_rows, store_document
 from ..errors import InputError
 from ..importers import ParsedDocument, SegmentMode, segment
 from ..store import atomic, now
@@ -159,7 +159,7 @@ def _document(conn: sqlite3.Connection, bundle: Bundle, source, parsed: ParsedDo
         raise InputError(f"{bundle.path}: source '{source.name}' has a different text from the "
                          f"project's document '{source.name}'; rename one of them first (qcode "
                          "keeps one text per name)")
-    imported = store_document(conn, parsed, spans, used)
+    imported = store_document(conn, parsed, segment_rows(spans), used)
     twin = imported.same_as or source.name
     doc_id = conn.execute("SELECT id FROM document WHERE name = ?", (twin,)).fetchone()[0]
     return doc_id, imported

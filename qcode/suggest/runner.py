@@ -32,6 +32,7 @@ from typing import Literal
 from ..codes import require_codebook
 from ..documents import get_document
 from ..store import atomic, database_file, now, open_reader
+from ..workers import auto_jobs
 from ..workers import pool as worker_pool
 from . import model as learning
 from .rules import Matches
@@ -187,11 +188,17 @@ def windows(text: str, starts: list[int], size: int | None = None):
         offset = end
 
 
+# Documents from which `qcode suggest` without --jobs runs the rules in one worker per core.
+JOBS_WORTH_FROM = 20
+
+
 def rule_chunks(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: list[int],
-                model_name: str | None = None, jobs: int = 1,
+                model_name: str | None = None, jobs: int | None = 1,
                 progress: Progress | None = None) -> Iterator[Chunk]:
     """Run the codes' patterns over documents chunk by chunk, over `jobs` processes
-    (each worker reads the project itself, read-only); chunks come back in order."""
+    (each worker reads the project itself, read-only); chunks come back in order. `jobs`
+    None: one per core from JOBS_WORTH_FROM documents (`workers.auto_jobs`)."""
+    jobs = auto_jobs(jobs, len(document_ids), JOBS_WORTH_FROM)
     database = database_file(conn)
     patterns = [(c["id"], json.loads(c["patterns"])) for c in codes]
     size = max(1, min(CHUNK, len(document_ids) // (jobs * 8) or 1))
@@ -223,7 +230,7 @@ def rule_chunks(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids
 
 
 def rule_rows(conn: sqlite3.Connection, codes: list[sqlite3.Row], document_ids: list[int],
-              model_name: str | None = None, jobs: int = 1,
+              model_name: str | None = None, jobs: int | None = 1,
               progress: Progress | None = None) -> tuple[list[Row], int, list[str]]:
     """All rule rows at once (for evaluation), with the tokens read and any warnings."""
     rows: list[Row] = []
@@ -264,7 +271,7 @@ def model_rows(conn: sqlite3.Connection, trained: learning.Model, document_ids: 
 # -- the command ----------------------------------------------------------------------------
 
 def suggest(conn: sqlite3.Connection, documents: list[str] | None = None, *,
-            method: Method = "all", model_name: str | None = None, jobs: int = 1,
+            method: Method = "all", model_name: str | None = None, jobs: int | None = None,
             min_score: float = 0.5, min_positives: int = learning.DEFAULT_MIN_POSITIVES,
             progress: Progress | None = None, respondents_only: bool = False) -> SuggestReport:
     """Compute and store suggestions for the given documents (default: all);
