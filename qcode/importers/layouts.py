@@ -10,7 +10,6 @@ note (`Nota:`, `Fecha:`). Everything is linear in the number of lines.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -22,14 +21,15 @@ from .markers import (
     HEADER,
     INLINE,
     NOISE,
-    NOISE_AFTER_NEWLINE,
-    NOTICE,
-    NOTICE_HINTS,
+    NOISE_FIRST,
+    NOTICE_LAST,
+    PLAIN,
     TIME_LINE,
     TRAILING_TIME,
     clock_seconds,
     code_like,
     name_like,
+    notice,
     plausible,
 )
 
@@ -60,6 +60,8 @@ facilitadora participante informante pregunta respuesta
 """.split())
 _SHORT_CODE = re.compile(r"[A-Z]{1,3}\d{0,2}")
 _SENTENCE_END = tuple(".?!…\"”»)")
+_TIME_FIRST = frozenset(" \t[(")  # what a TIME_LINE line may open with, besides a digit
+_SPACE = ("space", 0)  # the signature of a label followed by one space (see _signature)
 
 
 class Marker(NamedTuple):
@@ -88,12 +90,15 @@ class _Inline(NamedTuple):
     """A `Name: words` line, with what the layout rules ask of it worked out once."""
 
     number: int
-    match: re.Match[str]
     label: str
     indent: int  # width of the indent before the label
     signature: tuple[str, int]  # how the words are set off from the label (see _signature)
     marked: bool  # bold, brackets or a CHAT tier: a marker even when used once
     marker: Marker  # the turn it opens if it is taken as a marker
+    chat: str | None  # INLINE's groups that _colon_name and _chat ask about
+    t1: str | None
+    t2: str | None
+    t3: str | None
 
 
 @dataclass
@@ -130,8 +135,9 @@ def find_layout(text: str, layout: str | None = None,
     if layout is None:
         followed = {style: _followed(scan, style) for style in scan.headers}
         best = max(followed, key=followed.__getitem__)
-        covered = sum(1 for i in inline if i not in scan.headers[best])
-        if followed[best] >= 2 and followed[best] >= covered:
+        # headers followed by words, against the inline markers that are no such header
+        if followed[best] >= 2 and followed[best] >= sum(
+                1 for i in inline if i not in scan.headers[best]):
             name = {"bracket": "zoom-captions", "time_first": "time-header"}.get(best) \
                 or _otter_or_teams(scan, best)
             return _header_layout(scan, name, best, forced)
@@ -143,8 +149,9 @@ def find_layout(text: str, layout: str | None = None,
 
 
 def _scan(text: str) -> _Scan:
-    """Classify the lines that can matter; whole-text searches pick them, so that the lines
-    of speech (most of a transcript) cost no Python work at all."""
+    """Classify the lines that can matter. Each line's first and last characters and a colon
+    near its start pick the lines worth a pattern, so that a line of speech (most of a
+    transcript) costs a few look-ups and no pattern at all."""
     lines = text.split("\n")
     starts = [0, *accumulate(len(line) + 1 for line in lines)]
     scan = _Scan(lines, starts, {}, [], {style: {} for style in ("spaced", "bracket",
@@ -152,50 +159,55 @@ def _scan(text: str) -> _Scan:
     # a marker or time stamp has a colon near the start, or opens with a bracket (`[NAME]`)
     scan.time_marks = "#" in text or "\x15" in text
     candidates = [n for n, line in enumerate(lines) if ":" in line[:90] or line[:1] == "["]
-    if NOISE.match(lines[0]):
-        scan.noise[0] = None
-    for match in NOISE_AFTER_NEWLINE.finditer(text):
-        scan.noise[bisect_right(starts, match.end()) - 1] = None
-    for tail, first in NOTICE_HINTS:
-        found = text.find(tail)
-        while found >= 0:
-            if first and not (found and text[found - 1] in first):
-                found = text.find(tail, found + len(tail))
-                continue
-            number = bisect_right(starts, found) - 1
-            if NOTICE.match(lines[number]):
-                scan.noise[number] = None
-            found = text.find(tail, starts[number + 1])
+    # (NOISE never has a colon second: that spares it `R: words`, `P: words`.)
+    scan.noise = dict.fromkeys([
+        number for number, line in enumerate(lines)
+        if (line[:1] in NOISE_FIRST and line[1:2] != ":" and NOISE.match(line))
+        or (line[-1:] in NOTICE_LAST and notice(line))])
+    noise, inline, headers = scan.noise, scan.inline, scan.headers
     for number in candidates:
-        if number in scan.noise:
+        if number in noise:
             continue
         line = lines[number]
-        if TIME_LINE.match(line):
-            scan.noise[number] = clock_seconds(line.strip())
+        if plain := PLAIN.match(line):
+            # Most marker lines are PLAIN ones. Such a line is no time line or header (those
+            # open with a digit, a bracket or a label whose first word is followed by a space,
+            # never by a colon); this is what _inline makes of its INLINE groups (only a name
+            # and a gap of one space), written out.
+            label, end = plain.group(1), plain.end()
+            body = None if end >= len(line.rstrip()) else starts[number] + end
+            inline.append(_new(_Inline, (number, label, 0, _SPACE, False,
+                                         _new(Marker, (label, None, body)), None, None, None,
+                                         None)))
+            continue
+        # TIME_LINE opens with blanks, a bracket or a digit (`\d`: a decimal digit, as
+        # isdecimal): a line opening with a letter is spared it
+        first = line[:1]
+        if (first in _TIME_FIRST or first.isdecimal()) and TIME_LINE.match(line):
+            noise[number] = clock_seconds(line.strip())
             continue
         if len(line) <= 80 and (header := HEADER.match(line)):
-            for style in scan.headers:
+            for style in headers:
                 if header.group(style):
                     time = header.group(f"{style}_t") or header.groupdict().get(f"{style}_u")
-                    scan.headers[style][number] = (header.group(style).strip(),
-                                                   clock_seconds(time))
+                    headers[style][number] = (header.group(style).strip(), clock_seconds(time))
         if match := INLINE.match(line):
-            scan.inline.append(_inline(scan, number, match))
-            scan.chat_lines += bool(match.group("chat"))
+            inline.append(_inline(scan, number, line, match))
+    scan.chat_lines = sum(1 for found in inline if found.chat)
     return scan
 
 
-def _inline(scan: _Scan, number: int, match: re.Match[str]) -> _Inline:
-    line = scan.lines[number]
-    indent, bold, bracket, chat, name, gap, t1, t2, t3 = match.group(
-        "indent", "bold", "bracket", "chat", "name", "gap", "t1", "t2", "t3")
+def _inline(scan: _Scan, number: int, line: str, match: re.Match[str]) -> _Inline:
+    indent, t1, bold, bracket, chat, name, t2, gap, t3 = match.groups()
     label = (bold or bracket or chat or name).strip()  # one of the four always matched
     end = match.end()
     body = None if end >= len(line.rstrip()) else scan.starts[number] + end
     time = t1 or t2 or t3
     marker = _new(Marker, (label, time and clock_seconds(time), body))
-    return _new(_Inline, (number, match, label, len(indent), _signature(gap, match, line),
-                          bool(bold or bracket or chat), marker))
+    # a single space after the label (the usual case) needs no _signature
+    signature = _SPACE if gap == " " else _signature(gap, match, line)
+    return _new(_Inline, (number, label, len(indent), signature,
+                          bool(bold or bracket or chat), marker, chat, t1, t2, t3))
 
 
 def _strong(label: str) -> bool:
@@ -220,10 +232,14 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
     # what depends on the label alone is decided once per label, not once per line
     usual = {label: _strong(label) or (count >= 2 and (name_like(label) or code_like(label)))
              for label, count in counts.items() if plausible(label)}
-    candidates = [i for i in scan.inline if i.label in usual]
+    candidates = scan.inline if len(usual) == len(counts) else [
+        i for i in scan.inline if i.label in usual]
     if not candidates:
         return {}
-    core = [i for i in candidates if i.marked or usual[i.label]]
+    core = candidates if all(usual.values()) else [
+        i for i in candidates if i.marked or usual[i.label]]
+    if len(core) == len(candidates):  # every line is a core marker: nothing is left to decide
+        return {i.number: i.marker for i in core}
     # Padding to one column (or a tab) shared by three labels or more is a layout of its own.
     signatures = Counter(i.signature for i in core or candidates)
     shared = Counter(i.signature for i in candidates if i.signature[0] != "space")
@@ -234,8 +250,7 @@ def _inline_markers(scan: _Scan, forced: set[str] | None) -> dict[int, Marker]:
         dominant, padded = common, True
     if not core and not padded:
         return {}
-    core_lines = {i.number for i in core}
-    first = min(core_lines) if core_lines and not padded else 0
+    first = min(i.number for i in core) if core and not padded else 0
     indents = Counter(i.indent for i in core or candidates)
     indent = max(indents, key=indents.__getitem__)
     width: list[int | None] = []  # computed once, when a one-off label needs it
@@ -334,7 +349,7 @@ def _chat(scan: _Scan) -> Layout:
             in_tier = False
         if in_tier:
             noise[number] = None
-    markers = {i.number: i.marker for i in scan.inline if i.match.group("chat")}
+    markers = {i.number: i.marker for i in scan.inline if i.chat}
     return Layout("chat", scan.starts, markers, noise, _trailing_times(scan))
 
 
@@ -356,7 +371,9 @@ def _trailing_times(scan: _Scan) -> dict[int, tuple[int, float | None, str]]:
 def _colon_name(scan: _Scan, inline: dict[int, Marker],
                 trailing: dict[int, tuple[int, float | None, str]]) -> str:
     """Name the colon-family layout after what most of its markers look like."""
-    chosen = [i for i in scan.inline if i.number in inline]
+    # the markers are scan.inline's lines, all of them or some
+    chosen = scan.inline if len(inline) == len(scan.inline) else [
+        i for i in scan.inline if i.number in inline]
     most = len(inline) / 2
     if sum(1 for _, _, kind in trailing.values() if kind == "end") >= 2:
         return "f4"
@@ -364,11 +381,11 @@ def _colon_name(scan: _Scan, inline: dict[int, Marker],
         return "whisperx"
     if any(time is not None for time in scan.noise.values()):
         return "google-meet"
-    if sum(1 for i in chosen if i.match.group("t2")) > most:
+    if sum(1 for i in chosen if i.t2) > most:
         return "rev"
     if sum(1 for m in inline.values() if m.body is None) > most:
         return "label-line"
-    if sum(1 for i in chosen if i.match.group("t1") or i.match.group("t3")) > most:
+    if sum(1 for i in chosen if i.t1 or i.t3) > most:
         return "timestamped"
     if sum(1 for i in chosen if i.signature[0] != "space") > most:
         return "padded"

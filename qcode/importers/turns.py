@@ -26,6 +26,9 @@ SegmentMode = Literal["turn", "paragraph", "sentence"]
 _OPENING = "¿¡"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NEWLINE = re.compile("\n")
+# Builds a Span from a tuple of all its fields in C, skipping NamedTuple's __new__ in Python:
+# there is one per turn.
+_new = tuple.__new__
 
 
 @dataclass
@@ -63,31 +66,40 @@ def _turns(text: str, layout: Layout) -> list[Span]:
     speaker: str | None = None
     time: float | None = None
     pending: float | None = None  # from a time line, for the next turn
-    starts, markers, noise = layout.starts, layout.markers, layout.noise
+    starts, markers, noise, trailing = layout.starts, layout.markers, layout.noise, layout.trailing
     opened = 0  # where the open piece's words begin
 
     def emit(end: int, time_end: float | None = None) -> None:
-        if piece := _trim(text, opened, end):
-            spans.append(Span(piece[0], piece[1], speaker, time, time_end))
+        # _trim's loops, written out: this runs once per turn, and a call to _trim took more
+        # time than the trimming
+        start = opened
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append(_new(Span, (start, end, speaker, time, time_end)))
 
-    for number in sorted({*markers, *noise, *layout.trailing}):
-        line_start, line_end = starts[number], starts[number + 1] - 1
+    wanted = markers.keys() | noise.keys() | trailing.keys() if noise or trailing else markers
+    for number in sorted(wanted):
+        line_start = starts[number]
         if marker := markers.get(number):
             emit(line_start)
-            speaker, time = marker.speaker, marker.time if marker.time is not None else pending
+            speaker, marker_time, body = marker
+            time = marker_time if marker_time is not None else pending
             pending = None
-            opened = marker.body if marker.body is not None else line_end
+            opened = body if body is not None else starts[number + 1] - 1
         elif number in noise:
             emit(line_start)
             if noise[number] is not None:
                 pending = noise[number]
-            opened = line_end
-        if number in layout.trailing:
-            cut, stamp, kind = layout.trailing[number]
+            opened = starts[number + 1] - 1
+        if number in trailing:
+            cut, stamp, kind = trailing[number]
             if kind == "start":  # a CHAT bullet: when this utterance began
                 time = stamp
             emit(cut, stamp if kind == "end" else None)
-            time, opened = stamp, line_end
+            time, opened = stamp, starts[number + 1] - 1
     emit(len(text))
     return spans
 
