@@ -345,7 +345,7 @@ def segment_rows(spans: list[Span]) -> list[tuple]:
     """(start, end, speaker, time_start, time_end) of each span, as a segment row stores them.
     Reading workers send these back rather than Spans: plain tuples pickle several times
     faster, and the parent stores them as they are."""
-    return [(s.start, s.end, s.speaker, s.time_start, s.time_end) for s in spans]
+    return [tuple(span) for span in spans]  # a Span is a NamedTuple of these, in this order
 
 
 def store_document(conn: sqlite3.Connection, doc: ParsedDocument, rows: list[tuple], used: str,
