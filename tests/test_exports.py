@@ -147,3 +147,18 @@ def test_empty_project_export_says_so(tmp_path):
         "select (suggestions count once accepted: `qcode review`)")
     report = run("report", tmp_path / "r", env=env)
     assert report.exit_code == 0 and "tables are empty" in report.stderr
+
+
+def test_heatmap_titles_say_when_columns_are_a_document_attribute(env, tmp_path, monkeypatch):
+    """`--by attribute:role` (documents' attribute) and `--by role` (speakers' roles) are
+    different columns: the title names which."""
+    from qcode.exporters import figures
+
+    titles = []
+    monkeypatch.setattr(figures, "write_heatmap", lambda out, frame, title, fmt: titles.append(
+        title))
+    for by in ("attribute:role", "role", "document"):
+        result = run("export", "heatmap", "--by", by, "--out", tmp_path / "h.png", env=env)
+        assert result.exit_code == 0, result.output
+    assert titles == ["Codes × attribute role: segments", "Codes × role: segments",
+                      "Codes × document: segments"]

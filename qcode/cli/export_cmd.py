@@ -210,7 +210,8 @@ def heatmap_cli(
         frame = _matrix(project, by, count, coder, codes, docs, include_children, level,
                         percent, labels, respondents_only)
     what = f"% of {percent} ({count})" if percent else count
-    write_heatmap(out, frame, f"Codes × {by.removeprefix('attribute:')}: {what}", chosen)
+    columns = f"attribute {by.removeprefix('attribute:')}" if by.startswith("attribute:") else by
+    write_heatmap(out, frame, f"Codes × {columns}: {what}", chosen)  # attribute role ≠ role
     say(state(ctx), f"wrote {escape(str(out))}: {len(frame) - 1} codes × "
                     f"{len(frame.columns) - 1} columns")
 
