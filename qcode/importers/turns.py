@@ -70,15 +70,8 @@ def _turns(text: str, layout: Layout) -> list[Span]:
     opened = 0  # where the open piece's words begin
 
     def emit(end: int, time_end: float | None = None) -> None:
-        # _trim's loops, written out: this runs once per turn, and a call to _trim took more
-        # time than the trimming
-        start = opened
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            spans.append(_new(Span, (start, end, speaker, time, time_end)))
+        if piece := _trim(text, opened, end):
+            spans.append(_new(Span, (*piece, speaker, time, time_end)))
 
     wanted = markers.keys() | noise.keys() | trailing.keys() if noise or trailing else markers
     for number in sorted(wanted):
