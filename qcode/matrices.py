@@ -134,12 +134,7 @@ def coded_units(conn: sqlite3.Connection, coder: str | None = None,
     import pandas as pd
 
     _check_coder(conn, coder)
-    only = ("" if ids is None
-            else f" WHERE document_id IN ({','.join(str(int(i)) for i in ids)})")
-    docs = pd.read_sql_query("SELECT id AS document_id, name AS document"
-                             f" FROM document {BY_NAME}{only} ORDER BY id", conn)  # WHERE: alias
-    if documents:
-        docs = docs[[fnmatch.fnmatchcase(n, documents) for n in docs["document"]]]
+    docs = pd.DataFrame(_documents(conn, documents, ids), columns=["document_id", "document"])
     chosen = None if ids is None and not documents else docs["document_id"].tolist()
     sql, params = units_sql(conn, coder, chosen, respondents_only)
     units = pd.read_sql_query(sql + " ORDER BY c.document_id, c.start, c.id, s.start", conn,
@@ -254,10 +249,11 @@ def matrix(conn: sqlite3.Connection, *, by: str = "document", count: str = "segm
     named = _documents(conn, documents)
     full_tree = code_tree(conn)
     chains = _ancestors(full_tree)  # each code with its ancestors
-    ids = [i for i, _ in named] if documents is not None else None
+    chosen = [i for i, _ in named] if documents is not None else None
     if count != "words":  # SQLite counts while pandas loads
-        counted = _sql_counts(conn, ids, coder, respondents_only, kind, attribute, chains, count)
-        coders = _coders(conn, coder, ids, respondents_only)
+        counted = _sql_counts(conn, chosen, coder, respondents_only, kind, attribute, chains,
+                              count)
+        coders = _coders(conn, coder, chosen, respondents_only)
     import pandas as pd
 
     docs = pd.DataFrame(named, columns=["document_id", "document"])
@@ -322,9 +318,12 @@ def _summed(pieces: list):
 SLICE_DOCUMENTS = 200
 
 
-def _documents(conn: sqlite3.Connection, documents: str | None) -> list[tuple[int, str]]:
-    """(id, name) of every document, or of those whose name matches `documents`."""
-    rows = conn.execute(f"SELECT id, name FROM document {BY_NAME} ORDER BY id").fetchall()
+def _documents(conn: sqlite3.Connection, documents: str | None,
+               ids: list[int] | None = None) -> list[tuple[int, str]]:
+    """(id, name) of every document, or of those whose name matches `documents`; `ids`:
+    only those documents."""
+    only = "" if ids is None else f" WHERE id IN ({','.join(str(int(i)) for i in ids)})"
+    rows = conn.execute(f"SELECT id, name FROM document {BY_NAME}{only} ORDER BY id").fetchall()
     return [(i, name) for i, name in rows
             if not documents or fnmatch.fnmatchcase(name, documents)]
 
