@@ -283,7 +283,7 @@ def _store_batch(conn: sqlite3.Connection, batch: list[_Parsed],
                  progress: Progress | None, total: int, allow_pii: bool) -> None:
     from .pii.importing import check_import, record_allowed  # anonymisation check (qcode.pii)
 
-    findings = check_import(conn, [(p.doc, p.spans, p.findings) for p in batch
+    findings = check_import(conn, [(p.doc, p.spans, p.findings, p.sha) for p in batch
                                    if not p.unchanged], allow_pii)
     done = len(report.files)
     for number, parsed in enumerate(batch, start=done + 1):

@@ -82,24 +82,25 @@ LEAKY = "E: ¿Y el número?\nR: Es 987 654 321, llame.\n"  # one phone number, o
 def test_new_documents_are_scanned_and_the_leaky_ones_refused(project):
     clean = doc("clean", "E: ¿Cómo entra?\nR: Por la visita.\n")
     with pytest.raises(PiiFoundError) as caught:
-        check_import(project.conn, [(clean, [], None), (doc("leaky", LEAKY), [], None)], False)
+        check_import(project.conn, [(clean, [], None, None),
+                                    (doc("leaky", LEAKY), [], None, None)], False)
     [(source, found)] = caught.value.refused
     assert source == str(Path("in/leaky.txt"))
     assert [(f.line, f.kind, f.text) for f in found] == [(2, "phone", "987 654 321")]
 
 
 def test_with_allow_pii_the_findings_are_counted_per_document(project):
-    counts = check_import(project.conn, [(doc("clean", "E: bien\n"), [], None),
-                                         (doc("leaky", LEAKY), [], None)], True)
+    counts = check_import(project.conn, [(doc("clean", "E: bien\n"), [], None, None),
+                                         (doc("leaky", LEAKY), [], None, None)], True)
     assert counts == {"clean": 0, "leaky": 1}
 
 
 def test_findings_made_by_a_worker_are_used_as_they_are(project):
     # a worker found nothing in this text (say, with another allowlist): it is not rescanned
-    assert check_import(project.conn, [(doc("leaky", LEAKY), [], [])], False) == {"leaky": 0}
+    assert check_import(project.conn, [(doc("leaky", LEAKY), [], [], None)], False) == {"leaky": 0}
     made = phones(2)
     with pytest.raises(PiiFoundError) as caught:
-        check_import(project.conn, [(doc("clean", "E: bien\n"), [], made)], False)
+        check_import(project.conn, [(doc("clean", "E: bien\n"), [], made, None)], False)
     assert caught.value.refused == [(str(Path("in/clean.txt")), made)]
 
 
@@ -107,14 +108,24 @@ def test_a_text_the_project_holds_already_is_neither_scanned_nor_counted(project
     project.import_files([write(tmp_path / "stored.txt", LEAKY)], allow_pii=True)
     # the same text under another name: nothing new would be stored; the next one is checked
     other = "E: ¿Y el otro?\nR: 912 345 678.\n"
-    assert check_import(project.conn, [(doc("again", LEAKY), [], None),
-                                       (doc("other", other), [], None)], True) == {"other": 1}
+    assert check_import(project.conn, [(doc("again", LEAKY), [], None, None),
+                                       (doc("other", other), [], None, None)], True) == {"other": 1}
+
+
+def test_the_sha256_the_reader_computed_is_the_one_looked_up(project, tmp_path):
+    """A reader hashes each text once; the check uses that hash rather than hashing again."""
+    project.import_files([write(tmp_path / "stored.txt", LEAKY)], allow_pii=True)
+    stored = project.conn.execute("SELECT sha256 FROM document").fetchone()[0]
+    other = "E: ¿Y el otro?\nR: 912 345 678.\n"  # a new text, passed with the stored hash
+    assert check_import(project.conn, [(doc("other", other), [], None, stored)], True) == {}
+    assert check_import(project.conn, [(doc("other", other), [], None, None)], True) == {
+        "other": 1}
 
 
 def test_the_projects_allowlist_applies(project):
     add_terms(project.conn, ["Vega"])
     text = "E: ¿Quién?\nR: El señor Vega.\n"
-    assert check_import(project.conn, [(doc("d", text), [], None)], False) == {"d": 0}
+    assert check_import(project.conn, [(doc("d", text), [], None, None)], False) == {"d": 0}
 
 
 def test_document_findings_cover_speaker_labels_and_attribute_values():

@@ -43,13 +43,13 @@ class PiiFoundError(InputError):
 def check_import(conn: sqlite3.Connection, parsed: Sequence[tuple], allow_pii: bool
                  ) -> dict[str, int]:
     """Scan each new document (ParsedDocument, spans, findings a reading worker made already
-    or None); refuse them all with the findings unless `allow_pii`. Returns {document name:
-    number of findings}."""
+    or None, the text's sha256 when known or None); refuse them all with the findings
+    unless `allow_pii`. Returns {document name: number of findings}."""
     allow = project_allowlist(conn)
     counts: dict[str, int] = {}
     refused: list[tuple[str, list[Finding]]] = []
-    for doc, spans, found in parsed:
-        sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    for doc, spans, found, sha in parsed:
+        sha = sha or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         if conn.execute("SELECT 1 FROM document WHERE sha256 = ?", (sha,)).fetchone():
             continue  # already in the project: nothing new is stored
         if found is None:

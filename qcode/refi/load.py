@@ -57,8 +57,8 @@ def load(conn: sqlite3.Connection, bundle: Bundle, *, default_language: str,
     with atomic(conn):
         prepared = [_prepare(bundle, source, default_language, language, mode)
                     for source in bundle.sources]
-        findings = check_import(conn, [(parsed, spans, None) for parsed, spans, _ in prepared],
-                                allow_pii)
+        findings = check_import(conn, [(parsed, spans, None, None)
+                                       for parsed, spans, _ in prepared], allow_pii)
         if not conn.execute("SELECT 1 FROM document UNION ALL SELECT 1 FROM code LIMIT 1"
                             ).fetchone():  # a new project takes the other tool's name
             conn.execute("INSERT INTO setting VALUES ('name', ?) ON CONFLICT DO NOTHING",
